@@ -1,0 +1,339 @@
+package dev.kava.arch.riscv;
+
+import dev.kava.mm.AddressSpace;
+import dev.kava.mm.Page;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
+/**
+ * A hart's view of guest memory: loads, stores, atomics and instruction fetch through a small
+ * software TLB in front of the {@link AddressSpace} page table. The TLB keeps separate read and
+ * write entries; a frame that holds decoded code is never entered for writing, so every store
+ * to code takes the slow path and drops the stale decode (self-modifying code, fence.i).
+ */
+public final class Mmu implements AddressSpace.TlbHolder {
+    static final VarHandle LE16 = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
+    static final VarHandle LE32 = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    static final VarHandle LE64 = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+    private static final int TLB_BITS = 8, TLB_SIZE = 1 << TLB_BITS, TLB_MASK = TLB_SIZE - 1;
+    private static final int OFF_MASK = Page.SIZE - 1;
+
+    final AddressSpace as;
+    private final long[] rTag = new long[TLB_SIZE], wTag = new long[TLB_SIZE];
+    private final byte[][] rData = new byte[TLB_SIZE][], wData = new byte[TLB_SIZE][];
+    private final MemoryFault fault = new MemoryFault();
+
+    /** Set by a store that hit a frame holding decoded code: the executor must refetch. */
+    boolean codeModified;
+
+    /** Set from any thread when the address space's mappings changed; checked by the owning hart. */
+    private volatile boolean flushPending;
+    private final Hart hart;
+
+    Mmu(AddressSpace as, Hart hart) {
+        this.as = as;
+        this.hart = hart;
+        flushNow();
+        as.addTlbHolder(this);
+    }
+
+    @Override
+    public void flushTlb() {
+        flushPending = true;
+        hart.requestAttention();
+    }
+
+    /** Called by the owning hart at a safe point. */
+    void flushIfPending() {
+        if (flushPending) {
+            flushPending = false;
+            flushNow();
+        }
+    }
+
+    void flushNow() {
+        java.util.Arrays.fill(rTag, -1L);
+        java.util.Arrays.fill(wTag, -1L);
+        java.util.Arrays.fill(rData, null);
+        java.util.Arrays.fill(wData, null);
+    }
+
+    /** Detaches this TLB from its address space (the hart is going away or switching mm). */
+    void detach() {
+        as.removeTlbHolder(this);
+    }
+
+    // ---- loads ----
+
+    long load8(long a) {
+        long vpn = a >>> Page.SHIFT;
+        int i = (int) vpn & TLB_MASK;
+        if (rTag[i] == vpn) return rData[i][(int) a & OFF_MASK];
+        return slowLoad(a, 1);
+    }
+
+    long load16(long a) {
+        long vpn = a >>> Page.SHIFT;
+        int i = (int) vpn & TLB_MASK;
+        int off = (int) a & OFF_MASK;
+        if (rTag[i] == vpn && off <= Page.SIZE - 2) return (short) LE16.get(rData[i], off);
+        return slowLoad(a, 2);
+    }
+
+    long load32(long a) {
+        long vpn = a >>> Page.SHIFT;
+        int i = (int) vpn & TLB_MASK;
+        int off = (int) a & OFF_MASK;
+        if (rTag[i] == vpn && off <= Page.SIZE - 4) return (int) LE32.get(rData[i], off);
+        return slowLoad(a, 4);
+    }
+
+    long load64(long a) {
+        long vpn = a >>> Page.SHIFT;
+        int i = (int) vpn & TLB_MASK;
+        int off = (int) a & OFF_MASK;
+        if (rTag[i] == vpn && off <= Page.SIZE - 8) return (long) LE64.get(rData[i], off);
+        return slowLoad(a, 8);
+    }
+
+    /** Sign-extended load of 1, 2, 4 or 8 bytes that missed the TLB or crosses a page. */
+    private long slowLoad(long a, int size) {
+        int off = (int) a & OFF_MASK;
+        if (off + size <= Page.SIZE) {
+            byte[] d = readFrame(a);
+            return switch (size) {
+                case 1 -> d[off];
+                case 2 -> (short) LE16.get(d, off);
+                case 4 -> (int) LE32.get(d, off);
+                default -> (long) LE64.get(d, off);
+            };
+        }
+        // Misaligned across a page boundary: both pages must be readable (Linux emulates
+        // misaligned accesses for user space, so they succeed rather than trap).
+        byte[] lo = readFrame(a), hi = readFrame(a + size);
+        long v = 0;
+        for (int k = size - 1; k >= 0; k--) {
+            int o = off + k;
+            v = (v << 8) | ((o < Page.SIZE ? lo[o] : hi[o - Page.SIZE]) & 0xff);
+        }
+        return (v << (64 - 8 * size)) >> (64 - 8 * size);
+    }
+
+    private byte[] readFrame(long a) {
+        Page p = as.translate(a, AddressSpace.ACCESS_READ);
+        if (p == null) throw fault.set(Trap.LOAD_PAGE_FAULT, a);
+        long vpn = a >>> Page.SHIFT;
+        int i = (int) vpn & TLB_MASK;
+        rTag[i] = vpn;
+        rData[i] = p.data;
+        return p.data;
+    }
+
+    // ---- stores ----
+
+    void store8(long a, long v) {
+        long vpn = a >>> Page.SHIFT;
+        int i = (int) vpn & TLB_MASK;
+        if (wTag[i] == vpn) { wData[i][(int) a & OFF_MASK] = (byte) v; return; }
+        slowStore(a, v, 1);
+    }
+
+    void store16(long a, long v) {
+        long vpn = a >>> Page.SHIFT;
+        int i = (int) vpn & TLB_MASK;
+        int off = (int) a & OFF_MASK;
+        if (wTag[i] == vpn && off <= Page.SIZE - 2) { LE16.set(wData[i], off, (short) v); return; }
+        slowStore(a, v, 2);
+    }
+
+    void store32(long a, long v) {
+        long vpn = a >>> Page.SHIFT;
+        int i = (int) vpn & TLB_MASK;
+        int off = (int) a & OFF_MASK;
+        if (wTag[i] == vpn && off <= Page.SIZE - 4) { LE32.set(wData[i], off, (int) v); return; }
+        slowStore(a, v, 4);
+    }
+
+    void store64(long a, long v) {
+        long vpn = a >>> Page.SHIFT;
+        int i = (int) vpn & TLB_MASK;
+        int off = (int) a & OFF_MASK;
+        if (wTag[i] == vpn && off <= Page.SIZE - 8) { LE64.set(wData[i], off, v); return; }
+        slowStore(a, v, 8);
+    }
+
+    private void slowStore(long a, long v, int size) {
+        int off = (int) a & OFF_MASK;
+        if (off + size <= Page.SIZE) {
+            byte[] d = writeFrame(a);
+            switch (size) {
+                case 1 -> d[off] = (byte) v;
+                case 2 -> LE16.set(d, off, (short) v);
+                case 4 -> LE32.set(d, off, (int) v);
+                default -> LE64.set(d, off, v);
+            }
+            return;
+        }
+        byte[] lo = writeFrame(a), hi = writeFrame(a + size);
+        for (int k = 0; k < size; k++) {
+            int o = off + k;
+            byte b = (byte) (v >>> (8 * k));
+            if (o < Page.SIZE) lo[o] = b; else hi[o - Page.SIZE] = b;
+        }
+    }
+
+    /** The frame for a store at a, resolving COW/demand-zero; drops decoded code in it. */
+    private byte[] writeFrame(long a) {
+        Page p = as.translate(a, AddressSpace.ACCESS_WRITE);
+        if (p == null) throw fault.set(Trap.STORE_PAGE_FAULT, a);
+        if (p.icache != null) {
+            p.icache = null;
+            codeModified = true;
+        }
+        long vpn = a >>> Page.SHIFT;
+        int i = (int) vpn & TLB_MASK;
+        wTag[i] = vpn;
+        wData[i] = p.data;
+        // A write translation implies a read one.
+        rTag[i] = vpn;
+        rData[i] = p.data;
+        return p.data;
+    }
+
+    // ---- atomics (A extension): naturally aligned, atomic across host threads ----
+
+    /** The frame and offset for an atomic access, or a trap: misaligned -> store/AMO misaligned. */
+    private byte[] atomicFrame(long a, int size, boolean loadOnly) {
+        if ((a & (size - 1)) != 0) throw fault.set(loadOnly ? Trap.LOAD_MISALIGNED : Trap.STORE_MISALIGNED, a);
+        if (loadOnly) {
+            long vpn = a >>> Page.SHIFT;
+            int i = (int) vpn & TLB_MASK;
+            return rTag[i] == vpn ? rData[i] : readFrame(a);
+        }
+        long vpn = a >>> Page.SHIFT;
+        int i = (int) vpn & TLB_MASK;
+        return wTag[i] == vpn ? wData[i] : writeFrame(a);
+    }
+
+    long loadReserved32(long a) {
+        return (int) LE32.getVolatile(atomicFrame(a, 4, true), (int) a & OFF_MASK);
+    }
+
+    long loadReserved64(long a) {
+        return (long) LE64.getVolatile(atomicFrame(a, 8, true), (int) a & OFF_MASK);
+    }
+
+    /** Store-conditional as compare-and-set against the value the LR read. */
+    boolean storeConditional32(long a, int expected, int v) {
+        return LE32.compareAndSet(atomicFrame(a, 4, false), (int) a & OFF_MASK, expected, v);
+    }
+
+    boolean storeConditional64(long a, long expected, long v) {
+        return LE64.compareAndSet(atomicFrame(a, 8, false), (int) a & OFF_MASK, expected, v);
+    }
+
+    /** Checks that an SC to a would be allowed (alignment, permission) without writing. */
+    void probeStore(long a, int size) {
+        atomicFrame(a, size, false);
+    }
+
+    long amo32(int op, long a, long src) {
+        byte[] d = atomicFrame(a, 4, false);
+        int off = (int) a & OFF_MASK;
+        int v = (int) src;
+        switch (op) {
+            case Op.AMOSWAP_W: return (int) LE32.getAndSet(d, off, v);
+            case Op.AMOADD_W: return (int) LE32.getAndAdd(d, off, v);
+            case Op.AMOXOR_W: return (int) LE32.getAndBitwiseXor(d, off, v);
+            case Op.AMOAND_W: return (int) LE32.getAndBitwiseAnd(d, off, v);
+            case Op.AMOOR_W: return (int) LE32.getAndBitwiseOr(d, off, v);
+            default:
+                while (true) {
+                    int old = (int) LE32.getVolatile(d, off);
+                    int nv = switch (op) {
+                        case Op.AMOMIN_W -> Math.min(old, v);
+                        case Op.AMOMAX_W -> Math.max(old, v);
+                        case Op.AMOMINU_W -> Integer.compareUnsigned(old, v) <= 0 ? old : v;
+                        default -> Integer.compareUnsigned(old, v) >= 0 ? old : v;
+                    };
+                    if (LE32.compareAndSet(d, off, old, nv)) return old;
+                }
+        }
+    }
+
+    long amo64(int op, long a, long v) {
+        byte[] d = atomicFrame(a, 8, false);
+        int off = (int) a & OFF_MASK;
+        switch (op) {
+            case Op.AMOSWAP_D: return (long) LE64.getAndSet(d, off, v);
+            case Op.AMOADD_D: return (long) LE64.getAndAdd(d, off, v);
+            case Op.AMOXOR_D: return (long) LE64.getAndBitwiseXor(d, off, v);
+            case Op.AMOAND_D: return (long) LE64.getAndBitwiseAnd(d, off, v);
+            case Op.AMOOR_D: return (long) LE64.getAndBitwiseOr(d, off, v);
+            default:
+                while (true) {
+                    long old = (long) LE64.getVolatile(d, off);
+                    long nv = switch (op) {
+                        case Op.AMOMIN_D -> Math.min(old, v);
+                        case Op.AMOMAX_D -> Math.max(old, v);
+                        case Op.AMOMINU_D -> Long.compareUnsigned(old, v) <= 0 ? old : v;
+                        default -> Long.compareUnsigned(old, v) >= 0 ? old : v;
+                    };
+                    if (LE64.compareAndSet(d, off, old, nv)) return old;
+                }
+        }
+    }
+
+    // ---- instruction fetch ----
+
+    /** Slots per code page: one per 2-byte parcel. */
+    static final int SLOTS = Page.SIZE / 2;
+
+    /**
+     * The decoded-instruction slots of the page holding pc (needs execute permission).
+     * Creating them makes the frame a code frame: this hart's write entries for it are dropped
+     * and every other hart of the address space is told to flush, so that stores reach the slow path.
+     */
+    Insn[] codeSlots(long pc) {
+        Page p = as.translate(pc, AddressSpace.ACCESS_EXEC);
+        if (p == null) throw fault.set(Trap.INSN_PAGE_FAULT, pc);
+        Object ic = p.icache;
+        if (ic instanceof Insn[] slots) return slots;
+        Insn[] slots = new Insn[SLOTS];
+        p.icache = slots;
+        for (int i = 0; i < TLB_SIZE; i++) {
+            if (wData[i] == p.data) { wTag[i] = -1; wData[i] = null; }
+        }
+        as.flushTlbsExcept(this);
+        return slots;
+    }
+
+    /** Decodes the instruction at pc into its slot (or, if it straddles two pages, uncached). */
+    Insn decodeAt(Insn[] slots, long pc) {
+        Page p = as.translate(pc, AddressSpace.ACCESS_EXEC);
+        if (p == null) throw fault.set(Trap.INSN_PAGE_FAULT, pc);
+        int off = (int) pc & OFF_MASK;
+        int lo = (short) LE16.get(p.data, off) & 0xffff;
+        if (Decoder.length(lo) == 2) return slots[off >>> 1] = Decoder.decode(lo);
+        if (off <= Page.SIZE - 4) return slots[off >>> 1] = Decoder.decode((int) LE32.get(p.data, off));
+        // The upper parcel lives on the next page, which needs execute permission too; an
+        // instruction decoded this way is not cached, since that page may change independently.
+        Page next = as.translate(pc + 2, AddressSpace.ACCESS_EXEC);
+        if (next == null) throw fault.set(Trap.INSN_PAGE_FAULT, pc + 2);
+        int hi = (short) LE16.get(next.data, 0) & 0xffff;
+        return Decoder.decode(lo | (hi << 16));
+    }
+
+    /** Reads the raw instruction parcel(s) at pc for diagnostics; -1 if not readable. */
+    public long peekInsn(long pc) {
+        try {
+            long lo = load16(pc) & 0xffff;
+            return Decoder.length((int) lo) == 2 ? lo : lo | ((load16(pc + 2) & 0xffff) << 16);
+        } catch (MemoryFault f) {
+            return -1;
+        }
+    }
+}

@@ -1,0 +1,285 @@
+package dev.kava.mm;
+
+import dev.kava.abi.Mman;
+
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A user virtual address space: a page table from virtual page numbers to page frames with
+ * per-page protection (Linux's mm_struct page tables; VMAs are kept by {@link Mmap}).
+ *
+ * <p>The CPU reaches memory through {@link #translate}, which also resolves the faults the
+ * mm can resolve by itself: a demand-zero page touched for the first time and a write to a
+ * copy-on-write page. Anything else is a real fault that the kernel turns into a signal.
+ *
+ * <p>User space is the Sv48 range [0, 2^47) (riscv64 Linux's default mmap window is the Sv39
+ * range below 2^38; hints may go higher).
+ */
+public final class AddressSpace {
+    public static final long USER_TOP = 1L << 47;
+
+    /** Access kinds for {@link #translate}. */
+    public static final int ACCESS_READ = 1, ACCESS_WRITE = 2, ACCESS_EXEC = 4;
+
+    // Page-table entry flags kept beside each frame (the protection bits are PROT_* from mman.h).
+    private static final int PTE_PRESENT = 0x80;
+    private static final int PROT_BITS = Mman.PROT_READ | Mman.PROT_WRITE | Mman.PROT_EXEC;
+
+    // A three-level radix tree over the 35-bit virtual page number: 12 + 12 + 11 bits.
+    private static final int L3_BITS = 11, L2_BITS = 12;
+    private static final int L3_SIZE = 1 << L3_BITS, L2_SIZE = 1 << L2_BITS, L1_SIZE = 1 << (35 - L3_BITS - L2_BITS);
+
+    private static final class Leaf {
+        final Page[] pages = new Page[L3_SIZE];
+        final byte[] flags = new byte[L3_SIZE];
+        int present;
+    }
+
+    private final Leaf[][] table = new Leaf[L1_SIZE][];
+
+    /** Harts (or anything caching translations) that must forget them when mappings change. */
+    public interface TlbHolder {
+        /** Called from any thread: the holder must drop cached translations before its next access. */
+        void flushTlb();
+    }
+
+    private final CopyOnWriteArrayList<TlbHolder> tlbHolders = new CopyOnWriteArrayList<>();
+    private final PageAllocator allocator;
+    private long residentPages;
+
+    public AddressSpace() {
+        this(PageAllocator.UNLIMITED);
+    }
+
+    public AddressSpace(PageAllocator allocator) {
+        this.allocator = allocator;
+    }
+
+    public void addTlbHolder(TlbHolder h) { tlbHolders.add(h); }
+
+    public void removeTlbHolder(TlbHolder h) { tlbHolders.remove(h); }
+
+    /** Makes every hart drop cached translations (Linux's flush_tlb_mm plus the shootdown IPIs). */
+    public void flushTlbs() {
+        for (TlbHolder h : tlbHolders) h.flushTlb();
+    }
+
+    /** Like {@link #flushTlbs()}, but the caller keeps its own entries (it fixed them itself). */
+    public void flushTlbsExcept(TlbHolder self) {
+        for (TlbHolder h : tlbHolders) if (h != self) h.flushTlb();
+    }
+
+    private static boolean validRange(long addr, long len) {
+        return (addr & Page.MASK) == 0 && (len & Page.MASK) == 0 && addr >= 0 && len >= 0
+                && addr + len <= USER_TOP && addr + len >= addr;
+    }
+
+    private Leaf leaf(long vpn, boolean create) {
+        int i1 = (int) (vpn >>> (L3_BITS + L2_BITS));
+        if (i1 < 0 || i1 >= L1_SIZE) return null;
+        Leaf[] mid = table[i1];
+        if (mid == null) {
+            if (!create) return null;
+            mid = table[i1] = new Leaf[L2_SIZE];
+        }
+        int i2 = (int) (vpn >>> L3_BITS) & (L2_SIZE - 1);
+        Leaf l = mid[i2];
+        if (l == null && create) l = mid[i2] = new Leaf();
+        return l;
+    }
+
+    /** Maps fresh demand-zero pages over [addr, addr+len), replacing whatever was there. */
+    public synchronized void map(long addr, long len, int prot) {
+        if (!validRange(addr, len)) throw new IllegalArgumentException("bad range " + Long.toHexString(addr) + "+" + len);
+        for (long va = addr; va < addr + len; va += Page.SIZE) {
+            long vpn = va >>> Page.SHIFT;
+            Leaf l = leaf(vpn, true);
+            int i = (int) vpn & (L3_SIZE - 1);
+            release(l, i);
+            l.flags[i] = (byte) (PTE_PRESENT | normalize(prot));
+            l.present++;
+        }
+        flushTlbs();
+    }
+
+    /** Maps an existing frame at one page (shared mappings, fork). */
+    public synchronized void mapPage(long va, Page page, int prot) {
+        if (!validRange(va, Page.SIZE)) throw new IllegalArgumentException("bad page " + Long.toHexString(va));
+        long vpn = va >>> Page.SHIFT;
+        Leaf l = leaf(vpn, true);
+        int i = (int) vpn & (L3_SIZE - 1);
+        release(l, i);
+        page.mapCount.incrementAndGet();
+        l.pages[i] = page;
+        residentPages++;
+        l.flags[i] = (byte) (PTE_PRESENT | normalize(prot));
+        l.present++;
+        flushTlbs();
+    }
+
+    public synchronized void unmap(long addr, long len) {
+        if (!validRange(addr, len)) throw new IllegalArgumentException("bad range " + Long.toHexString(addr) + "+" + len);
+        for (long va = addr; va < addr + len; va += Page.SIZE) {
+            long vpn = va >>> Page.SHIFT;
+            Leaf l = leaf(vpn, false);
+            if (l != null) release(l, (int) vpn & (L3_SIZE - 1));
+        }
+        flushTlbs();
+    }
+
+    /** Drops the frame and entry at index i of a leaf, if any. */
+    private void release(Leaf l, int i) {
+        if ((l.flags[i] & PTE_PRESENT) == 0) return;
+        Page p = l.pages[i];
+        if (p != null) {
+            residentPages--;
+            if (p.mapCount.decrementAndGet() == 0) allocator.free();
+        }
+        l.pages[i] = null;
+        l.flags[i] = 0;
+        l.present--;
+    }
+
+    public synchronized void protect(long addr, long len, int prot) {
+        if (!validRange(addr, len)) throw new IllegalArgumentException("bad range " + Long.toHexString(addr) + "+" + len);
+        for (long va = addr; va < addr + len; va += Page.SIZE) {
+            long vpn = va >>> Page.SHIFT;
+            Leaf l = leaf(vpn, false);
+            if (l == null) continue;
+            int i = (int) vpn & (L3_SIZE - 1);
+            if ((l.flags[i] & PTE_PRESENT) != 0) l.flags[i] = (byte) ((l.flags[i] & (PTE_PRESENT | SHARED)) | normalize(prot));
+        }
+        flushTlbs();
+    }
+
+    /** RISC-V has no write-only pages: W without R is reserved, so Linux maps PROT_WRITE as read-write. */
+    private static int normalize(int prot) {
+        prot &= PROT_BITS;
+        if ((prot & Mman.PROT_WRITE) != 0) prot |= Mman.PROT_READ;
+        return prot;
+    }
+
+    public synchronized boolean isMapped(long addr) {
+        return protAt(addr) >= 0;
+    }
+
+    /** The PROT_* bits of the page holding addr, or -1 when it is not mapped. */
+    public synchronized int protAt(long addr) {
+        if (addr < 0 || addr >= USER_TOP) return -1;
+        long vpn = addr >>> Page.SHIFT;
+        Leaf l = leaf(vpn, false);
+        if (l == null) return -1;
+        int f = l.flags[(int) vpn & (L3_SIZE - 1)];
+        return (f & PTE_PRESENT) == 0 ? -1 : f & PROT_BITS;
+    }
+
+    /** Forgets every decoded-instruction cache of the frames mapped here (fence.i, riscv_flush_icache). */
+    public synchronized void dropDecodedCode() {
+        for (Leaf[] mid : table) {
+            if (mid == null) continue;
+            for (Leaf l : mid) {
+                if (l == null) continue;
+                for (Page p : l.pages) if (p != null && p.icache != null) p.icache = null;
+            }
+        }
+    }
+
+    /** Resident (allocated) pages, for memory accounting. */
+    public synchronized long residentPages() { return residentPages; }
+
+    /**
+     * Finds the frame for an access, resolving demand-zero and copy-on-write faults.
+     * Returns null when the access faults (unmapped, not permitted, or out of memory); the
+     * caller reports the fault. For ACCESS_WRITE the returned frame is private to this page
+     * table entry or mapped shared, so writing to it is correct.
+     */
+    public synchronized Page translate(long addr, int access) {
+        if (addr < 0 || addr >= USER_TOP) return null;
+        long vpn = addr >>> Page.SHIFT;
+        Leaf l = leaf(vpn, false);
+        if (l == null) return null;
+        int i = (int) vpn & (L3_SIZE - 1);
+        int f = l.flags[i];
+        if ((f & PTE_PRESENT) == 0 || (f & access) != access) return null;
+        Page p = l.pages[i];
+        if (p == null) {
+            if (!allocator.allocate()) return null;
+            p = l.pages[i] = new Page();
+            residentPages++;
+        } else if ((access & ACCESS_WRITE) != 0 && (l.flags[i] & SHARED) == 0 && p.mapCount.get() > 1) {
+            // Copy-on-write: this entry shares the frame with another address space.
+            if (!allocator.allocate()) return null;
+            Page copy = p.copy();
+            if (p.mapCount.decrementAndGet() == 0) allocator.free();
+            p = l.pages[i] = copy;
+        }
+        return p;
+    }
+
+    /**
+     * Whether a frame reached through translate(addr, ACCESS_WRITE) may be cached for later
+     * writes: only if no other entry shares it privately (or the mapping is shared).
+     */
+    static final int SHARED = 0x40;
+
+    /** Marks pages as a MAP_SHARED mapping: writes go to the common frame instead of copying. */
+    public synchronized void markShared(long addr, long len) {
+        for (long va = addr; va < addr + len; va += Page.SIZE) {
+            long vpn = va >>> Page.SHIFT;
+            Leaf l = leaf(vpn, false);
+            if (l == null) continue;
+            int i = (int) vpn & (L3_SIZE - 1);
+            if ((l.flags[i] & PTE_PRESENT) != 0) l.flags[i] |= SHARED;
+        }
+    }
+
+    /** Kernel-side copy into user memory honouring PROT_WRITE (copy_to_user). */
+    public boolean copyToUser(long addr, byte[] src, int off, int len) {
+        return copy(addr, src, off, len, ACCESS_WRITE, true);
+    }
+
+    /** Kernel-side copy out of user memory honouring PROT_READ (copy_from_user). */
+    public boolean copyFromUser(long addr, byte[] dst, int off, int len) {
+        return copy(addr, dst, off, len, ACCESS_READ, false);
+    }
+
+    /** Kernel write ignoring protection (the ELF loader filling read-only segments); false if unmapped. */
+    public boolean pokeUser(long addr, byte[] src, int off, int len) {
+        return copy(addr, src, off, len, 0, true);
+    }
+
+    private boolean copy(long addr, byte[] buf, int off, int len, int access, boolean toUser) {
+        if (len < 0 || off < 0 || off + len > buf.length) throw new IndexOutOfBoundsException();
+        if (len == 0) return true;
+        if (addr < 0 || addr + len < addr || addr + len > USER_TOP) return false;
+        while (len > 0) {
+            Page p = access == 0 ? translateIgnoringProt(addr, toUser) : translate(addr, access);
+            if (p == null) return false;
+            int po = (int) (addr & Page.MASK);
+            int n = Math.min(len, Page.SIZE - po);
+            if (toUser) {
+                if (p.icache != null) p.icache = null;
+                System.arraycopy(buf, off, p.data, po, n);
+            } else {
+                System.arraycopy(p.data, po, buf, off, n);
+            }
+            addr += n; off += n; len -= n;
+        }
+        return true;
+    }
+
+    private synchronized Page translateIgnoringProt(long addr, boolean write) {
+        long vpn = addr >>> Page.SHIFT;
+        Leaf l = leaf(vpn, false);
+        if (l == null) return null;
+        int i = (int) vpn & (L3_SIZE - 1);
+        int saved = l.flags[i];
+        if ((saved & PTE_PRESENT) == 0) return null;
+        l.flags[i] = (byte) (saved | PROT_BITS);
+        try {
+            return translate(addr, write ? ACCESS_WRITE : ACCESS_READ);
+        } finally {
+            l.flags[i] = (byte) saved;
+        }
+    }
+}
