@@ -259,9 +259,9 @@ public final class AddressSpace {
             int n = Math.min(len, Page.SIZE - po);
             if (toUser) {
                 if (p.icache != null) p.icache = null;
-                System.arraycopy(buf, off, p.data, po, n);
+                p.write(po, buf, off, n);
             } else {
-                System.arraycopy(p.data, po, buf, off, n);
+                p.read(po, buf, off, n);
             }
             addr += n; off += n; len -= n;
         }

@@ -1,5 +1,7 @@
 package dev.kava.mm;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -12,7 +14,13 @@ public final class Page {
     public static final int SIZE = 1 << SHIFT;
     public static final long MASK = SIZE - 1;
 
-    public final byte[] data = new byte[SIZE];
+    /**
+     * The frame's bytes. It is backed by a long[] rather than a byte[] so that it is 8-byte
+     * aligned: aligned 32- and 64-bit atomic operations (the A extension) need real hardware
+     * atomics on the same memory that plain loads and stores use, and the JDK only offers
+     * them on heap memory that is known to be aligned.
+     */
+    public final MemorySegment mem = MemorySegment.ofArray(new long[SIZE / 8]);
 
     /** How many page-table entries map this frame; above 1, a private writable mapping must copy before writing. */
     final AtomicInteger mapCount = new AtomicInteger(1);
@@ -25,9 +33,19 @@ public final class Page {
 
     Page() {}
 
+    /** Copies bytes out of the frame. */
+    public void read(int offset, byte[] dst, int dstOff, int len) {
+        MemorySegment.copy(mem, ValueLayout.JAVA_BYTE, offset, dst, dstOff, len);
+    }
+
+    /** Copies bytes into the frame. */
+    public void write(int offset, byte[] src, int srcOff, int len) {
+        MemorySegment.copy(src, srcOff, mem, ValueLayout.JAVA_BYTE, offset, len);
+    }
+
     Page copy() {
         Page p = new Page();
-        System.arraycopy(data, 0, p.data, 0, SIZE);
+        MemorySegment.copy(mem, 0, p.mem, 0, SIZE);
         return p;
     }
 }

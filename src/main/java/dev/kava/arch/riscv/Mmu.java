@@ -3,7 +3,8 @@ package dev.kava.arch.riscv;
 import dev.kava.mm.AddressSpace;
 import dev.kava.mm.Page;
 
-import java.lang.invoke.MethodHandles;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 
@@ -14,16 +15,21 @@ import java.nio.ByteOrder;
  * to code takes the slow path and drops the stale decode (self-modifying code, fence.i).
  */
 public final class Mmu implements AddressSpace.TlbHolder {
-    static final VarHandle LE16 = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
-    static final VarHandle LE32 = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
-    static final VarHandle LE64 = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    // Guest memory is little-endian. The unaligned layouts serve plain accesses (RISC-V Linux
+    // lets user code make misaligned ones); the aligned var handles serve atomics.
+    static final ValueLayout.OfByte U8 = ValueLayout.JAVA_BYTE;
+    static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LE32 = ValueLayout.JAVA_INT.withOrder(ByteOrder.LITTLE_ENDIAN).varHandle();
+    private static final VarHandle LE64 = ValueLayout.JAVA_LONG.withOrder(ByteOrder.LITTLE_ENDIAN).varHandle();
 
     private static final int TLB_BITS = 8, TLB_SIZE = 1 << TLB_BITS, TLB_MASK = TLB_SIZE - 1;
     private static final int OFF_MASK = Page.SIZE - 1;
 
     final AddressSpace as;
     private final long[] rTag = new long[TLB_SIZE], wTag = new long[TLB_SIZE];
-    private final byte[][] rData = new byte[TLB_SIZE][], wData = new byte[TLB_SIZE][];
+    private final MemorySegment[] rData = new MemorySegment[TLB_SIZE], wData = new MemorySegment[TLB_SIZE];
     private final MemoryFault fault = new MemoryFault();
 
     /** Set by a store that hit a frame holding decoded code: the executor must refetch. */
@@ -71,7 +77,7 @@ public final class Mmu implements AddressSpace.TlbHolder {
     long load8(long a) {
         long vpn = a >>> Page.SHIFT;
         int i = (int) vpn & TLB_MASK;
-        if (rTag[i] == vpn) return rData[i][(int) a & OFF_MASK];
+        if (rTag[i] == vpn) return rData[i].get(U8, a & OFF_MASK);
         return slowLoad(a, 1);
     }
 
@@ -79,7 +85,7 @@ public final class Mmu implements AddressSpace.TlbHolder {
         long vpn = a >>> Page.SHIFT;
         int i = (int) vpn & TLB_MASK;
         int off = (int) a & OFF_MASK;
-        if (rTag[i] == vpn && off <= Page.SIZE - 2) return (short) LE16.get(rData[i], off);
+        if (rTag[i] == vpn && off <= Page.SIZE - 2) return rData[i].get(U16, off);
         return slowLoad(a, 2);
     }
 
@@ -87,7 +93,7 @@ public final class Mmu implements AddressSpace.TlbHolder {
         long vpn = a >>> Page.SHIFT;
         int i = (int) vpn & TLB_MASK;
         int off = (int) a & OFF_MASK;
-        if (rTag[i] == vpn && off <= Page.SIZE - 4) return (int) LE32.get(rData[i], off);
+        if (rTag[i] == vpn && off <= Page.SIZE - 4) return rData[i].get(U32, off);
         return slowLoad(a, 4);
     }
 
@@ -95,7 +101,7 @@ public final class Mmu implements AddressSpace.TlbHolder {
         long vpn = a >>> Page.SHIFT;
         int i = (int) vpn & TLB_MASK;
         int off = (int) a & OFF_MASK;
-        if (rTag[i] == vpn && off <= Page.SIZE - 8) return (long) LE64.get(rData[i], off);
+        if (rTag[i] == vpn && off <= Page.SIZE - 8) return rData[i].get(U64, off);
         return slowLoad(a, 8);
     }
 
@@ -103,33 +109,33 @@ public final class Mmu implements AddressSpace.TlbHolder {
     private long slowLoad(long a, int size) {
         int off = (int) a & OFF_MASK;
         if (off + size <= Page.SIZE) {
-            byte[] d = readFrame(a);
+            MemorySegment d = readFrame(a);
             return switch (size) {
-                case 1 -> d[off];
-                case 2 -> (short) LE16.get(d, off);
-                case 4 -> (int) LE32.get(d, off);
-                default -> (long) LE64.get(d, off);
+                case 1 -> d.get(U8, off);
+                case 2 -> d.get(U16, off);
+                case 4 -> d.get(U32, off);
+                default -> d.get(U64, off);
             };
         }
         // Misaligned across a page boundary: both pages must be readable (Linux emulates
         // misaligned accesses for user space, so they succeed rather than trap).
-        byte[] lo = readFrame(a), hi = readFrame(a + size);
+        MemorySegment lo = readFrame(a), hi = readFrame(a + size);
         long v = 0;
         for (int k = size - 1; k >= 0; k--) {
             int o = off + k;
-            v = (v << 8) | ((o < Page.SIZE ? lo[o] : hi[o - Page.SIZE]) & 0xff);
+            v = (v << 8) | ((o < Page.SIZE ? lo.get(U8, o) : hi.get(U8, o - Page.SIZE)) & 0xff);
         }
         return (v << (64 - 8 * size)) >> (64 - 8 * size);
     }
 
-    private byte[] readFrame(long a) {
+    private MemorySegment readFrame(long a) {
         Page p = as.translate(a, AddressSpace.ACCESS_READ);
         if (p == null) throw fault.set(Trap.LOAD_PAGE_FAULT, a);
         long vpn = a >>> Page.SHIFT;
         int i = (int) vpn & TLB_MASK;
         rTag[i] = vpn;
-        rData[i] = p.data;
-        return p.data;
+        rData[i] = p.mem;
+        return p.mem;
     }
 
     // ---- stores ----
@@ -137,7 +143,7 @@ public final class Mmu implements AddressSpace.TlbHolder {
     void store8(long a, long v) {
         long vpn = a >>> Page.SHIFT;
         int i = (int) vpn & TLB_MASK;
-        if (wTag[i] == vpn) { wData[i][(int) a & OFF_MASK] = (byte) v; return; }
+        if (wTag[i] == vpn) { wData[i].set(U8, a & OFF_MASK, (byte) v); return; }
         slowStore(a, v, 1);
     }
 
@@ -145,7 +151,7 @@ public final class Mmu implements AddressSpace.TlbHolder {
         long vpn = a >>> Page.SHIFT;
         int i = (int) vpn & TLB_MASK;
         int off = (int) a & OFF_MASK;
-        if (wTag[i] == vpn && off <= Page.SIZE - 2) { LE16.set(wData[i], off, (short) v); return; }
+        if (wTag[i] == vpn && off <= Page.SIZE - 2) { wData[i].set(U16, off, (short) v); return; }
         slowStore(a, v, 2);
     }
 
@@ -153,7 +159,7 @@ public final class Mmu implements AddressSpace.TlbHolder {
         long vpn = a >>> Page.SHIFT;
         int i = (int) vpn & TLB_MASK;
         int off = (int) a & OFF_MASK;
-        if (wTag[i] == vpn && off <= Page.SIZE - 4) { LE32.set(wData[i], off, (int) v); return; }
+        if (wTag[i] == vpn && off <= Page.SIZE - 4) { wData[i].set(U32, off, (int) v); return; }
         slowStore(a, v, 4);
     }
 
@@ -161,32 +167,32 @@ public final class Mmu implements AddressSpace.TlbHolder {
         long vpn = a >>> Page.SHIFT;
         int i = (int) vpn & TLB_MASK;
         int off = (int) a & OFF_MASK;
-        if (wTag[i] == vpn && off <= Page.SIZE - 8) { LE64.set(wData[i], off, v); return; }
+        if (wTag[i] == vpn && off <= Page.SIZE - 8) { wData[i].set(U64, off, v); return; }
         slowStore(a, v, 8);
     }
 
     private void slowStore(long a, long v, int size) {
         int off = (int) a & OFF_MASK;
         if (off + size <= Page.SIZE) {
-            byte[] d = writeFrame(a);
+            MemorySegment d = writeFrame(a);
             switch (size) {
-                case 1 -> d[off] = (byte) v;
-                case 2 -> LE16.set(d, off, (short) v);
-                case 4 -> LE32.set(d, off, (int) v);
-                default -> LE64.set(d, off, v);
+                case 1 -> d.set(U8, off, (byte) v);
+                case 2 -> d.set(U16, off, (short) v);
+                case 4 -> d.set(U32, off, (int) v);
+                default -> d.set(U64, off, v);
             }
             return;
         }
-        byte[] lo = writeFrame(a), hi = writeFrame(a + size);
+        MemorySegment lo = writeFrame(a), hi = writeFrame(a + size);
         for (int k = 0; k < size; k++) {
             int o = off + k;
             byte b = (byte) (v >>> (8 * k));
-            if (o < Page.SIZE) lo[o] = b; else hi[o - Page.SIZE] = b;
+            if (o < Page.SIZE) lo.set(U8, o, b); else hi.set(U8, o - Page.SIZE, b);
         }
     }
 
     /** The frame for a store at a, resolving COW/demand-zero; drops decoded code in it. */
-    private byte[] writeFrame(long a) {
+    private MemorySegment writeFrame(long a) {
         Page p = as.translate(a, AddressSpace.ACCESS_WRITE);
         if (p == null) throw fault.set(Trap.STORE_PAGE_FAULT, a);
         if (p.icache != null) {
@@ -196,17 +202,17 @@ public final class Mmu implements AddressSpace.TlbHolder {
         long vpn = a >>> Page.SHIFT;
         int i = (int) vpn & TLB_MASK;
         wTag[i] = vpn;
-        wData[i] = p.data;
+        wData[i] = p.mem;
         // A write translation implies a read one.
         rTag[i] = vpn;
-        rData[i] = p.data;
-        return p.data;
+        rData[i] = p.mem;
+        return p.mem;
     }
 
     // ---- atomics (A extension): naturally aligned, atomic across host threads ----
 
     /** The frame and offset for an atomic access, or a trap: misaligned -> store/AMO misaligned. */
-    private byte[] atomicFrame(long a, int size, boolean loadOnly) {
+    private MemorySegment atomicFrame(long a, int size, boolean loadOnly) {
         if ((a & (size - 1)) != 0) throw fault.set(loadOnly ? Trap.LOAD_MISALIGNED : Trap.STORE_MISALIGNED, a);
         if (loadOnly) {
             long vpn = a >>> Page.SHIFT;
@@ -219,20 +225,20 @@ public final class Mmu implements AddressSpace.TlbHolder {
     }
 
     long loadReserved32(long a) {
-        return (int) LE32.getVolatile(atomicFrame(a, 4, true), (int) a & OFF_MASK);
+        return (int) LE32.getVolatile(atomicFrame(a, 4, true), a & OFF_MASK);
     }
 
     long loadReserved64(long a) {
-        return (long) LE64.getVolatile(atomicFrame(a, 8, true), (int) a & OFF_MASK);
+        return (long) LE64.getVolatile(atomicFrame(a, 8, true), a & OFF_MASK);
     }
 
     /** Store-conditional as compare-and-set against the value the LR read. */
     boolean storeConditional32(long a, int expected, int v) {
-        return LE32.compareAndSet(atomicFrame(a, 4, false), (int) a & OFF_MASK, expected, v);
+        return LE32.compareAndSet(atomicFrame(a, 4, false), a & OFF_MASK, expected, v);
     }
 
     boolean storeConditional64(long a, long expected, long v) {
-        return LE64.compareAndSet(atomicFrame(a, 8, false), (int) a & OFF_MASK, expected, v);
+        return LE64.compareAndSet(atomicFrame(a, 8, false), a & OFF_MASK, expected, v);
     }
 
     /** Checks that an SC to a would be allowed (alignment, permission) without writing. */
@@ -241,8 +247,8 @@ public final class Mmu implements AddressSpace.TlbHolder {
     }
 
     long amo32(int op, long a, long src) {
-        byte[] d = atomicFrame(a, 4, false);
-        int off = (int) a & OFF_MASK;
+        MemorySegment d = atomicFrame(a, 4, false);
+        long off = a & OFF_MASK;
         int v = (int) src;
         switch (op) {
             case Op.AMOSWAP_W: return (int) LE32.getAndSet(d, off, v);
@@ -265,8 +271,8 @@ public final class Mmu implements AddressSpace.TlbHolder {
     }
 
     long amo64(int op, long a, long v) {
-        byte[] d = atomicFrame(a, 8, false);
-        int off = (int) a & OFF_MASK;
+        MemorySegment d = atomicFrame(a, 8, false);
+        long off = a & OFF_MASK;
         switch (op) {
             case Op.AMOSWAP_D: return (long) LE64.getAndSet(d, off, v);
             case Op.AMOADD_D: return (long) LE64.getAndAdd(d, off, v);
@@ -305,7 +311,7 @@ public final class Mmu implements AddressSpace.TlbHolder {
         Insn[] slots = new Insn[SLOTS];
         p.icache = slots;
         for (int i = 0; i < TLB_SIZE; i++) {
-            if (wData[i] == p.data) { wTag[i] = -1; wData[i] = null; }
+            if (wData[i] == p.mem) { wTag[i] = -1; wData[i] = null; }
         }
         as.flushTlbsExcept(this);
         return slots;
@@ -316,14 +322,14 @@ public final class Mmu implements AddressSpace.TlbHolder {
         Page p = as.translate(pc, AddressSpace.ACCESS_EXEC);
         if (p == null) throw fault.set(Trap.INSN_PAGE_FAULT, pc);
         int off = (int) pc & OFF_MASK;
-        int lo = (short) LE16.get(p.data, off) & 0xffff;
+        int lo = p.mem.get(U16, off) & 0xffff;
         if (Decoder.length(lo) == 2) return slots[off >>> 1] = Decoder.decode(lo);
-        if (off <= Page.SIZE - 4) return slots[off >>> 1] = Decoder.decode((int) LE32.get(p.data, off));
+        if (off <= Page.SIZE - 4) return slots[off >>> 1] = Decoder.decode(p.mem.get(U32, off));
         // The upper parcel lives on the next page, which needs execute permission too; an
         // instruction decoded this way is not cached, since that page may change independently.
         Page next = as.translate(pc + 2, AddressSpace.ACCESS_EXEC);
         if (next == null) throw fault.set(Trap.INSN_PAGE_FAULT, pc + 2);
-        int hi = (short) LE16.get(next.data, 0) & 0xffff;
+        int hi = next.mem.get(U16, 0) & 0xffff;
         return Decoder.decode(lo | (hi << 16));
     }
 
