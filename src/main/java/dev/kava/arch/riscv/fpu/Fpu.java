@@ -80,9 +80,9 @@ public final class Fpu {
         if (rm == RNE) {
             double x = Double.longBitsToDouble(a), y = Double.longBitsToDouble(b), p = x * y;
             double ap = Math.abs(p);
-            // With |p| >= 2^-968 the product error x*y-p is a multiple of 2^-1074 (the operands'
-            // ulps multiply to at least that), so fma computes it exactly; p is then far from
-            // the subnormal range, so only NX can occur.
+            // x*y < 2^106 * ulp(x)*ulp(y), so |p| >= 2^-968 makes ulp(x)*ulp(y) >= 2^-1074: the
+            // product error x*y-p, a multiple of it, is representable and fma computes it
+            // exactly. p is then far from the subnormal range, so only NX can occur.
             if (ap >= 0x1p-968 && ap <= Double.MAX_VALUE) {
                 fflags |= Math.fma(x, y, -p) != 0 ? NX : 0;
                 return Double.doubleToRawLongBits(p);
@@ -128,8 +128,8 @@ public final class Fpu {
             // r normal and everything far from overflow: decide NX by testing whether the exact
             // x*y + z - r = p + pe + z - r is zero, with pe the exact product error (exact for
             // |p| >= 2^-968, see mulD). The four-term sum is evaluated exactly as a
-            // nonoverlapping expansion (Shewchuk's Grow-Expansion); it is zero iff all its
-            // components are.
+            // nonoverlapping expansion (Shewchuk's Grow-Expansion, TwoSum steps); it is zero iff
+            // all its components are, i.e. iff the sum of their magnitudes is (branch-free).
             if (ar >= 0x1p-1021 && ar <= 0x1p1020 && ap >= 0x1p-968 && ap <= 0x1p1020 && Math.abs(z) <= 0x1p1020) {
                 double pe = Math.fma(x, y, -p);
                 // {pe, p} + z  ->  {h0, h1, q}
