@@ -1,0 +1,26 @@
+package dev.kava.abi;
+
+/** Clock ids and timer flags. From include/uapi/linux/time.h. */
+public final class Time {
+    private Time() {}
+
+    public static final int CLOCK_REALTIME = 0;
+    public static final int CLOCK_MONOTONIC = 1;
+    public static final int CLOCK_PROCESS_CPUTIME_ID = 2;
+    public static final int CLOCK_THREAD_CPUTIME_ID = 3;
+    public static final int CLOCK_MONOTONIC_RAW = 4;
+    public static final int CLOCK_REALTIME_COARSE = 5;
+    public static final int CLOCK_MONOTONIC_COARSE = 6;
+    public static final int CLOCK_BOOTTIME = 7;
+    public static final int CLOCK_REALTIME_ALARM = 8;
+    public static final int CLOCK_BOOTTIME_ALARM = 9;
+    public static final int CLOCK_SGI_CYCLE = 10;
+    public static final int CLOCK_TAI = 11;
+
+    public static final int TIMER_ABSTIME = 0x01;
+
+    public static final long NSEC_PER_SEC = 1_000_000_000L;
+
+    /** sizeof(struct __kernel_timespec) and sizeof(struct __kernel_old_timeval) on 64-bit. */
+    public static final int TIMESPEC_SIZE = 16, TIMEVAL_SIZE = 16;
+}

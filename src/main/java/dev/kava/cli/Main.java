@@ -1,0 +1,45 @@
+package dev.kava.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.PrintWriter;
+
+/** The kava command: subcommands for running programs and, later, tools. */
+@Command(name = "kava", mixinStandardHelpOptions = true, version = "kava 0.1.0 (Linux 7.0 in Java, riscv64)",
+        description = "The Linux kernel, written in Java, running riscv64 Linux programs.",
+        subcommands = {RunCommand.class})
+public final class Main implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the command line and returns the exit status (for tests and main). */
+    public static int execute(String... args) {
+        CommandLine cl = new CommandLine(new Main());
+        // Everything after PROGRAM belongs to the program, options included.
+        cl.setStopAtPositional(true);
+        cl.setOut(new PrintWriter(System.out, true));
+        cl.setErr(new PrintWriter(System.err, true));
+        cl.setParameterExceptionHandler((ex, a) -> {
+            // One line and status 2, like other command-line tools; no stack trace, no usage dump.
+            String cmd = ex.getCommandLine().getCommandSpec().qualifiedName();
+            ex.getCommandLine().getErr().println(cmd + ": " + ex.getMessage());
+            return 2;
+        });
+        cl.setExecutionExceptionHandler((ex, c, r) -> {
+            c.getErr().println("kava: internal error: " + ex);
+            if (System.getenv("KAVA_DEBUG") != null) ex.printStackTrace(c.getErr());
+            return 70; // EX_SOFTWARE
+        });
+        return cl.execute(args);
+    }
+}

@@ -1,0 +1,123 @@
+package dev.kava.cli;
+
+import dev.kava.abi.Errno;
+import dev.kava.kernel.ErrnoException;
+import dev.kava.kernel.ExitStatus;
+import dev.kava.kernel.Kernel;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code kava run}: boots a kernel and runs one program in it, exiting with its status. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Run a riscv64 Linux program under kava. Exits with the program's status (128+N if killed by signal N).")
+public final class RunCommand implements Callable<Integer> {
+    @Option(names = "--root", paramLabel = "DIR", description = "Host directory to use as the guest's root filesystem (read-only).")
+    Path root;
+
+    @Option(names = {"-e", "--env"}, paramLabel = "NAME=VALUE", description = "Set an environment variable for the program (repeatable).")
+    List<String> env = new ArrayList<>();
+
+    @Option(names = "--strace", description = "Trace the program's system calls to stderr, as strace does.")
+    boolean strace;
+
+    @Option(names = {"-v", "--kernel-log"}, description = "Print kernel log messages to stderr.")
+    boolean kernelLog;
+
+    @Option(names = "--stats", description = "At exit, print guest instructions retired and wall time to stderr.")
+    boolean stats;
+
+    @Parameters(index = "0", paramLabel = "PROGRAM", description = "The program to run: a path inside the guest root.")
+    String program;
+
+    @Parameters(index = "1..*", paramLabel = "ARG", description = "Arguments for the program.")
+    List<String> args = new ArrayList<>();
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    /** The default environment of a program started by kava run. */
+    static final List<String> DEFAULT_ENV = List.of("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+
+    @Override
+    public Integer call() {
+        PrintStream err = System.err;
+        if (root == null) {
+            err.println("kava run: --root DIR is required for now (a default root filesystem comes later)");
+            return 2;
+        }
+        if (!Files.isDirectory(root)) {
+            err.println("kava run: --root " + root + ": not a directory");
+            return 2;
+        }
+        List<String> envp = environment(err);
+        if (envp == null) return 2;
+        List<String> argv = new ArrayList<>();
+        argv.add(program);
+        argv.addAll(args);
+
+        // Unbuffered views of the host's descriptors: the guest's writes reach them in order, at once.
+        OutputStream out = new FileOutputStream(FileDescriptor.out);
+        OutputStream errOut = new FileOutputStream(FileDescriptor.err);
+        Kernel.Config config = new Kernel.Config()
+                .root(root)
+                .stdin(new FileInputStream(FileDescriptor.in))
+                .stdout(out)
+                .stderr(errOut)
+                .stdioKinds(HostConsole.kind(0), HostConsole.kind(1), HostConsole.kind(2))
+                .kernelLog(kernelLog ? err : null)
+                .strace(strace ? err : null);
+        long startNanos = System.nanoTime();
+        Kernel kernel;
+        try {
+            kernel = new Kernel(config);
+        } catch (IOException e) {
+            err.println("kava run: --root " + root + ": " + e.getMessage());
+            return 2;
+        }
+        ExitStatus status;
+        try {
+            status = kernel.run(program, argv, envp);
+        } catch (ErrnoException e) {
+            err.println("kava run: " + program + ": " + Errno.message(e.errno));
+            // As a shell does: 127 when the program is not there, 126 when it cannot be executed.
+            return e.errno == Errno.ENOENT || e.errno == Errno.ENOTDIR ? 127 : 126;
+        }
+        if (stats) {
+            double secs = (System.nanoTime() - startNanos) / 1e9;
+            long insns = kernel.instructionsRetired();
+            err.printf("kava: stats: %d guest instructions retired, %.3f s wall, %.1f MIPS%n",
+                    insns, secs, insns / secs / 1e6);
+        }
+        return status.shellStatus();
+    }
+
+    /** The program's environment: the defaults overridden and extended by -e. Null after an error message. */
+    private List<String> environment(PrintStream err) {
+        List<String> out = new ArrayList<>(DEFAULT_ENV);
+        for (String e : env) {
+            int eq = e.indexOf('=');
+            if (eq <= 0) {
+                err.println("kava run: -e " + e + ": expected NAME=VALUE");
+                return null;
+            }
+            String name = e.substring(0, eq + 1);
+            out.removeIf(x -> x.startsWith(name));
+            out.add(e);
+        }
+        return out;
+    }
+}

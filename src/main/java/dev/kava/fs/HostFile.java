@@ -1,0 +1,128 @@
+package dev.kava.fs;
+
+import dev.kava.abi.Errno;
+import dev.kava.abi.Fcntl;
+import dev.kava.kernel.ErrnoException;
+import dev.kava.kernel.Task;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.LinkOption;
+import java.nio.file.StandardOpenOption;
+
+/** A regular file of the host root, open read-only. */
+public final class HostFile extends File implements ExecFile {
+    private final HostRoot fs;
+    private final HostRoot.Resolved where;
+    private final FileChannel channel;
+
+    private HostFile(HostRoot fs, HostRoot.Resolved where, FileChannel channel, int flags) {
+        super(flags);
+        this.fs = fs;
+        this.where = where;
+        this.channel = channel;
+    }
+
+    static HostFile open(HostRoot fs, HostRoot.Resolved r, int flags) {
+        try {
+            // NOFOLLOW_LINKS: the walk found a regular file here; never let the host follow a link swapped in since.
+            FileChannel ch = FileChannel.open(r.hostPath(), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+            return new HostFile(fs, r, ch, flags);
+        } catch (IOException e) {
+            throw ErrnoException.of(HostRoot.errnoOf(e));
+        }
+    }
+
+    @Override
+    public synchronized int read(Task t, byte[] dst, int off, int len) {
+        int n = pread(t, dst, off, len, pos);
+        pos += n;
+        return n;
+    }
+
+    @Override
+    public int pread(Task t, byte[] dst, int off, int len, long offset) {
+        return readAt(dst, off, len, offset);
+    }
+
+    @Override
+    public int readAt(byte[] dst, int off, int len, long offset) {
+        if (offset < 0) return 0; // nothing lives at an offset no file can reach
+        try {
+            int total = 0;
+            ByteBuffer bb = ByteBuffer.wrap(dst, off, len);
+            while (bb.hasRemaining()) {
+                int n = channel.read(bb, offset + total);
+                if (n <= 0) break;
+                total += n;
+            }
+            return total;
+        } catch (IOException e) {
+            throw ErrnoException.of(Errno.EIO);
+        }
+    }
+
+    @Override
+    public long size() {
+        try {
+            return channel.size();
+        } catch (IOException e) {
+            throw ErrnoException.of(Errno.EIO);
+        }
+    }
+
+    @Override
+    public synchronized long lseek(long offset, int whence) {
+        long size = size();
+        long np;
+        switch (whence) {
+            case Fcntl.SEEK_SET -> np = offset;
+            case Fcntl.SEEK_CUR -> np = pos + offset;
+            case Fcntl.SEEK_END -> np = size + offset;
+            case Fcntl.SEEK_DATA -> {
+                if (offset < 0 || offset >= size) throw ErrnoException.of(Errno.ENXIO);
+                np = offset;
+            }
+            case Fcntl.SEEK_HOLE -> {
+                if (offset < 0 || offset >= size) throw ErrnoException.of(Errno.ENXIO);
+                np = size;
+            }
+            default -> throw ErrnoException.of(Errno.EINVAL);
+        }
+        // Overflow of pos + offset also lands here: vfs_setpos rejects negative positions.
+        if (np < 0) throw ErrnoException.of(Errno.EINVAL);
+        pos = np;
+        return np;
+    }
+
+    @Override
+    public long ioctl(Task t, int cmd, long arg) {
+        if (cmd == dev.kava.abi.Ioctls.FIONREAD) {
+            // Regular files answer FIONREAD in do_vfs_ioctl: bytes between the position and the end.
+            long left = Math.max(0, size() - pos);
+            t.mem.write32(arg, (int) Math.min(left, Integer.MAX_VALUE));
+            return 0;
+        }
+        throw ErrnoException.of(Errno.ENOTTY);
+    }
+
+    @Override
+    public Kstat stat() {
+        return fs.statHost(where.hostPath());
+    }
+
+    @Override
+    public String guestPath() {
+        return where.guestPath();
+    }
+
+    @Override
+    public void release() {
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // Closing a read-only channel has nothing to lose.
+        }
+    }
+}

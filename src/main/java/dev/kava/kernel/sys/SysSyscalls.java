@@ -1,0 +1,145 @@
+package dev.kava.kernel.sys;
+
+import dev.kava.abi.Errno;
+import dev.kava.abi.Resource;
+import dev.kava.abi.SyscallNr;
+import dev.kava.abi.Utsname;
+import dev.kava.fs.FdTable;
+import dev.kava.kernel.SyscallTable;
+import dev.kava.kernel.Task;
+import dev.kava.kernel.TaskGroup;
+import dev.kava.kernel.Uaccess;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Identity and limits: uname, the get*id calls, prlimit64/getrlimit/setrlimit, umask
+ * (kernel/sys.c), set_tid_address (kernel/fork.c) and set_robust_list (kernel/futex).
+ */
+public final class SysSyscalls {
+    private SysSyscalls() {}
+
+    public static final String SYSNAME = "Linux", NODENAME = "kava", RELEASE = "7.0.0",
+            VERSION = "#1 SMP PREEMPT kava", MACHINE = "riscv64", DOMAINNAME = "(none)";
+
+    /** sizeof(struct robust_list_head) on 64-bit. */
+    private static final long ROBUST_LIST_HEAD_SIZE = 24;
+
+    public static void register(SyscallTable t) {
+        t.register(SyscallNr.UNAME, (task, a) -> uname(task, a[0]));
+        t.register(SyscallNr.GETPID, (task, a) -> task.group.tgid);
+        t.register(SyscallNr.GETTID, (task, a) -> task.tid);
+        t.register(SyscallNr.GETPPID, (task, a) -> task.group.ppid);
+        t.register(SyscallNr.GETUID, (task, a) -> task.group.cred.uid());
+        t.register(SyscallNr.GETEUID, (task, a) -> task.group.cred.euid());
+        t.register(SyscallNr.GETGID, (task, a) -> task.group.cred.gid());
+        t.register(SyscallNr.GETEGID, (task, a) -> task.group.cred.egid());
+        t.register(SyscallNr.GETRESUID, (task, a) -> getres(task, a, true));
+        t.register(SyscallNr.GETRESGID, (task, a) -> getres(task, a, false));
+        t.register(SyscallNr.GETPGID, (task, a) -> getpgid(task, (int) a[0]));
+        t.register(SyscallNr.GETSID, (task, a) -> getsid(task, (int) a[0]));
+        t.register(SyscallNr.UMASK, (task, a) -> umask(task, (int) a[0]));
+        t.register(SyscallNr.PRLIMIT64, (task, a) -> prlimit64(task, (int) a[0], (int) a[1], a[2], a[3]));
+        t.register(SyscallNr.GETRLIMIT, (task, a) -> prlimit64(task, 0, (int) a[0], 0, a[1]));
+        t.register(SyscallNr.SETRLIMIT, (task, a) -> prlimit64(task, 0, (int) a[0], a[1], 0));
+        t.register(SyscallNr.SYSINFO, (task, a) -> sysinfo(task, a[0]));
+        t.register(SyscallNr.SET_TID_ADDRESS, (task, a) -> {
+            task.clearChildTid = a[0];
+            return task.tid;
+        });
+        t.register(SyscallNr.SET_ROBUST_LIST, (task, a) -> {
+            if (a[1] != ROBUST_LIST_HEAD_SIZE) return -Errno.EINVAL;
+            task.robustListHead = a[0];
+            task.robustListLen = a[1];
+            return 0;
+        });
+    }
+
+    private static long uname(Task t, long addr) {
+        byte[] b = new byte[Utsname.SIZE];
+        put(b, Utsname.SYSNAME, SYSNAME);
+        put(b, Utsname.NODENAME, NODENAME);
+        put(b, Utsname.RELEASE, RELEASE);
+        put(b, Utsname.VERSION, VERSION);
+        put(b, Utsname.MACHINE, MACHINE);
+        put(b, Utsname.DOMAINNAME, DOMAINNAME);
+        t.mem.write(addr, b);
+        return 0;
+    }
+
+    private static void put(byte[] b, int off, String s) {
+        byte[] v = s.getBytes(StandardCharsets.UTF_8);
+        System.arraycopy(v, 0, b, off, Math.min(v.length, Utsname.FIELD_LEN - 1));
+    }
+
+    /**
+     * sysinfo (kernel/sys.c do_sysinfo) into struct sysinfo (include/uapi/linux/sysinfo.h): on
+     * 64-bit uptime, loads[3], totalram, freeram, sharedram, bufferram, totalswap, freeswap at
+     * 8-byte steps from 0, procs (u16) at 80, totalhigh 88, freehigh 96, mem_unit (u32) 104; 112 bytes.
+     */
+    private static long sysinfo(Task t, long addr) {
+        byte[] b = new byte[112];
+        long uptimeNs = t.kernel.clock().monotonicNanos();
+        Uaccess.putLong(b, 0, uptimeNs / 1_000_000_000L + (uptimeNs % 1_000_000_000L != 0 ? 1 : 0));
+        long total = t.kernel.memoryBytes();
+        long free = Math.max(0, total - t.kernel.usedMemoryBytes());
+        Uaccess.putLong(b, 32, total);
+        Uaccess.putLong(b, 40, free);
+        Uaccess.putShort(b, 80, t.kernel.processCount());
+        Uaccess.putInt(b, 104, 1);
+        t.mem.write(addr, b);
+        return 0;
+    }
+
+    private static long getres(Task t, long[] a, boolean user) {
+        var c = t.group.cred;
+        // put_user in order: real, effective, saved; a fault stops there with EFAULT.
+        t.mem.write32(a[0], user ? c.uid() : c.gid());
+        t.mem.write32(a[1], user ? c.euid() : c.egid());
+        t.mem.write32(a[2], user ? c.suid() : c.sgid());
+        return 0;
+    }
+
+    private static long getpgid(Task t, int pid) {
+        TaskGroup g = pid == 0 ? t.group : t.kernel.findGroup(pid);
+        return g == null ? -Errno.ESRCH : g.pgid;
+    }
+
+    private static long getsid(Task t, int pid) {
+        TaskGroup g = pid == 0 ? t.group : t.kernel.findGroup(pid);
+        return g == null ? -Errno.ESRCH : g.sid;
+    }
+
+    private static long umask(Task t, int mask) {
+        int old = t.group.fs.umask;
+        t.group.fs.umask = mask & 0777;
+        return old;
+    }
+
+    /** prlimit64 (kernel/sys.c): new limits read first, then the target, then do_prlimit. */
+    private static long prlimit64(Task t, int pid, int resource, long newAddr, long oldAddr) {
+        long newCur = 0, newMax = 0;
+        if (newAddr != 0) {
+            byte[] b = t.mem.read(newAddr, 16);
+            newCur = Uaccess.getLong(b, 0);
+            newMax = Uaccess.getLong(b, 8);
+        }
+        TaskGroup g = pid == 0 ? t.group : t.kernel.findGroup(pid);
+        if (g == null) return -Errno.ESRCH;
+        if (resource < 0 || resource >= Resource.RLIM_NLIMITS) return -Errno.EINVAL;
+        long oldCur = g.rlimits.cur(resource), oldMax = g.rlimits.max(resource);
+        if (newAddr != 0) {
+            if (Long.compareUnsigned(newCur, newMax) > 0) return -Errno.EINVAL;
+            if (resource == Resource.RLIMIT_NOFILE && Long.compareUnsigned(newMax, FdTable.NR_OPEN) > 0) return -Errno.EPERM;
+            // Raising the hard limit needs CAP_SYS_RESOURCE; the first process is root and has it.
+            g.rlimits.set(resource, newCur, newMax);
+        }
+        if (oldAddr != 0) {
+            byte[] b = new byte[16];
+            Uaccess.putLong(b, 0, oldCur);
+            Uaccess.putLong(b, 8, oldMax);
+            t.mem.write(oldAddr, b);
+        }
+        return 0;
+    }
+}

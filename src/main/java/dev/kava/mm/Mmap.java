@@ -1,0 +1,588 @@
+package dev.kava.mm;
+
+import dev.kava.abi.Errno;
+import dev.kava.abi.Mman;
+import dev.kava.abi.SyscallNr;
+import dev.kava.fs.ExecFile;
+import dev.kava.fs.File;
+import dev.kava.kernel.SyscallTable;
+import dev.kava.kernel.Task;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A process's memory map (mm/mmap.c, mm/mprotect.c, mm/madvise.c): the list of virtual memory
+ * areas, brk, and the mmap/munmap/mprotect/madvise/brk syscalls with Linux's validation order
+ * and errnos. Pages live in the {@link AddressSpace}; this class decides which ranges exist.
+ *
+ * <p>The layout is riscv64 Linux's with an Sv39 user space and no randomization: the stack at
+ * the top of the 256 GiB range, mmap allocating top-down from 128 MiB below it.
+ */
+public final class Mmap {
+    /** TASK_SIZE for Sv39 (arch/riscv/include/asm/pgtable.h): the default mmap window. */
+    public static final long TASK_SIZE = 0x40_0000_0000L;
+    /** STACK_TOP: the initial stack ends at the top of user space. */
+    public static final long STACK_TOP = TASK_SIZE;
+    /** The stack mapping the kernel reserves: 8 MiB, the default RLIMIT_STACK. */
+    public static final long STACK_SIZE = 8L << 20;
+    /** ELF_ET_DYN_BASE (arch/riscv/include/asm/elf.h): where a PIE with an interpreter is loaded. */
+    public static final long ELF_ET_DYN_BASE = TASK_SIZE / 3 * 2;
+    /** TASK_UNMAPPED_BASE: the bottom-up fallback's start. */
+    public static final long TASK_UNMAPPED_BASE = pageAlign(TASK_SIZE / 3);
+    /** vm.mmap_min_addr as Debian configures it. */
+    public static final long MMAP_MIN_ADDR = 65536;
+    /** stack_guard_gap: 256 pages kept free below a stack (mm/mmap.c). */
+    public static final long STACK_GUARD_GAP = 256L << Page.SHIFT;
+    /** vm.max_map_count default (DEFAULT_MAX_MAP_COUNT). */
+    public static final int MAX_MAP_COUNT = 65530;
+    /** MIN_GAP in mm/util.c: the least room mmap_base leaves for the stack. */
+    private static final long MIN_GAP = 128L << 20;
+
+    private static final long PAGE_MASK = ~Page.MASK;
+    /** LEGACY_MAP_MASK (include/linux/mman.h): the flags MAP_SHARED_VALIDATE accepts on riscv64. */
+    private static final int LEGACY_MAP_MASK = Mman.MAP_SHARED | Mman.MAP_PRIVATE | Mman.MAP_FIXED | Mman.MAP_ANONYMOUS
+            | Mman.MAP_DENYWRITE | Mman.MAP_EXECUTABLE | 0x4000000 /* MAP_UNINITIALIZED */ | Mman.MAP_GROWSDOWN
+            | Mman.MAP_LOCKED | Mman.MAP_NORESERVE | Mman.MAP_POPULATE | Mman.MAP_NONBLOCK | Mman.MAP_STACK
+            | Mman.MAP_HUGETLB | (21 << 26) /* MAP_HUGE_2MB */ | (30 << 26) /* MAP_HUGE_1GB */;
+
+    /** Where a mapping's contents come from when it is not anonymous. */
+    public interface Backing {
+        /** Reads up to len bytes at offset; fewer at end of file. */
+        int readAt(byte[] dst, int off, int len, long offset);
+
+        String name();
+    }
+
+    /** One virtual memory area (vm_area_struct): [start, end) with one protection and kind. */
+    public record Vma(long start, long end, int prot, boolean shared, boolean growsDown, Backing file,
+                      long fileOffset, String name) {
+        Vma slice(long s, long e) {
+            return new Vma(s, e, prot, shared, growsDown, file, file == null ? 0 : fileOffset + (s - start), name);
+        }
+
+        Vma withProt(int p) {
+            return new Vma(start, end, p, shared, growsDown, file, fileOffset, name);
+        }
+
+        /** vm_start_gap: a stack keeps a guard gap below it free. */
+        long startGap() {
+            return growsDown ? Math.max(0, start - STACK_GUARD_GAP) : start;
+        }
+    }
+
+    public final AddressSpace as;
+    private final TreeMap<Long, Vma> vmas = new TreeMap<>();
+    private final long mmapBase;
+    private long startBrk, brk;
+
+    public Mmap(AddressSpace as) {
+        this.as = as;
+        // mmap_base() in mm/util.c: the stack rlimit plus its guard gap, at least MIN_GAP.
+        long gap = Math.max(STACK_SIZE + STACK_GUARD_GAP, MIN_GAP);
+        this.mmapBase = pageAlign(STACK_TOP - gap);
+    }
+
+    public static long pageAlign(long x) {
+        return (x + Page.MASK) & PAGE_MASK;
+    }
+
+    public long mmapBase() {
+        return mmapBase;
+    }
+
+    public synchronized long startBrk() {
+        return startBrk;
+    }
+
+    public synchronized long brk() {
+        return brk;
+    }
+
+    /** Sets where the heap starts, after exec loaded the program (mm->start_brk = mm->brk). */
+    public synchronized void setBrkStart(long start) {
+        startBrk = brk = start;
+    }
+
+    public synchronized List<Vma> vmas() {
+        return new ArrayList<>(vmas.values());
+    }
+
+    // ---- syscalls ----
+
+    public static void register(SyscallTable t) {
+        t.register(SyscallNr.BRK, (task, a) -> task.group.mm.brk(a[0]));
+        t.register(SyscallNr.MMAP, Mmap::sysMmap);
+        t.register(SyscallNr.MUNMAP, (task, a) -> task.group.mm.munmap(a[0], a[1]));
+        t.register(SyscallNr.MPROTECT, (task, a) -> task.group.mm.mprotect(a[0], a[1], (int) a[2]));
+        t.register(SyscallNr.MADVISE, (task, a) -> task.group.mm.madvise(a[0], a[1], (int) a[2]));
+        t.register(SyscallNr.MREMAP, (task, a) -> task.group.mm.mremap(a[0], a[1], a[2], (int) a[3], a[4]));
+    }
+
+    /** riscv_sys_mmap (arch/riscv/kernel/sys_riscv.c) and ksys_mmap_pgoff (mm/mmap.c). */
+    private static long sysMmap(Task t, long[] a) {
+        long addr = a[0], len = a[1], offset = a[5];
+        int prot = (int) a[2], flags = (int) a[3], fd = (int) a[4];
+        if ((offset & Page.MASK) != 0) return -Errno.EINVAL;
+        Backing backing = null;
+        if ((flags & Mman.MAP_ANONYMOUS) == 0) {
+            File f = t.group.files.get(fd);
+            if (f == null || f.isPath()) return -Errno.EBADF;
+            if (!(f instanceof ExecFile ef)) return -Errno.ENODEV;
+            backing = new FileBacking(ef, f.readable());
+        } else if ((flags & Mman.MAP_HUGETLB) != 0) {
+            return -Errno.ENOMEM; // no huge pages are reserved (vm.nr_hugepages = 0)
+        }
+        return t.group.mm.mmap(addr, len, prot, flags, backing, offset >>> Page.SHIFT);
+    }
+
+    /** A file mapped by mmap(2) or exec: pages are copied from it when mapped (no page cache yet). */
+    public record FileBacking(ExecFile file, boolean readable) implements Backing {
+        @Override
+        public int readAt(byte[] dst, int off, int len, long offset) {
+            return file.readAt(dst, off, len, offset);
+        }
+
+        @Override
+        public String name() {
+            return file.guestPath();
+        }
+    }
+
+    /** do_mmap (mm/mmap.c). pgoff is the file offset in pages. Returns the address or -errno. */
+    public synchronized long mmap(long addr, long len, int prot, int flags, Backing file, long pgoff) {
+        if (len == 0) return -Errno.EINVAL;
+        if ((flags & Mman.MAP_FIXED_NOREPLACE) != 0) flags |= Mman.MAP_FIXED;
+        if ((flags & Mman.MAP_FIXED) == 0) addr = roundHintToMin(addr);
+        len = pageAlign(len);
+        if (len == 0) return -Errno.ENOMEM;
+        if (pgoff + (len >>> Page.SHIFT) < pgoff) return -Errno.EOVERFLOW;
+        if (vmas.size() > MAX_MAP_COUNT) return -Errno.ENOMEM;
+        boolean growsDown = (flags & Mman.MAP_GROWSDOWN) != 0;
+        addr = getUnmappedArea(addr, len, flags);
+        if (addr < 0) return addr;
+        if ((flags & Mman.MAP_FIXED_NOREPLACE) != 0 && intersects(addr, addr + len)) return -Errno.EEXIST;
+        boolean shared;
+        if (file != null) {
+            switch (flags & Mman.MAP_TYPE) {
+                case Mman.MAP_SHARED, Mman.MAP_SHARED_VALIDATE -> {
+                    if ((flags & Mman.MAP_TYPE) == Mman.MAP_SHARED_VALIDATE && (flags & ~LEGACY_MAP_MASK) != 0) {
+                        return -Errno.EOPNOTSUPP;
+                    }
+                    if (file instanceof FileBacking fb && !fb.readable()) return -Errno.EACCES;
+                    // Every file is read-only for now, so a shared mapping can never be written
+                    // (no VM_MAYWRITE) and nothing else changes the file: a copy is exact.
+                    if ((prot & Mman.PROT_WRITE) != 0) return -Errno.EACCES;
+                    shared = true;
+                }
+                case Mman.MAP_PRIVATE -> {
+                    if (file instanceof FileBacking fb && !fb.readable()) return -Errno.EACCES;
+                    shared = false;
+                }
+                default -> { return -Errno.EINVAL; }
+            }
+        } else {
+            switch (flags & Mman.MAP_TYPE) {
+                case Mman.MAP_SHARED -> {
+                    if (growsDown) return -Errno.EINVAL;
+                    shared = true;
+                }
+                case Mman.MAP_PRIVATE -> shared = false;
+                default -> { return -Errno.EINVAL; }
+            }
+        }
+        // file_mmap_ok: the mapping's end must fit in a file offset (MAX_LFS_FILESIZE).
+        if (file != null && Long.compareUnsigned(pgoff, (Long.MAX_VALUE - len) >>> Page.SHIFT) > 0) return -Errno.EOVERFLOW;
+        String name = file != null ? file.name() : null;
+        mapRegion(new Vma(addr, addr + len, prot & (Mman.PROT_READ | Mman.PROT_WRITE | Mman.PROT_EXEC), shared,
+                growsDown, file, pgoff << Page.SHIFT, name));
+        return addr;
+    }
+
+    /** round_hint_to_min: a hint below mmap_min_addr is raised to it. */
+    private static long roundHintToMin(long hint) {
+        hint &= PAGE_MASK;
+        if (hint != 0 && Long.compareUnsigned(hint, MMAP_MIN_ADDR) < 0) return pageAlign(MMAP_MIN_ADDR);
+        return hint;
+    }
+
+    /** __get_unmapped_area + generic_get_unmapped_area_topdown. Returns an address or -errno. */
+    private long getUnmappedArea(long addr, long len, int flags) {
+        if (Long.compareUnsigned(len, TASK_SIZE) > 0) return -Errno.ENOMEM;
+        long mmapEnd = TASK_SIZE;
+        if (len > mmapEnd - MMAP_MIN_ADDR) return -Errno.ENOMEM;
+        long result;
+        if ((flags & Mman.MAP_FIXED) != 0) {
+            result = addr;
+        } else {
+            result = -Errno.ENOMEM;
+            if (addr != 0) {
+                long hint = pageAlign(addr);
+                if (Long.compareUnsigned(hint, mmapEnd - len) <= 0 && Long.compareUnsigned(hint, MMAP_MIN_ADDR) >= 0
+                        && fitsAt(hint, len)) {
+                    result = hint;
+                }
+            }
+            if (result < 0) result = topDown(len, Page.SIZE, mmapBase);
+            if (result < 0) result = bottomUp(len, TASK_UNMAPPED_BASE, mmapEnd);
+            if (result < 0) return result;
+        }
+        if (Long.compareUnsigned(result, TASK_SIZE - len) > 0) return -Errno.ENOMEM;
+        if ((result & Page.MASK) != 0) return -Errno.EINVAL;
+        return result;
+    }
+
+    /** Whether [addr, addr+len) is free, gaps included (the hint check). */
+    private boolean fitsAt(long addr, long len) {
+        Map.Entry<Long, Vma> next = vmas.ceilingEntry(addr);
+        Map.Entry<Long, Vma> prev = vmas.lowerEntry(addr);
+        if (prev != null && prev.getValue().end > addr) return false; // addr inside prev
+        if (next != null && addr + len > next.getValue().startGap()) return false;
+        return true;
+    }
+
+    /** vm_unmapped_area top-down: the highest free gap of len bytes inside [low, high). */
+    private long topDown(long len, long low, long high) {
+        long end = high;
+        for (Vma v : vmas.descendingMap().values()) {
+            long vs = v.startGap();
+            if (vs >= end) continue;
+            if (v.end < end) {
+                long gapStart = Math.max(v.end, low);
+                if (end - gapStart >= len) return end - len;
+            }
+            end = Math.min(end, vs);
+            if (end <= low) return -Errno.ENOMEM;
+        }
+        return end - low >= len ? end - len : -Errno.ENOMEM;
+    }
+
+    /** vm_unmapped_area bottom-up: the lowest free gap of len bytes inside [low, high). */
+    private long bottomUp(long len, long low, long high) {
+        long start = low;
+        for (Vma v : vmas.values()) {
+            if (v.end <= start) continue;
+            long vs = v.startGap();
+            if (vs > start && Math.min(vs, high) - start >= len) return start;
+            start = Math.max(start, v.end);
+            if (start >= high) return -Errno.ENOMEM;
+        }
+        return high - start >= len ? start : -Errno.ENOMEM;
+    }
+
+    /** mmap_region: replaces whatever was in the range with the new area and its fresh pages. */
+    private void mapRegion(Vma v) {
+        removeRange(v.start, v.end);
+        as.map(v.start, v.end - v.start, v.prot);
+        if (v.shared && v.file == null) as.markShared(v.start, v.end - v.start);
+        if (v.file != null) fill(v, v.start, v.end);
+        insert(v);
+    }
+
+    /** Copies a private file mapping's contents into [from, to) of it (what the page faults would read). */
+    private void fill(Vma v, long from, long to) {
+        byte[] buf = new byte[Page.SIZE];
+        for (long va = from; va < to; va += Page.SIZE) {
+            int n = v.file.readAt(buf, 0, Page.SIZE, v.fileOffset + (va - v.start));
+            if (n <= 0) break; // past end of file the pages stay zero
+            if (!as.pokeUser(va, buf, 0, n)) throw new IllegalStateException("page vanished at " + Long.toHexString(va));
+        }
+    }
+
+    /** Sets up the stack area below STACK_TOP (setup_arg_pages). */
+    public synchronized void setupStack() {
+        long start = STACK_TOP - STACK_SIZE;
+        mapRegion(new Vma(start, STACK_TOP, Mman.PROT_READ | Mman.PROT_WRITE, false, true, null, 0, "[stack]"));
+    }
+
+    /** munmap (do_vmi_munmap). */
+    public synchronized long munmap(long start, long len) {
+        if ((start & Page.MASK) != 0 || Long.compareUnsigned(start, TASK_SIZE) > 0
+                || Long.compareUnsigned(len, TASK_SIZE - start) > 0) {
+            return -Errno.EINVAL;
+        }
+        long end = start + pageAlign(len);
+        if (end == start) return -Errno.EINVAL;
+        removeRange(start, end);
+        as.unmap(start, end - start);
+        return 0;
+    }
+
+    /** mprotect (do_mprotect_pkey). */
+    public synchronized long mprotect(long start, long len, int prot) {
+        int grows = prot & (Mman.PROT_GROWSDOWN | Mman.PROT_GROWSUP);
+        prot &= ~(Mman.PROT_GROWSDOWN | Mman.PROT_GROWSUP);
+        if (grows == (Mman.PROT_GROWSDOWN | Mman.PROT_GROWSUP)) return -Errno.EINVAL;
+        if ((start & Page.MASK) != 0) return -Errno.EINVAL;
+        if (len == 0) return 0;
+        len = pageAlign(len);
+        long end = start + len;
+        if (Long.compareUnsigned(end, start) <= 0) return -Errno.ENOMEM;
+        // arch_validate_prot: only READ, WRITE, EXEC and SEM (0x8).
+        if ((prot & ~(Mman.PROT_READ | Mman.PROT_WRITE | Mman.PROT_EXEC | 0x8)) != 0) return -Errno.EINVAL;
+        prot &= Mman.PROT_READ | Mman.PROT_WRITE | Mman.PROT_EXEC;
+        Vma first = findVma(start);
+        if (first == null || first.start >= end) return -Errno.ENOMEM;
+        if (grows == Mman.PROT_GROWSDOWN) {
+            if (!first.growsDown) return -Errno.EINVAL;
+            start = first.start;
+        } else if (grows == Mman.PROT_GROWSUP) {
+            return -Errno.EINVAL; // riscv has no VM_GROWSUP areas
+        } else if (first.start > start) {
+            return -Errno.ENOMEM;
+        }
+        // Walk the areas in order, changing each; a hole stops the walk with ENOMEM, as in Linux,
+        // leaving the areas before it changed.
+        long at = start;
+        while (at < end) {
+            Vma v = findVma(at);
+            if (v == null || v.start > at) return -Errno.ENOMEM;
+            // A shared mapping of a read-only file has no VM_MAYWRITE.
+            if (v.shared && v.file != null && (prot & Mman.PROT_WRITE) != 0) return -Errno.EACCES;
+            long s = at, e = Math.min(end, v.end);
+            if (v.prot != prot) {
+                splitAt(s);
+                splitAt(e);
+                Vma piece = vmas.remove(s);
+                insert(piece.withProt(prot));
+                as.protect(s, e - s, prot);
+            }
+            at = e;
+        }
+        return 0;
+    }
+
+    private static final int MREMAP_MAYMOVE = 1, MREMAP_FIXED = 2, MREMAP_DONTUNMAP = 4;
+
+    /** mremap (mm/mremap.c): shrink in place, grow in place when the room is free, else move if allowed. */
+    public synchronized long mremap(long addr, long oldLen, long newLen, int flags, long newAddr) {
+        if ((flags & ~(MREMAP_FIXED | MREMAP_MAYMOVE | MREMAP_DONTUNMAP)) != 0) return -Errno.EINVAL;
+        if ((flags & MREMAP_FIXED) != 0 && (flags & MREMAP_MAYMOVE) == 0) return -Errno.EINVAL;
+        if ((flags & MREMAP_DONTUNMAP) != 0 && ((flags & MREMAP_MAYMOVE) == 0 || oldLen != newLen)) return -Errno.EINVAL;
+        if ((addr & Page.MASK) != 0) return -Errno.EINVAL;
+        oldLen = pageAlign(oldLen);
+        newLen = pageAlign(newLen);
+        if (newLen == 0) return -Errno.EINVAL;
+        // A zero old_len duplicates a shared mapping; kava has no shared-object backing to duplicate yet.
+        if (oldLen == 0) return -Errno.EINVAL;
+        if ((flags & (MREMAP_FIXED | MREMAP_DONTUNMAP)) != 0) return mremapTo(addr, oldLen, newLen, flags, newAddr);
+        if (Long.compareUnsigned(oldLen, newLen) >= 0) {
+            long r = oldLen == newLen ? 0 : munmap(addr + newLen, oldLen - newLen);
+            return r < 0 ? r : addr;
+        }
+        Vma v = vmaToResize(addr, oldLen, newLen);
+        if (v == null) return -Errno.EFAULT;
+        long delta = newLen - oldLen;
+        if (oldLen == v.end - addr && expandable(v, delta)) {
+            long oldEnd = v.end;
+            vmas.remove(v.start);
+            insert(new Vma(v.start, v.end + delta, v.prot, v.shared, v.growsDown, v.file, v.fileOffset, v.name));
+            as.map(oldEnd, delta, v.prot);
+            if (v.shared && v.file == null) as.markShared(oldEnd, delta);
+            Vma grown = findVma(oldEnd);
+            if (v.file != null) fill(grown, oldEnd, oldEnd + delta);
+            return addr;
+        }
+        if ((flags & MREMAP_MAYMOVE) == 0) return -Errno.ENOMEM;
+        long to = getUnmappedArea(0, newLen, 0);
+        if (to < 0) return to;
+        return moveVma(v, addr, oldLen, newLen, to, false);
+    }
+
+    /** mremap_to: MREMAP_FIXED (or DONTUNMAP) to newAddr. */
+    private long mremapTo(long addr, long oldLen, long newLen, int flags, long newAddr) {
+        if ((newAddr & Page.MASK) != 0) return -Errno.EINVAL;
+        if (Long.compareUnsigned(newLen, TASK_SIZE) > 0 || Long.compareUnsigned(newAddr, TASK_SIZE - newLen) > 0) return -Errno.EINVAL;
+        if (Long.compareUnsigned(addr + oldLen, newAddr) > 0 && Long.compareUnsigned(newAddr + newLen, addr) > 0) return -Errno.EINVAL;
+        if ((flags & MREMAP_FIXED) != 0) {
+            long r = munmap(newAddr, newLen);
+            if (r < 0) return r;
+        }
+        if (Long.compareUnsigned(oldLen, newLen) > 0) {
+            long r = munmap(addr + newLen, oldLen - newLen);
+            if (r < 0) return r;
+            oldLen = newLen;
+        }
+        Vma v = vmaToResize(addr, oldLen, newLen);
+        if (v == null) return -Errno.EFAULT;
+        long to = (flags & MREMAP_FIXED) != 0 ? newAddr : getUnmappedArea(newAddr, newLen, 0);
+        if (to < 0) return to;
+        return moveVma(v, addr, oldLen, newLen, to, (flags & MREMAP_DONTUNMAP) != 0);
+    }
+
+    /** vma_to_resize: the one area holding all of [addr, addr+oldLen), or null (EFAULT). */
+    private Vma vmaToResize(long addr, long oldLen, long newLen) {
+        Vma v = findVma(addr);
+        if (v == null || v.start > addr) return null;
+        if (Long.compareUnsigned(oldLen, v.end - addr) > 0) return null;
+        return v;
+    }
+
+    /** vma_expandable: nothing lies in the delta bytes after the area, and they are inside user space. */
+    private boolean expandable(Vma v, long delta) {
+        long end = v.end + delta;
+        if (Long.compareUnsigned(end, v.end) < 0 || Long.compareUnsigned(end, TASK_SIZE) > 0) return false;
+        return !intersects(v.end, end);
+    }
+
+    /**
+     * move_vma: the pages of [from, from+oldLen) move to [to, to+oldLen), keeping their frames
+     * (no copy), and the area continues up to newLen. The old range is unmapped, or with
+     * MREMAP_DONTUNMAP left mapped and empty.
+     */
+    private long moveVma(Vma v, long from, long oldLen, long newLen, long to, boolean dontUnmap) {
+        Vma moved = new Vma(to, to + newLen, v.prot, v.shared, v.growsDown, v.file,
+                v.file == null ? 0 : v.fileOffset + (from - v.start), v.name);
+        removeRange(to, to + newLen);
+        as.map(to, newLen, v.prot);
+        for (long off = 0; off < oldLen; off += Page.SIZE) {
+            // translate with no access bits finds the frame whatever the protection; a page never
+            // touched (or one the allocator cannot supply) reads as zeros, as its fresh page does.
+            Page p = as.translate(from + off, 0);
+            if (p != null) as.mapPage(to + off, p, v.prot);
+        }
+        if (v.shared && v.file == null) as.markShared(to, newLen);
+        if (v.file != null && newLen > oldLen) fill(moved, to + oldLen, to + newLen);
+        insert(moved);
+        if (dontUnmap) {
+            as.map(from, oldLen, v.prot); // the old range stays, emptied: its next touch sees zeros
+        } else {
+            removeRange(from, from + oldLen);
+            as.unmap(from, oldLen);
+        }
+        return to;
+    }
+
+    /** madvise (mm/madvise.c), for the advice an anonymous-memory kernel can act on. */
+    public synchronized long madvise(long start, long lenIn, int behavior) {
+        if (!validAdvice(behavior)) return -Errno.EINVAL;
+        if ((start & Page.MASK) != 0) return -Errno.EINVAL;
+        long len = pageAlign(lenIn);
+        if (lenIn != 0 && len == 0) return -Errno.EINVAL;
+        long end = start + len;
+        if (Long.compareUnsigned(end, start) < 0) return -Errno.EINVAL;
+        if (end == start) return 0;
+        boolean unmappedSeen = false;
+        long at = start;
+        while (at < end) {
+            Vma v = findVma(at);
+            if (v == null || v.start >= end) {
+                unmappedSeen = true;
+                break;
+            }
+            if (v.start > at) unmappedSeen = true;
+            long s = Math.max(at, v.start), e = Math.min(end, v.end);
+            if (behavior == MADV_DONTNEED || behavior == MADV_FREE) {
+                if (!v.shared) {
+                    // Private pages are dropped: the next touch sees zeros, or the file again.
+                    as.map(s, e - s, v.prot);
+                    if (v.file != null) fill(v, s, e);
+                }
+            } else if (behavior == MADV_REMOVE && !v.shared) {
+                return -Errno.EINVAL;
+            }
+            at = e;
+        }
+        return unmappedSeen ? -Errno.ENOMEM : 0;
+    }
+
+    private static final int MADV_DONTNEED = 4, MADV_FREE = 8, MADV_REMOVE = 9;
+
+    /** madvise_behavior_valid: advice values 0-4 and 8-25 (include/uapi/asm-generic/mman-common.h). */
+    private static boolean validAdvice(int b) {
+        return (b >= 0 && b <= 4) || (b >= 8 && b <= 25);
+    }
+
+    /** brk (mm/mmap.c SYSCALL_DEFINE1(brk)). Returns the new break, or the old one on failure. */
+    public synchronized long brk(long newBrk) {
+        long origBrk = brk;
+        if (Long.compareUnsigned(newBrk, startBrk) < 0) return origBrk;
+        long newPage = pageAlign(newBrk), oldPage = pageAlign(brk);
+        if (oldPage == newPage) {
+            brk = newBrk;
+            return brk;
+        }
+        if (Long.compareUnsigned(newBrk, brk) <= 0) {
+            // Always allow shrinking, unless the range holds a mapping that is not the heap.
+            Vma v = findVma(newPage);
+            if (v == null || v.start >= oldPage) return origBrk;
+            removeRange(newPage, oldPage);
+            as.unmap(newPage, oldPage - newPage);
+            brk = newBrk;
+            return brk;
+        }
+        // check_brk_limits: get_unmapped_area(MAP_FIXED) on the growth.
+        long grow = newPage - oldPage;
+        if (Long.compareUnsigned(grow, TASK_SIZE) > 0 || Long.compareUnsigned(oldPage, TASK_SIZE - grow) > 0) return origBrk;
+        // The next area must leave a page (and a stack's guard gap) free above the new break.
+        Vma next = findVma(oldPage);
+        if (next != null && Long.compareUnsigned(newPage + Page.SIZE, next.startGap()) > 0) return origBrk;
+        as.map(oldPage, grow, Mman.PROT_READ | Mman.PROT_WRITE);
+        insert(new Vma(oldPage, newPage, Mman.PROT_READ | Mman.PROT_WRITE, false, false, null, 0, "[heap]"));
+        brk = newBrk;
+        return brk;
+    }
+
+    /** exit_mmap: drops every area and its pages. */
+    public synchronized void exitMmap() {
+        for (Vma v : vmas.values()) as.unmap(v.start, v.end - v.start);
+        vmas.clear();
+    }
+
+    // ---- the area list ----
+
+    /** find_vma: the first area ending above addr. */
+    public synchronized Vma findVma(long addr) {
+        Map.Entry<Long, Vma> e = vmas.floorEntry(addr);
+        if (e != null && e.getValue().end > addr) return e.getValue();
+        Map.Entry<Long, Vma> n = vmas.higherEntry(addr);
+        return n == null ? null : n.getValue();
+    }
+
+    private boolean intersects(long start, long end) {
+        Vma v = findVma(start);
+        return v != null && v.start < end;
+    }
+
+    /** Splits the area containing addr (if any, and not already at a boundary) in two. */
+    private void splitAt(long addr) {
+        Map.Entry<Long, Vma> e = vmas.floorEntry(addr);
+        if (e == null) return;
+        Vma v = e.getValue();
+        if (v.start < addr && addr < v.end) {
+            vmas.put(v.start, v.slice(v.start, addr));
+            vmas.put(addr, v.slice(addr, v.end));
+        }
+    }
+
+    /** Removes [start, end) from the area list, splitting areas that straddle its ends. */
+    private void removeRange(long start, long end) {
+        splitAt(start);
+        splitAt(end);
+        vmas.subMap(start, true, end, false).clear();
+    }
+
+    /** Adds an area, merging it with neighbours it continues (vma_merge), so the list stays short. */
+    private void insert(Vma v) {
+        Map.Entry<Long, Vma> prev = vmas.lowerEntry(v.start);
+        if (prev != null && mergeable(prev.getValue(), v)) {
+            vmas.remove(prev.getKey());
+            v = new Vma(prev.getValue().start, v.end, v.prot, v.shared, v.growsDown, v.file, prev.getValue().fileOffset, v.name);
+        }
+        Vma next = vmas.get(v.end);
+        if (next != null && mergeable(v, next)) {
+            vmas.remove(next.start);
+            v = new Vma(v.start, next.end, v.prot, v.shared, v.growsDown, v.file, v.fileOffset, v.name);
+        }
+        vmas.put(v.start, v);
+    }
+
+    private static boolean mergeable(Vma a, Vma b) {
+        if (a.end != b.start || a.prot != b.prot || a.shared != b.shared || a.growsDown != b.growsDown) return false;
+        if (!java.util.Objects.equals(a.name, b.name)) return false;
+        if (a.file == null && b.file == null) return !a.shared; // separate shared anonymous areas stay apart
+        return a.file == b.file && a.fileOffset + (a.end - a.start) == b.fileOffset;
+    }
+}

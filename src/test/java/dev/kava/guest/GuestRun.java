@@ -1,0 +1,114 @@
+package dev.kava.guest;
+
+import dev.kava.fs.HostStdio;
+import dev.kava.kernel.ErrnoException;
+import dev.kava.kernel.ExitStatus;
+import dev.kava.kernel.Kernel;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/** One run of a guest program: its stdout, stderr and exit status (128+N for death by signal N). */
+record GuestRun(byte[] stdout, byte[] stderr, int status) {
+    String stdoutText() {
+        return new String(stdout, StandardCharsets.UTF_8);
+    }
+
+    String stderrText() {
+        return new String(stderr, StandardCharsets.UTF_8);
+    }
+
+    /** Runs dir/name under qemu-riscv64-static with dir as working directory, an empty environment and stdin (or none). */
+    static GuestRun underQemu(Path dir, String name, byte[] stdin, Duration timeout) throws IOException, InterruptedException {
+        // -L: dynamic programs find ld.so and their libraries under dir, as they do under kava.
+        // ulimit -c 0: a program that dies by a signal must not leave qemu core files behind.
+        ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c", "ulimit -c 0 && exec \"$@\"", "sh",
+                GuestToolchain.QEMU, "-L", dir.toAbsolutePath().toString(), "./" + name)
+                .directory(dir.toFile());
+        if (stdin == null) pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        pb.environment().clear();
+        Process p = pb.start();
+        if (stdin != null) {
+            CompletableFuture.runAsync(() -> {
+                try (var in = p.getOutputStream()) {
+                    in.write(stdin);
+                } catch (IOException ignored) {
+                    // the program stopped reading
+                }
+            });
+        }
+        CompletableFuture<byte[]> out = readAll(p.getInputStream()), err = readAll(p.getErrorStream());
+        if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("qemu run of " + name + " timed out after " + timeout);
+        }
+        // Java reports death by signal N as exit value 128+N, as a shell does.
+        return new GuestRun(out.join(), err.join(), p.exitValue());
+    }
+
+    private static CompletableFuture<byte[]> readAll(InputStream in) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return in.readAllBytes();
+            } catch (IOException e) {
+                return new byte[0];
+            }
+        });
+    }
+
+    /** Runs /name in a fresh in-process kernel whose root is dir, with an empty environment and stdin (or none). */
+    static GuestRun underKava(Path dir, String name, byte[] stdin, Duration timeout) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        ByteArrayOutputStream klog = new ByteArrayOutputStream();
+        Kernel kernel = new Kernel(new Kernel.Config()
+                .root(dir)
+                .stdin(stdin == null ? InputStream.nullInputStream() : new java.io.ByteArrayInputStream(stdin))
+                .stdout(out)
+                .stderr(err)
+                .stdioKinds(stdin == null ? HostStdio.Kind.NULL : HostStdio.Kind.PIPE, HostStdio.Kind.PIPE, HostStdio.Kind.PIPE)
+                .kernelLog(new PrintStream(klog, true, StandardCharsets.UTF_8)));
+        CompletableFuture<ExitStatus> run = CompletableFuture.supplyAsync(() -> {
+            try {
+                return kernel.run("/" + name, List.of("/" + name), List.of());
+            } catch (ErrnoException e) {
+                throw new AssertionError("kava could not execute /" + name + ": " + e.getMessage());
+            }
+        }, r -> {
+            Thread t = new Thread(r, "kava-" + name);
+            t.setDaemon(true);
+            t.start();
+        });
+        ExitStatus status;
+        try {
+            status = run.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            kernel.killAll();
+            throw new AssertionError("kava run of " + name + " timed out after " + timeout + "; stdout so far:\n"
+                    + out.toString(StandardCharsets.UTF_8) + "\nkernel log:\n" + klog.toString(StandardCharsets.UTF_8));
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof AssertionError ae) throw ae;
+            throw e;
+        }
+        byte[] log = klog.toByteArray();
+        byte[] errBytes = err.toByteArray();
+        if (log.length > 0) {
+            // Keep the kernel log with stderr: it explains a difference (oopses, unimplemented syscalls).
+            ByteArrayOutputStream both = new ByteArrayOutputStream();
+            both.writeBytes(errBytes);
+            both.writeBytes("--- kernel log ---\n".getBytes(StandardCharsets.UTF_8));
+            both.writeBytes(log);
+            errBytes = both.toByteArray();
+        }
+        return new GuestRun(out.toByteArray(), errBytes, status.shellStatus());
+    }
+}

@@ -1,0 +1,168 @@
+package dev.kava.mm;
+
+import dev.kava.abi.Errno;
+import dev.kava.abi.Mman;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Linux's mmap/munmap/mprotect/madvise/brk answers, including the ones qemu-user cannot be the
+ * oracle for (it emulates these calls itself and departs from Linux in corner cases).
+ */
+class MmapTest {
+    static final int RW = Mman.PROT_READ | Mman.PROT_WRITE;
+    static final int ANON = Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS;
+    static final long PG = Page.SIZE;
+
+    final AddressSpace as = new AddressSpace();
+    final Mmap mm = new Mmap(as);
+
+    long map(long addr, long len, int prot, int flags) {
+        return mm.mmap(addr, len, prot, flags, null, 0);
+    }
+
+    @Test
+    void allocatesTopDownBelowMmapBase() {
+        long a = map(0, 3 * PG, RW, ANON);
+        long b = map(0, PG, RW, ANON);
+        assertEquals(mm.mmapBase() - 3 * PG, a);
+        assertEquals(a - PG, b);
+        assertEquals(1, mm.vmas().size(), "adjacent anonymous areas merge");
+        assertTrue(as.isMapped(a) && as.isMapped(b));
+        assertEquals(0, mm.munmap(b, PG));
+        assertEquals(b, map(0, PG, RW, ANON), "the freed gap is reused");
+    }
+
+    @Test
+    void validatesLikeLinux() {
+        assertEquals(-Errno.EINVAL, map(0, 0, RW, ANON));
+        assertEquals(-Errno.EINVAL, map(0, PG, RW, Mman.MAP_ANONYMOUS)); // no type
+        assertEquals(-Errno.EINVAL, map(0, PG, RW, Mman.MAP_SHARED_VALIDATE | Mman.MAP_ANONYMOUS));
+        assertEquals(-Errno.ENOMEM, map(0, -PG, RW, ANON)); // rounds up to 0
+        assertEquals(-Errno.ENOMEM, map(0, 1L << 40, RW, ANON)); // larger than the address space
+        assertEquals(-Errno.EINVAL, map(0x10000001, PG, RW, ANON | Mman.MAP_FIXED));
+        assertEquals(-Errno.ENOMEM, map(Mmap.TASK_SIZE, PG, RW, ANON | Mman.MAP_FIXED));
+        assertEquals(-Errno.EINVAL, map(0, PG, RW, Mman.MAP_SHARED | Mman.MAP_ANONYMOUS | Mman.MAP_GROWSDOWN));
+        long a = map(0, 2 * PG, RW, ANON);
+        assertEquals(-Errno.EEXIST, map(a + PG, PG, RW, ANON | Mman.MAP_FIXED_NOREPLACE));
+        assertEquals(a + 2 * PG + PG, map(a + 3 * PG, PG, RW, ANON | Mman.MAP_FIXED_NOREPLACE));
+
+        assertEquals(-Errno.EINVAL, mm.munmap(a + 1, PG));
+        assertEquals(-Errno.EINVAL, mm.munmap(a, 0));
+        assertEquals(-Errno.EINVAL, mm.munmap(Mmap.TASK_SIZE + PG, PG));
+        assertEquals(0, mm.munmap(0x100000, PG), "unmapping nothing succeeds");
+
+        assertEquals(0, mm.mprotect(a, 0, Mman.PROT_READ), "mprotect of length 0 succeeds");
+        assertEquals(-Errno.EINVAL, mm.mprotect(a + 1, PG, Mman.PROT_READ));
+        assertEquals(-Errno.EINVAL, mm.mprotect(a, PG, 0x100));
+        assertEquals(-Errno.EINVAL, mm.mprotect(a, PG, Mman.PROT_READ | Mman.PROT_GROWSDOWN | Mman.PROT_GROWSUP));
+        assertEquals(-Errno.EINVAL, mm.mprotect(a, PG, Mman.PROT_READ | Mman.PROT_GROWSDOWN), "not a stack");
+        assertEquals(-Errno.ENOMEM, mm.mprotect(0x100000, PG, Mman.PROT_READ));
+
+        assertEquals(-Errno.EINVAL, mm.madvise(a, PG, 12345));
+        assertEquals(-Errno.EINVAL, mm.madvise(a + 1, PG, 0));
+        assertEquals(0, mm.madvise(a, 0, 0));
+        assertEquals(-Errno.ENOMEM, mm.madvise(0x100000, PG, 0));
+    }
+
+    @Test
+    void mprotectStopsAtAHoleAfterChangingWhatCameBefore() {
+        long a = map(0, 4 * PG, RW, ANON);
+        assertEquals(0, mm.munmap(a + 2 * PG, PG));
+        assertEquals(-Errno.ENOMEM, mm.mprotect(a, 4 * PG, Mman.PROT_READ));
+        assertEquals(Mman.PROT_READ, as.protAt(a));
+        assertEquals(Mman.PROT_READ, as.protAt(a + PG));
+        assertEquals(RW, as.protAt(a + 3 * PG), "after the hole nothing changed");
+        assertEquals(2, mm.vmas().size(), "the read-only area before the hole, the untouched one after");
+    }
+
+    @Test
+    void madviseDontneedZeroesPrivatePages() {
+        long a = map(0, 2 * PG, RW, ANON);
+        assertTrue(as.copyToUser(a, new byte[]{1, 2, 3}, 0, 3));
+        assertTrue(as.copyToUser(a + PG, new byte[]{9}, 0, 1));
+        assertEquals(0, mm.madvise(a, PG, 4));
+        byte[] b = new byte[3];
+        assertTrue(as.copyFromUser(a, b, 0, 3));
+        assertEquals(0, b[0] + b[1] + b[2]);
+        assertTrue(as.copyFromUser(a + PG, b, 0, 1));
+        assertEquals(9, b[0]);
+    }
+
+    @Test
+    void hintsAreHonouredWhenFree() {
+        assertEquals(0x200000000L, map(0x200000000L, PG, RW, ANON));
+        long moved = map(0x200000000L, PG, RW, ANON);
+        assertTrue(moved > 0 && moved != 0x200000000L);
+        assertEquals(Mmap.MMAP_MIN_ADDR, map(0x1000, PG, RW, ANON), "a hint below mmap_min_addr is raised");
+    }
+
+    @Test
+    void brkGrowsShrinksAndStopsBeforeAMapping() {
+        mm.setBrkStart(0x100000);
+        assertEquals(0x100000, mm.brk(0));
+        assertEquals(0x100000, mm.brk(0x50000), "below the start is refused");
+        assertEquals(0x105123, mm.brk(0x105123));
+        assertTrue(as.isMapped(0x105000));
+        assertFalse(as.isMapped(0x106000));
+        assertEquals(0x102000, mm.brk(0x102000));
+        assertFalse(as.isMapped(0x103000));
+        assertEquals(0x110000, map(0x110000, PG, RW, ANON | Mman.MAP_FIXED));
+        assertEquals(0x102000, mm.brk(0x110000), "growing into a mapping fails");
+        assertEquals(0x102000, mm.brk(0x10f001), "and must leave a page free below it");
+        assertEquals(0x10f000, mm.brk(0x10f000));
+    }
+
+    @Test
+    void stackKeepsAGuardGapFreeBelowIt() {
+        mm.setupStack();
+        long stackStart = Mmap.STACK_TOP - Mmap.STACK_SIZE;
+        long hint = stackStart - PG;
+        long got = map(hint, PG, RW, ANON);
+        assertTrue(got != hint, "a hint inside the stack guard gap is not honoured");
+        assertEquals(hint, map(hint, PG, RW, ANON | Mman.MAP_FIXED), "MAP_FIXED may go there");
+        assertEquals(-Errno.EINVAL, mm.mprotect(stackStart + PG, PG, Mman.PROT_READ | Mman.PROT_GROWSUP));
+        assertEquals(0, mm.mprotect(stackStart + 4 * PG, PG, RW | Mman.PROT_GROWSDOWN));
+    }
+
+    @Test
+    void mremapGrowsMovesAndShrinks() {
+        long a = map(0, 2 * PG, RW, ANON);
+        assertEquals(-Errno.EINVAL, mm.mremap(a, PG, 0, 0, 0), "a zero new length is nonsensical");
+        assertEquals(-Errno.EINVAL, mm.mremap(a, 0, PG, 0, 0));
+        assertEquals(-Errno.EINVAL, mm.mremap(a, PG, PG, 4, 0), "DONTUNMAP needs MAYMOVE");
+        assertEquals(-Errno.EFAULT, mm.mremap(a, 3 * PG, 4 * PG, 1, 0), "the old range must lie in one area");
+        // b sits right below a (top-down allocation): it cannot grow in place.
+        long b = map(0, 2 * PG, Mman.PROT_READ, ANON);
+        assertEquals(a - 2 * PG, b);
+        assertTrue(as.pokeUser(b + PG, new byte[]{42}, 0, 1));
+        assertEquals(-Errno.ENOMEM, mm.mremap(b, 2 * PG, 3 * PG, 0, 0), "no room and no MAYMOVE");
+        long moved = mm.mremap(b, 2 * PG, 4 * PG, 1, 0);
+        assertTrue(moved > 0 && moved != b);
+        byte[] one = new byte[1];
+        assertTrue(as.copyFromUser(moved + PG, one, 0, 1));
+        assertEquals(42, one[0], "the page moved with its contents");
+        assertEquals(Mman.PROT_READ, as.protAt(moved + 3 * PG), "the grown part has the area's protection");
+        assertFalse(as.isMapped(b), "the old range is gone");
+        // a has free room above it (between mmap_base and the stack): it grows in place.
+        assertEquals(a, mm.mremap(a, 2 * PG, 5 * PG, 0, 0));
+        assertTrue(as.isMapped(a + 4 * PG));
+        assertEquals(a, mm.mremap(a, 5 * PG, PG, 0, 0), "shrinking stays in place");
+        assertFalse(as.isMapped(a + PG));
+    }
+
+    @Test
+    void munmapSplitsAreas() {
+        long a = map(0, 5 * PG, RW, ANON);
+        assertEquals(0, mm.munmap(a + PG, PG));
+        assertEquals(0, mm.munmap(a + 3 * PG, PG));
+        assertEquals(3, mm.vmas().size());
+        assertTrue(as.isMapped(a) && !as.isMapped(a + PG) && as.isMapped(a + 2 * PG) && !as.isMapped(a + 3 * PG));
+        mm.exitMmap();
+        assertEquals(0, mm.vmas().size());
+        assertFalse(as.isMapped(a));
+    }
+}
