@@ -119,12 +119,24 @@ public final class AddressSpace {
 
     public synchronized void unmap(long addr, long len) {
         if (!validRange(addr, len)) throw new IllegalArgumentException("bad range " + Long.toHexString(addr) + "+" + len);
-        for (long va = addr; va < addr + len; va += Page.SIZE) {
+        long va = addr;
+        while (va < addr + len) {
             long vpn = va >>> Page.SHIFT;
             Leaf l = leaf(vpn, false);
-            if (l != null) release(l, (int) vpn & (L3_SIZE - 1));
+            if (l == null || l.present == 0) {
+                va = nextLeaf(va); // nothing mapped in this leaf's 8 MiB
+                continue;
+            }
+            release(l, (int) vpn & (L3_SIZE - 1));
+            va += Page.SIZE;
         }
         flushTlbs();
+    }
+
+    /** The first address covered by the next leaf of the page table. */
+    private static long nextLeaf(long va) {
+        long span = (long) L3_SIZE << Page.SHIFT;
+        return (va & -span) + span;
     }
 
     /** Drops the frame and entry at index i of a leaf, if any. */
@@ -171,6 +183,64 @@ public final class AddressSpace {
         if (l == null) return -1;
         int f = l.flags[(int) vpn & (L3_SIZE - 1)];
         return (f & PTE_PRESENT) == 0 ? -1 : f & PROT_BITS;
+    }
+
+    /**
+     * A copy of this address space for fork (dup_mmap's page-table half): private frames become
+     * copy-on-write in both, shared ones stay common. Shared demand-zero pages are allocated first,
+     * so that parent and child see the same frame. Returns null when memory runs out.
+     */
+    public synchronized AddressSpace forkCopy() {
+        AddressSpace c = new AddressSpace(allocator);
+        for (int i1 = 0; i1 < L1_SIZE; i1++) {
+            Leaf[] mid = table[i1];
+            if (mid == null) continue;
+            for (int i2 = 0; i2 < L2_SIZE; i2++) {
+                Leaf l = mid[i2];
+                if (l == null || l.present == 0) continue;
+                Leaf cl = null;
+                for (int i = 0; i < L3_SIZE; i++) {
+                    int f = l.flags[i];
+                    if ((f & PTE_PRESENT) == 0) continue;
+                    Page p = l.pages[i];
+                    if (p == null && (f & SHARED) != 0) {
+                        if (!allocator.allocate()) {
+                            c.releaseAll();
+                            return null;
+                        }
+                        p = l.pages[i] = new Page();
+                        residentPages++;
+                    }
+                    if (cl == null) {
+                        Leaf[] cmid = c.table[i1];
+                        if (cmid == null) cmid = c.table[i1] = new Leaf[L2_SIZE];
+                        cl = cmid[i2] = new Leaf();
+                    }
+                    if (p != null) {
+                        p.mapCount.incrementAndGet();
+                        c.residentPages++;
+                    }
+                    cl.pages[i] = p;
+                    cl.flags[i] = (byte) f;
+                    cl.present++;
+                }
+            }
+        }
+        // The parent's harts may hold write translations of frames that are now copy-on-write.
+        flushTlbs();
+        return c;
+    }
+
+    /** Drops every mapping (exit_mmap, or a failed fork). */
+    public synchronized void releaseAll() {
+        for (Leaf[] mid : table) {
+            if (mid == null) continue;
+            for (Leaf l : mid) {
+                if (l == null || l.present == 0) continue;
+                for (int i = 0; i < L3_SIZE; i++) release(l, i);
+            }
+        }
+        flushTlbs();
     }
 
     /** Forgets every decoded-instruction cache of the frames mapped here (fence.i, riscv_flush_icache). */

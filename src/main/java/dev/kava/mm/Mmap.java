@@ -85,6 +85,17 @@ public final class Mmap {
         this.mmapBase = pageAlign(STACK_TOP - gap);
     }
 
+    /** A copy for fork (dup_mmap): the same areas, over a copy-on-write copy of the pages; null if out of memory. */
+    public synchronized Mmap fork() {
+        AddressSpace childAs = as.forkCopy();
+        if (childAs == null) return null;
+        Mmap c = new Mmap(childAs);
+        c.vmas.putAll(vmas);
+        c.startBrk = startBrk;
+        c.brk = brk;
+        return c;
+    }
+
     public static long pageAlign(long x) {
         return (x + Page.MASK) & PAGE_MASK;
     }
