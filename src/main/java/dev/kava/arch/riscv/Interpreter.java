@@ -6,11 +6,12 @@ import java.lang.invoke.VarHandle;
 
 /**
  * The execution engine: runs decoded instructions until a trap, an attention request or the
- * budget. Decoding is cached per code page by {@link Mmu#codeSlots}/{@link Mmu#decodeAt}, so a
+ * budget. Decoding is cached per code page by {@link Mmu#codePage}/{@link Mmu#buildBlock}, so a
  * later translating JIT can replace this class without touching decode or the kernel boundary.
  *
- * <p>Budget and attention are checked at taken branches, jumps and page changes: straight-line
- * code inside one page is at most 2048 instructions, so the check interval stays bounded.
+ * <p>Code runs in straight-line blocks ({@link CodePage.Block}) that end at control flow, so pc is
+ * only computed where it is needed (auipc, jumps, traps). Budget and attention are checked
+ * before every block; a block is at most one page of instructions.
  */
 final class Interpreter {
     private Interpreter() {}
@@ -22,120 +23,14 @@ final class Interpreter {
         final Mmu m = h.mmu;
         long pc = h.pc;
         long n = 0;
-        Insn[] slots = null;
+        CodePage cp = null;
         long base = -1;
-        if (h.attention != 0) {
-            int r = attend(h);
-            if (r != 0) return r;
-        }
+        // The block being executed and the index in it: the catch block needs them to locate a fault.
+        CodePage.Block b = null;
+        int i = 0;
         try {
+            outer:
             for (;;) {
-                if ((pc & PAGE_MASK) != base) {
-                    if (n >= budget || h.attention != 0) {
-                        int r = n >= budget ? Trap.BUDGET_EXHAUSTED : attend(h);
-                        if (r != 0) {
-                            h.pc = pc;
-                            h.instret += n;
-                            return r;
-                        }
-                    }
-                    slots = m.codeSlots(pc);
-                    base = pc & PAGE_MASK;
-                }
-                Insn in = slots[(int) (pc & 0xfff) >>> 1];
-                if (in == null) in = m.decodeAt(slots, pc);
-                n++;
-                switch (in.op) {
-                    case ADDI: x[in.rd] = x[in.rs1] + in.imm; pc += in.len; continue;
-                    case ADD: x[in.rd] = x[in.rs1] + x[in.rs2]; pc += in.len; continue;
-                    case LD: x[in.rd] = m.load64(x[in.rs1] + in.imm); pc += in.len; continue;
-                    case SD: m.store64(x[in.rs1] + in.imm, x[in.rs2]); pc += in.len; if (m.codeModified) base = codeChanged(m); continue;
-                    case LW: x[in.rd] = m.load32(x[in.rs1] + in.imm); pc += in.len; continue;
-                    case SW: m.store32(x[in.rs1] + in.imm, x[in.rs2]); pc += in.len; if (m.codeModified) base = codeChanged(m); continue;
-                    case LBU: x[in.rd] = m.load8(x[in.rs1] + in.imm) & 0xff; pc += in.len; continue;
-                    case LB: x[in.rd] = m.load8(x[in.rs1] + in.imm); pc += in.len; continue;
-                    case LH: x[in.rd] = m.load16(x[in.rs1] + in.imm); pc += in.len; continue;
-                    case LHU: x[in.rd] = m.load16(x[in.rs1] + in.imm) & 0xffff; pc += in.len; continue;
-                    case LWU: x[in.rd] = m.load32(x[in.rs1] + in.imm) & 0xffffffffL; pc += in.len; continue;
-                    case SB: m.store8(x[in.rs1] + in.imm, x[in.rs2]); pc += in.len; if (m.codeModified) base = codeChanged(m); continue;
-                    case SH: m.store16(x[in.rs1] + in.imm, x[in.rs2]); pc += in.len; if (m.codeModified) base = codeChanged(m); continue;
-                    case ADDIW: x[in.rd] = (int) (x[in.rs1] + in.imm); pc += in.len; continue;
-                    case ADDW: x[in.rd] = (int) (x[in.rs1] + x[in.rs2]); pc += in.len; continue;
-                    case SUB: x[in.rd] = x[in.rs1] - x[in.rs2]; pc += in.len; continue;
-                    case SUBW: x[in.rd] = (int) (x[in.rs1] - x[in.rs2]); pc += in.len; continue;
-                    case LUI: x[in.rd] = in.imm; pc += in.len; continue;
-                    case AUIPC: x[in.rd] = pc + in.imm; pc += in.len; continue;
-                    case SLTI: x[in.rd] = x[in.rs1] < in.imm ? 1 : 0; pc += in.len; continue;
-                    case SLTIU: x[in.rd] = Long.compareUnsigned(x[in.rs1], in.imm) < 0 ? 1 : 0; pc += in.len; continue;
-                    case XORI: x[in.rd] = x[in.rs1] ^ in.imm; pc += in.len; continue;
-                    case ORI: x[in.rd] = x[in.rs1] | in.imm; pc += in.len; continue;
-                    case ANDI: x[in.rd] = x[in.rs1] & in.imm; pc += in.len; continue;
-                    case SLLI: x[in.rd] = x[in.rs1] << in.imm; pc += in.len; continue;
-                    case SRLI: x[in.rd] = x[in.rs1] >>> in.imm; pc += in.len; continue;
-                    case SRAI: x[in.rd] = x[in.rs1] >> in.imm; pc += in.len; continue;
-                    case SLL: x[in.rd] = x[in.rs1] << x[in.rs2]; pc += in.len; continue;
-                    case SLT: x[in.rd] = x[in.rs1] < x[in.rs2] ? 1 : 0; pc += in.len; continue;
-                    case SLTU: x[in.rd] = Long.compareUnsigned(x[in.rs1], x[in.rs2]) < 0 ? 1 : 0; pc += in.len; continue;
-                    case XOR: x[in.rd] = x[in.rs1] ^ x[in.rs2]; pc += in.len; continue;
-                    case SRL: x[in.rd] = x[in.rs1] >>> x[in.rs2]; pc += in.len; continue;
-                    case SRA: x[in.rd] = x[in.rs1] >> x[in.rs2]; pc += in.len; continue;
-                    case OR: x[in.rd] = x[in.rs1] | x[in.rs2]; pc += in.len; continue;
-                    case AND: x[in.rd] = x[in.rs1] & x[in.rs2]; pc += in.len; continue;
-                    case SLLIW: x[in.rd] = (int) x[in.rs1] << in.imm; pc += in.len; continue;
-                    case SRLIW: x[in.rd] = (int) x[in.rs1] >>> in.imm; pc += in.len; continue;
-                    case SRAIW: x[in.rd] = (int) x[in.rs1] >> in.imm; pc += in.len; continue;
-                    case SLLW: x[in.rd] = (int) x[in.rs1] << x[in.rs2]; pc += in.len; continue;
-                    case SRLW: x[in.rd] = (int) x[in.rs1] >>> x[in.rs2]; pc += in.len; continue;
-                    case SRAW: x[in.rd] = (int) x[in.rs1] >> x[in.rs2]; pc += in.len; continue;
-
-                    case BEQ: if (x[in.rs1] == x[in.rs2]) { pc += in.imm; break; } pc += in.len; continue;
-                    case BNE: if (x[in.rs1] != x[in.rs2]) { pc += in.imm; break; } pc += in.len; continue;
-                    case BLT: if (x[in.rs1] < x[in.rs2]) { pc += in.imm; break; } pc += in.len; continue;
-                    case BGE: if (x[in.rs1] >= x[in.rs2]) { pc += in.imm; break; } pc += in.len; continue;
-                    case BLTU: if (Long.compareUnsigned(x[in.rs1], x[in.rs2]) < 0) { pc += in.imm; break; } pc += in.len; continue;
-                    case BGEU: if (Long.compareUnsigned(x[in.rs1], x[in.rs2]) >= 0) { pc += in.imm; break; } pc += in.len; continue;
-                    case JAL: x[in.rd] = pc + in.len; pc += in.imm; break;
-                    case JALR: { long t = (x[in.rs1] + in.imm) & ~1L; x[in.rd] = pc + in.len; pc = t; break; }
-
-                    case MUL: x[in.rd] = x[in.rs1] * x[in.rs2]; pc += in.len; continue;
-                    case MULW: x[in.rd] = (int) x[in.rs1] * (int) x[in.rs2]; pc += in.len; continue;
-                    case MULH: x[in.rd] = Math.multiplyHigh(x[in.rs1], x[in.rs2]); pc += in.len; continue;
-                    case MULHU: x[in.rd] = Math.unsignedMultiplyHigh(x[in.rs1], x[in.rs2]); pc += in.len; continue;
-                    case MULHSU: { long a = x[in.rs1], b = x[in.rs2]; x[in.rd] = Math.multiplyHigh(a, b) + (b < 0 ? a : 0); pc += in.len; continue; }
-                    case DIV: x[in.rd] = div(x[in.rs1], x[in.rs2]); pc += in.len; continue;
-                    case DIVU: { long b = x[in.rs2]; x[in.rd] = b == 0 ? -1L : Long.divideUnsigned(x[in.rs1], b); pc += in.len; continue; }
-                    case REM: x[in.rd] = rem(x[in.rs1], x[in.rs2]); pc += in.len; continue;
-                    case REMU: { long b = x[in.rs2]; x[in.rd] = b == 0 ? x[in.rs1] : Long.remainderUnsigned(x[in.rs1], b); pc += in.len; continue; }
-                    case DIVW: x[in.rd] = divw((int) x[in.rs1], (int) x[in.rs2]); pc += in.len; continue;
-                    case DIVUW: { int b = (int) x[in.rs2]; x[in.rd] = b == 0 ? -1L : Integer.divideUnsigned((int) x[in.rs1], b); pc += in.len; continue; }
-                    case REMW: x[in.rd] = remw((int) x[in.rs1], (int) x[in.rs2]); pc += in.len; continue;
-                    case REMUW: { int b = (int) x[in.rs2]; x[in.rd] = b == 0 ? (int) x[in.rs1] : Integer.remainderUnsigned((int) x[in.rs1], b); pc += in.len; continue; }
-
-                    case FLD: h.f[in.rd] = m.load64(x[in.rs1] + in.imm); pc += in.len; continue;
-                    case FSD: m.store64(x[in.rs1] + in.imm, h.f[in.rs2]); pc += in.len; if (m.codeModified) base = codeChanged(m); continue;
-                    case FLW: h.f[in.rd] = 0xffffffff00000000L | (m.load32(x[in.rs1] + in.imm) & 0xffffffffL); pc += in.len; continue;
-                    case FSW: m.store32(x[in.rs1] + in.imm, h.f[in.rs2]); pc += in.len; if (m.codeModified) base = codeChanged(m); continue;
-
-                    case ECALL: h.pc = pc; h.instret += n - 1; return Trap.ECALL_U;
-                    case EBREAK: h.pc = pc; h.trapValue = pc; h.instret += n - 1; return Trap.BREAKPOINT;
-                    case ILLEGAL: h.pc = pc; h.trapValue = in.bits & (in.len == 2 ? 0xffffL : 0xffffffffL); h.instret += n - 1; return Trap.ILLEGAL_INSN;
-                    case FENCE: VarHandle.fullFence(); pc += in.len; continue;
-                    case FENCE_I: h.flushIcache(); pc += in.len; base = -1; continue;
-
-                    default:
-                        if (in.op >= FIRST_FP) {
-                            if (!FpExec.exec(h, in)) { h.pc = pc; h.trapValue = in.bits & 0xffffffffL; h.instret += n - 1; return Trap.ILLEGAL_INSN; }
-                        } else if (in.op >= FIRST_CSR) {
-                            if (!csr(h, in, h.instret + n)) { h.pc = pc; h.trapValue = in.bits & 0xffffffffL; h.instret += n - 1; return Trap.ILLEGAL_INSN; }
-                        } else if (in.op >= FIRST_ATOMIC) {
-                            atomic(h, in);
-                        } else {
-                            x[in.rd] = BitManip.exec(in.op, x[in.rs1], x[in.rs2], in.imm);
-                        }
-                        pc += in.len;
-                        continue;
-                }
-                // Only taken branches and jumps arrive here.
                 if (n >= budget || h.attention != 0) {
                     int r = n >= budget ? Trap.BUDGET_EXHAUSTED : attend(h);
                     if (r != 0) {
@@ -143,15 +38,147 @@ final class Interpreter {
                         h.instret += n;
                         return r;
                     }
-                    base = -1;
+                    base = -1; // a TLB flush may have unmapped or remapped the code page
                 }
+                b = null; // while null, a fault is an instruction fetch fault at pc
+                if ((pc & PAGE_MASK) != base) {
+                    cp = m.codePage(pc);
+                    base = pc & PAGE_MASK;
+                }
+                b = cp.blocks[(int) (pc & 0xfff) >>> 1];
+                if (b == null) b = m.buildBlock(cp, pc);
+                final Insn[] ins = b.insns;
+                final int[] offs = b.offs;
+                final int cnt = ins.length;
+                n += cnt;
+                for (i = 0; i < cnt; i++) {
+                    final Insn in = ins[i];
+                    switch (in.op) {
+                        case ADDI: x[in.rd] = x[in.rs1] + in.imm; continue;
+                        case ADD: x[in.rd] = x[in.rs1] + x[in.rs2]; continue;
+                        case LD: x[in.rd] = m.load64(x[in.rs1] + in.imm); continue;
+                        case LW: x[in.rd] = m.load32(x[in.rs1] + in.imm); continue;
+                        case LBU: x[in.rd] = m.load8(x[in.rs1] + in.imm) & 0xff; continue;
+                        case LB: x[in.rd] = m.load8(x[in.rs1] + in.imm); continue;
+                        case LH: x[in.rd] = m.load16(x[in.rs1] + in.imm); continue;
+                        case LHU: x[in.rd] = m.load16(x[in.rs1] + in.imm) & 0xffff; continue;
+                        case LWU: x[in.rd] = m.load32(x[in.rs1] + in.imm) & 0xffffffffL; continue;
+                        case SD: m.store64(x[in.rs1] + in.imm, x[in.rs2]); break;
+                        case SW: m.store32(x[in.rs1] + in.imm, x[in.rs2]); break;
+                        case SB: m.store8(x[in.rs1] + in.imm, x[in.rs2]); break;
+                        case SH: m.store16(x[in.rs1] + in.imm, x[in.rs2]); break;
+                        case FSD: m.store64(x[in.rs1] + in.imm, h.f[in.rs2]); break;
+                        case FSW: m.store32(x[in.rs1] + in.imm, h.f[in.rs2]); break;
+                        case FLD: h.f[in.rd] = m.load64(x[in.rs1] + in.imm); continue;
+                        case FLW: h.f[in.rd] = 0xffffffff00000000L | (m.load32(x[in.rs1] + in.imm) & 0xffffffffL); continue;
+                        case ADDIW: x[in.rd] = (int) (x[in.rs1] + in.imm); continue;
+                        case ADDW: x[in.rd] = (int) (x[in.rs1] + x[in.rs2]); continue;
+                        case SUB: x[in.rd] = x[in.rs1] - x[in.rs2]; continue;
+                        case SUBW: x[in.rd] = (int) (x[in.rs1] - x[in.rs2]); continue;
+                        case LUI: x[in.rd] = in.imm; continue;
+                        case AUIPC: x[in.rd] = base + offs[i] + in.imm; continue;
+                        case SLTI: x[in.rd] = x[in.rs1] < in.imm ? 1 : 0; continue;
+                        case SLTIU: x[in.rd] = Long.compareUnsigned(x[in.rs1], in.imm) < 0 ? 1 : 0; continue;
+                        case XORI: x[in.rd] = x[in.rs1] ^ in.imm; continue;
+                        case ORI: x[in.rd] = x[in.rs1] | in.imm; continue;
+                        case ANDI: x[in.rd] = x[in.rs1] & in.imm; continue;
+                        case SLLI: x[in.rd] = x[in.rs1] << in.imm; continue;
+                        case SRLI: x[in.rd] = x[in.rs1] >>> in.imm; continue;
+                        case SRAI: x[in.rd] = x[in.rs1] >> in.imm; continue;
+                        case SLL: x[in.rd] = x[in.rs1] << x[in.rs2]; continue;
+                        case SLT: x[in.rd] = x[in.rs1] < x[in.rs2] ? 1 : 0; continue;
+                        case SLTU: x[in.rd] = Long.compareUnsigned(x[in.rs1], x[in.rs2]) < 0 ? 1 : 0; continue;
+                        case XOR: x[in.rd] = x[in.rs1] ^ x[in.rs2]; continue;
+                        case SRL: x[in.rd] = x[in.rs1] >>> x[in.rs2]; continue;
+                        case SRA: x[in.rd] = x[in.rs1] >> x[in.rs2]; continue;
+                        case OR: x[in.rd] = x[in.rs1] | x[in.rs2]; continue;
+                        case AND: x[in.rd] = x[in.rs1] & x[in.rs2]; continue;
+                        case SLLIW: x[in.rd] = (int) x[in.rs1] << in.imm; continue;
+                        case SRLIW: x[in.rd] = (int) x[in.rs1] >>> in.imm; continue;
+                        case SRAIW: x[in.rd] = (int) x[in.rs1] >> in.imm; continue;
+                        case SLLW: x[in.rd] = (int) x[in.rs1] << x[in.rs2]; continue;
+                        case SRLW: x[in.rd] = (int) x[in.rs1] >>> x[in.rs2]; continue;
+                        case SRAW: x[in.rd] = (int) x[in.rs1] >> x[in.rs2]; continue;
+
+                        case BEQ: pc = base + offs[i] + (x[in.rs1] == x[in.rs2] ? in.imm : in.len); continue outer;
+                        case BNE: pc = base + offs[i] + (x[in.rs1] != x[in.rs2] ? in.imm : in.len); continue outer;
+                        case BLT: pc = base + offs[i] + (x[in.rs1] < x[in.rs2] ? in.imm : in.len); continue outer;
+                        case BGE: pc = base + offs[i] + (x[in.rs1] >= x[in.rs2] ? in.imm : in.len); continue outer;
+                        case BLTU: pc = base + offs[i] + (Long.compareUnsigned(x[in.rs1], x[in.rs2]) < 0 ? in.imm : in.len); continue outer;
+                        case BGEU: pc = base + offs[i] + (Long.compareUnsigned(x[in.rs1], x[in.rs2]) >= 0 ? in.imm : in.len); continue outer;
+                        case JAL: { long here = base + offs[i]; x[in.rd] = here + in.len; pc = here + in.imm; continue outer; }
+                        case JALR: { long t = (x[in.rs1] + in.imm) & ~1L; x[in.rd] = base + offs[i] + in.len; pc = t; continue outer; }
+
+                        case MUL: x[in.rd] = x[in.rs1] * x[in.rs2]; continue;
+                        case MULW: x[in.rd] = (int) x[in.rs1] * (int) x[in.rs2]; continue;
+                        case MULH: x[in.rd] = Math.multiplyHigh(x[in.rs1], x[in.rs2]); continue;
+                        case MULHU: x[in.rd] = Math.unsignedMultiplyHigh(x[in.rs1], x[in.rs2]); continue;
+                        case MULHSU: { long a = x[in.rs1], c = x[in.rs2]; x[in.rd] = Math.multiplyHigh(a, c) + (c < 0 ? a : 0); continue; }
+                        case DIV: x[in.rd] = div(x[in.rs1], x[in.rs2]); continue;
+                        case DIVU: { long c = x[in.rs2]; x[in.rd] = c == 0 ? -1L : Long.divideUnsigned(x[in.rs1], c); continue; }
+                        case REM: x[in.rd] = rem(x[in.rs1], x[in.rs2]); continue;
+                        case REMU: { long c = x[in.rs2]; x[in.rd] = c == 0 ? x[in.rs1] : Long.remainderUnsigned(x[in.rs1], c); continue; }
+                        case DIVW: x[in.rd] = divw((int) x[in.rs1], (int) x[in.rs2]); continue;
+                        case DIVUW: { int c = (int) x[in.rs2]; x[in.rd] = c == 0 ? -1L : Integer.divideUnsigned((int) x[in.rs1], c); continue; }
+                        case REMW: x[in.rd] = remw((int) x[in.rs1], (int) x[in.rs2]); continue;
+                        case REMUW: { int c = (int) x[in.rs2]; x[in.rd] = c == 0 ? (int) x[in.rs1] : Integer.remainderUnsigned((int) x[in.rs1], c); continue; }
+
+                        case ECALL: h.pc = base + offs[i]; h.instret += n - 1; return Trap.ECALL_U;
+                        case EBREAK: h.pc = base + offs[i]; h.trapValue = h.pc; h.instret += n - 1; return Trap.BREAKPOINT;
+                        case ILLEGAL:
+                            h.pc = base + offs[i];
+                            h.trapValue = in.bits & (in.len == 2 ? 0xffffL : 0xffffffffL);
+                            h.instret += n - 1;
+                            return Trap.ILLEGAL_INSN;
+                        case FENCE: VarHandle.fullFence(); continue;
+                        case FENCE_I: h.flushIcache(); pc = base + offs[i] + in.len; base = -1; continue outer;
+
+                        default:
+                            if (in.op >= FIRST_FP) {
+                                if (!FpExec.exec(h, in)) return illegalInBlock(h, in, base + offs[i], n - (cnt - i));
+                                continue;
+                            } else if (in.op >= FIRST_CSR) {
+                                if (!csr(h, in, h.instret + n)) return illegalInBlock(h, in, base + offs[i], n - (cnt - i));
+                                pc = base + offs[i] + in.len;
+                                continue outer;
+                            } else if (in.op >= FIRST_ATOMIC) {
+                                atomic(h, in);
+                                continue;
+                            }
+                            x[in.rd] = BitManip.exec(in.op, x[in.rs1], x[in.rs2], in.imm);
+                            continue;
+                    }
+                    // Only stores arrive here: one that hit decoded code ends the block at once.
+                    if (m.codeModified) {
+                        m.codeModified = false;
+                        pc = base + offs[i] + in.len;
+                        n -= cnt - i - 1;
+                        base = -1;
+                        continue outer;
+                    }
+                }
+                pc = base + b.endOff;
             }
         } catch (MemoryFault f) {
-            h.pc = pc;
+            if (b == null) {
+                h.pc = pc;
+                h.instret += n;
+            } else {
+                // The faulting instruction and the rest of its block did not retire.
+                h.pc = base + b.offs[i];
+                h.instret += n - (b.insns.length - i);
+            }
             h.trapValue = f.addr;
-            h.instret += n - 1;
             return f.cause;
         }
+    }
+
+    /** An instruction inside a block turned out illegal (dynamic rounding with a bad frm, a CSR it may not touch). */
+    private static int illegalInBlock(Hart h, Insn in, long pc, long retired) {
+        h.pc = pc;
+        h.trapValue = in.bits & 0xffffffffL;
+        h.instret += retired;
+        return Trap.ILLEGAL_INSN;
     }
 
     /** A store hit decoded code: refetch the current page's slots before the next instruction. */

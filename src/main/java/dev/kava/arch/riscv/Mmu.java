@@ -295,38 +295,61 @@ public final class Mmu implements AddressSpace.TlbHolder {
 
     // ---- instruction fetch ----
 
-    /** Slots per code page: one per 2-byte parcel. */
-    static final int SLOTS = Page.SIZE / 2;
-
     /**
-     * The decoded-instruction slots of the page holding pc (needs execute permission).
-     * Creating them makes the frame a code frame: this hart's write entries for it are dropped
-     * and every other hart of the address space is told to flush, so that stores reach the slow path.
+     * The decoded code of the page holding pc (needs execute permission). Creating it makes the
+     * frame a code frame: this hart's write entries for it are dropped and every other hart of
+     * the address space is told to flush, so that stores to it reach the slow path.
      */
-    Insn[] codeSlots(long pc) {
+    CodePage codePage(long pc) {
         Page p = as.translate(pc, AddressSpace.ACCESS_EXEC);
         if (p == null) throw fault.set(Trap.INSN_PAGE_FAULT, pc);
         Object ic = p.icache;
-        if (ic instanceof Insn[] slots) return slots;
-        Insn[] slots = new Insn[SLOTS];
-        p.icache = slots;
+        if (ic instanceof CodePage cp) return cp;
+        CodePage cp = new CodePage();
+        p.icache = cp;
         for (int i = 0; i < TLB_SIZE; i++) {
             if (wData[i] == p.mem) { wTag[i] = -1; wData[i] = null; }
         }
         as.flushTlbsExcept(this);
-        return slots;
+        return cp;
     }
 
-    /** Decodes the instruction at pc into its slot (or, if it straddles two pages, uncached). */
-    Insn decodeAt(Insn[] slots, long pc) {
+    /**
+     * Builds the block starting at pc in its code page. A block made of one instruction that
+     * straddles into the next page is returned but not cached, since that page may change on
+     * its own.
+     */
+    CodePage.Block buildBlock(CodePage cp, long pc) {
         Page p = as.translate(pc, AddressSpace.ACCESS_EXEC);
         if (p == null) throw fault.set(Trap.INSN_PAGE_FAULT, pc);
-        int off = (int) pc & OFF_MASK;
-        int lo = p.mem.get(U16, off) & 0xffff;
-        if (Decoder.length(lo) == 2) return slots[off >>> 1] = Decoder.decode(lo);
-        if (off <= Page.SIZE - 4) return slots[off >>> 1] = Decoder.decode(p.mem.get(U32, off));
-        // The upper parcel lives on the next page, which needs execute permission too; an
-        // instruction decoded this way is not cached, since that page may change independently.
+        int start = (int) pc & OFF_MASK;
+        java.util.ArrayList<Insn> insns = new java.util.ArrayList<>();
+        java.util.ArrayList<Integer> offs = new java.util.ArrayList<>();
+        int off = start;
+        while (off < Page.SIZE) {
+            Insn in = cp.slots[off >>> 1];
+            if (in == null) {
+                int lo = p.mem.get(U16, off) & 0xffff;
+                if (Decoder.length(lo) == 4 && off > Page.SIZE - 4) {
+                    if (!insns.isEmpty()) break;
+                    return new CodePage.Block(new Insn[]{straddling(p, pc, lo)}, new int[]{off}, off + 4);
+                }
+                in = cp.slots[off >>> 1] = Decoder.decode(Decoder.length(lo) == 2 ? lo : p.mem.get(U32, off));
+            }
+            insns.add(in);
+            offs.add(off);
+            off += in.len;
+            if (CodePage.endsBlock(in.op)) break;
+        }
+        int[] o = new int[offs.size()];
+        for (int i = 0; i < o.length; i++) o[i] = offs.get(i);
+        CodePage.Block b = new CodePage.Block(insns.toArray(new Insn[0]), o, off);
+        cp.blocks[start >>> 1] = b;
+        return b;
+    }
+
+    /** Decodes a 32-bit instruction whose upper parcel lives on the next page (which needs execute permission too). */
+    private Insn straddling(Page p, long pc, int lo) {
         Page next = as.translate(pc + 2, AddressSpace.ACCESS_EXEC);
         if (next == null) throw fault.set(Trap.INSN_PAGE_FAULT, pc + 2);
         int hi = next.mem.get(U16, 0) & 0xffff;
