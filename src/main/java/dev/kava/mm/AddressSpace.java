@@ -254,6 +254,16 @@ public final class AddressSpace {
         }
     }
 
+    /** Whether the page holding addr has a frame (it was touched, or populated), as mincore reports. */
+    public synchronized boolean isResident(long addr) {
+        if (addr < 0 || addr >= USER_TOP) return false;
+        long vpn = addr >>> Page.SHIFT;
+        Leaf l = leaf(vpn, false);
+        if (l == null) return false;
+        int i = (int) vpn & (L3_SIZE - 1);
+        return (l.flags[i] & PTE_PRESENT) != 0 && l.pages[i] != null;
+    }
+
     /** Resident (allocated) pages, for memory accounting. */
     public synchronized long residentPages() { return residentPages; }
 

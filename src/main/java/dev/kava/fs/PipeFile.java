@@ -1,0 +1,63 @@
+package dev.kava.fs;
+
+import dev.kava.abi.Fcntl;
+import dev.kava.abi.Stat;
+import dev.kava.kernel.Task;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/** One end of a pipe as an open file (pipefifo_fops): reads from the read end, writes to the write end. */
+public final class PipeFile extends File {
+    /** The device number of pipefs, as stat() reports it (an anonymous superblock; Linux shows 0:0xc or so). */
+    private static final long PIPEFS_DEV = 0xc;
+    private static final AtomicLong NEXT_INO = new AtomicLong(1000);
+
+    final Pipe pipe;
+    private final boolean readEnd;
+    private final long ino;
+
+    private PipeFile(Pipe pipe, boolean readEnd, int flags, long ino) {
+        super(flags);
+        this.pipe = pipe;
+        this.readEnd = readEnd;
+        this.ino = ino;
+        pipe.openEnd(readEnd);
+    }
+
+    /** create_pipe_files: the read end (O_RDONLY) and write end (O_WRONLY) of a new pipe. */
+    public static PipeFile[] createPair(int flags) {
+        Pipe p = new Pipe((flags & Fcntl.O_DIRECT) != 0);
+        long ino = NEXT_INO.getAndIncrement();
+        int status = flags & (Fcntl.O_NONBLOCK | Fcntl.O_DIRECT);
+        return new PipeFile[]{new PipeFile(p, true, Fcntl.O_RDONLY | status, ino), new PipeFile(p, false, Fcntl.O_WRONLY | status, ino)};
+    }
+
+    public Pipe pipe() {
+        return pipe;
+    }
+
+    @Override
+    public int read(Task t, byte[] dst, int off, int len) {
+        return pipe.read(t, dst, off, len, (flags & Fcntl.O_NONBLOCK) != 0);
+    }
+
+    @Override
+    public int write(Task t, byte[] src, int off, int len) {
+        return pipe.write(t, src, off, len, (flags & Fcntl.O_NONBLOCK) != 0);
+    }
+
+    @Override
+    public boolean isStream() {
+        return true;
+    }
+
+    @Override
+    public Kstat stat() {
+        return new Kstat(PIPEFS_DEV, ino, Stat.S_IFIFO | 0600, 1, 0, 0, 0, 0, 4096, 0, 0, 0, 0, 0, 0, 0);
+    }
+
+    @Override
+    public void release() {
+        pipe.closeEnd(readEnd);
+    }
+}
