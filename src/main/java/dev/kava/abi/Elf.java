@@ -75,4 +75,14 @@ public final class Elf {
     // Elf64_Phdr field offsets
     public static final int P_TYPE = 0, P_FLAGS = 4, P_OFFSET = 8, P_VADDR = 16, P_PADDR = 24,
             P_FILESZ = 32, P_MEMSZ = 40, P_ALIGN = 48;
+
+    // Dynamic section tags, symbols and symbol versions (include/uapi/linux/elf.h; DT_VERSYM,
+    // DT_VERDEF, DT_VERDEFNUM and VER_* from the GNU extensions in glibc's elf.h).
+    public static final int DT_NULL = 0, DT_HASH = 4, DT_STRTAB = 5, DT_SYMTAB = 6, DT_STRSZ = 10, DT_SYMENT = 11,
+            DT_SONAME = 14;
+    public static final int DT_VERSYM = 0x6ffffff0, DT_VERDEF = 0x6ffffffc, DT_VERDEFNUM = 0x6ffffffd;
+    public static final int VER_DEF_CURRENT = 1, VER_FLG_BASE = 1;
+    public static final int STB_GLOBAL = 1, STT_FUNC = 2, STT_NOTYPE = 0;
+    /** sizeof(Elf64_Sym), sizeof(Elf64_Dyn), sizeof(Elf64_Verdef), sizeof(Elf64_Verdaux). */
+    public static final int SYM64_SIZE = 24, DYN64_SIZE = 16, VERDEF_SIZE = 20, VERDAUX_SIZE = 8;
 }

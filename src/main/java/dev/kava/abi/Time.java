@@ -19,6 +19,11 @@ public final class Time {
 
     public static final int TIMER_ABSTIME = 0x01;
 
+    // include/uapi/linux/time.h: which timer for getitimer/setitimer.
+    public static final int ITIMER_REAL = 0, ITIMER_VIRTUAL = 1, ITIMER_PROF = 2;
+    /** struct __kernel_old_itimerval: it_interval, it_value (timevals); struct __kernel_itimerspec: two timespecs. */
+    public static final int ITIMERVAL_SIZE = 32, ITIMERSPEC_SIZE = 32;
+
     public static final long NSEC_PER_SEC = 1_000_000_000L;
 
     /** sizeof(struct __kernel_timespec) and sizeof(struct __kernel_old_timeval) on 64-bit. */

@@ -31,6 +31,9 @@ public final class SyscallTable {
         for (int i = 0; i < 6; i++) args[i] = h.x[10 + i];
         // As Linux does (regs->epc += 4 before the call): execve and rt_sigreturn may then set pc themselves.
         h.pc += 4;
+        // For syscall restart: Signals.handlePending reads and clears syscallNr on the way out.
+        t.origA0 = args[0];
+        t.syscallNr = nr;
         Strace strace = t.kernel.strace();
         Strace.Call call = strace != null ? strace.enter(t, nr, args) : null;
         long ret = invoke(t, nr, args);

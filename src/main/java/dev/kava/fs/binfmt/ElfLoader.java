@@ -4,6 +4,7 @@ import dev.kava.abi.Auxv;
 import dev.kava.abi.Elf;
 import dev.kava.abi.Errno;
 import dev.kava.abi.Mman;
+import dev.kava.arch.riscv.Vdso;
 import dev.kava.fs.ExecFile;
 import dev.kava.kernel.ErrnoException;
 import dev.kava.kernel.Uaccess;
@@ -231,7 +232,8 @@ public final class ElfLoader {
             entry = eEntry;
             if (badAddr(entry)) throw ErrnoException.of(Errno.EINVAL);
         }
-        long sp = createElfTables(mm, exe, info, interpBase, eEntry, phdrAddr);
+        long vdso = mapVdso(mm);
+        long sp = createElfTables(mm, exe, info, interpBase, eEntry, phdrAddr, vdso);
         // A static PIE (ET_DYN run directly) gets its brk out of the mmap area, at ELF_ET_DYN_BASE.
         if (exe.type == Elf.ET_DYN && prep.interp == null) elfBrk = Mmap.ELF_ET_DYN_BASE;
         long startBrk = Mmap.pageAlign(elfBrk);
@@ -266,6 +268,42 @@ public final class ElfLoader {
             }
         }
         return loadAddr;
+    }
+
+    /** The name of the vDSO's area in /proc/PID/maps, and how the kernel finds it again. */
+    public static final String VDSO_NAME = "[vdso]";
+
+    /** The vDSO image as a mapping's contents. */
+    private static final Mmap.Backing VDSO_BACKING = new Mmap.Backing() {
+        private final byte[] image = Vdso.image();
+
+        @Override
+        public int readAt(byte[] dst, int off, int len, long offset) {
+            if (offset >= image.length) return 0;
+            int n = (int) Math.min(len, image.length - offset);
+            System.arraycopy(image, (int) offset, dst, off, n);
+            return n;
+        }
+
+        @Override
+        public String name() {
+            return VDSO_NAME;
+        }
+    };
+
+    /** arch_setup_additional_pages (arch/riscv/kernel/vdso.c): the vDSO page, read and execute, where mmap puts it. */
+    private static long mapVdso(Mmap mm) {
+        long addr = mm.mmap(0, Vdso.SIZE, Mman.PROT_READ | Mman.PROT_EXEC, Mman.MAP_PRIVATE, VDSO_BACKING, 0);
+        if (Errno.isError(addr)) throw ErrnoException.of((int) -addr);
+        return addr;
+    }
+
+    /** Where the vDSO is mapped in mm, or 0 (the area named [vdso]; mm->context.vdso). */
+    public static long vdsoBase(Mmap mm) {
+        for (Mmap.Vma v : mm.vmas()) {
+            if (VDSO_NAME.equals(v.name()) && v.fileOffset() == 0) return v.start();
+        }
+        return 0;
     }
 
     /** elf_load: map the file part, zero the rest of its last page, map anonymous pages for the bss. */
@@ -328,7 +366,8 @@ public final class ElfLoader {
      * top, the file name, the environment and argument strings, 16 random bytes, and below
      * them argc, argv[], NULL, envp[], NULL and the auxiliary vector, sp 16-byte aligned.
      */
-    private static long createElfTables(Mmap mm, ElfFile exe, StackInfo info, long interpBase, long eEntry, long phdrAddr) {
+    private static long createElfTables(Mmap mm, ElfFile exe, StackInfo info, long interpBase, long eEntry, long phdrAddr,
+                                        long vdso) {
         StackWriter w = new StackWriter(mm, Mmap.STACK_TOP - 8); // bprm->p starts one pointer below the top
         long execfn = w.pushString(info.execfn());
         long[] envAddr = new long[info.envp().size()];
@@ -342,8 +381,9 @@ public final class ElfLoader {
         long random = p;
 
         List<long[]> auxv = new ArrayList<>();
-        // ARCH_DLINFO (arch/riscv/include/asm/elf.h). No vDSO yet, so no AT_SYSINFO_EHDR; cache
-        // geometry unknown, reported as 0 like a machine whose device tree has none.
+        // ARCH_DLINFO (arch/riscv/include/asm/elf.h): the vDSO, then the cache geometry, unknown
+        // and reported as 0 like a machine whose device tree has none.
+        auxv.add(new long[]{Auxv.AT_SYSINFO_EHDR, vdso});
         for (int t = Auxv.AT_L1I_CACHESIZE; t <= Auxv.AT_L3_CACHEGEOMETRY; t++) auxv.add(new long[]{t, 0});
         auxv.add(new long[]{Auxv.AT_MINSIGSTKSZ, MINSIGSTKSZ});
         auxv.add(new long[]{Auxv.AT_HWCAP, info.hwcap()});

@@ -3,26 +3,45 @@ package dev.kava.kernel.signal;
 import dev.kava.abi.Errno;
 import dev.kava.abi.Signal;
 import dev.kava.abi.SyscallNr;
+import dev.kava.abi.Time;
 import dev.kava.kernel.SyscallTable;
 import dev.kava.kernel.Task;
 import dev.kava.kernel.TaskGroup;
 import dev.kava.kernel.Uaccess;
+import dev.kava.kernel.sched.WaitQueue;
 
-/** rt_sigaction, rt_sigprocmask, rt_sigpending, kill, tkill, tgkill (kernel/signal.c). */
+/**
+ * The signal system calls (kernel/signal.c): rt_sigaction, rt_sigprocmask, rt_sigpending,
+ * rt_sigsuspend, rt_sigtimedwait, rt_sigqueueinfo, rt_tgsigqueueinfo, sigaltstack, kill,
+ * tkill, tgkill, rt_sigreturn and restart_syscall.
+ */
 public final class SignalSyscalls {
     private SignalSyscalls() {}
 
     /** UAPI_SA_FLAGS (include/linux/signal_types.h): the sa_flags bits the kernel keeps; riscv adds none. */
     private static final long UAPI_SA_FLAGS = Signal.SA_NOCLDSTOP | Signal.SA_NOCLDWAIT | Signal.SA_SIGINFO
             | Signal.SA_ONSTACK | Signal.SA_RESTART | Signal.SA_NODEFER | Signal.SA_RESETHAND | Signal.SA_EXPOSE_TAGBITS;
+    /** sizeof(struct kernel_siginfo) on 64-bit: what the kernel keeps of a user's siginfo. */
+    private static final int KERNEL_SIGINFO_SIZE = 48;
+
+    /** Nothing ever wakes this queue: sleepers here wait for a signal or a deadline. */
+    private static final WaitQueue NEVER = new WaitQueue();
 
     public static void register(SyscallTable t) {
         t.register(SyscallNr.RT_SIGACTION, (task, a) -> rtSigaction(task, (int) a[0], a[1], a[2], a[3]));
         t.register(SyscallNr.RT_SIGPROCMASK, (task, a) -> rtSigprocmask(task, (int) a[0], a[1], a[2], a[3]));
         t.register(SyscallNr.RT_SIGPENDING, (task, a) -> rtSigpending(task, a[0], a[1]));
+        t.register(SyscallNr.RT_SIGSUSPEND, (task, a) -> rtSigsuspend(task, a[0], a[1]));
+        t.register(SyscallNr.RT_SIGTIMEDWAIT, (task, a) -> rtSigtimedwait(task, a[0], a[1], a[2], a[3]));
+        t.register(SyscallNr.RT_SIGQUEUEINFO, (task, a) -> rtSigqueueinfo(task, (int) a[0], (int) a[1], a[2]));
+        t.register(SyscallNr.RT_TGSIGQUEUEINFO,
+                (task, a) -> rtTgsigqueueinfo(task, (int) a[0], (int) a[1], (int) a[2], a[3]));
+        t.register(SyscallNr.SIGALTSTACK, (task, a) -> sigaltstack(task, a[0], a[1]));
         t.register(SyscallNr.KILL, (task, a) -> kill(task, (int) a[0], (int) a[1]));
         t.register(SyscallNr.TKILL, (task, a) -> tkill(task, (int) a[0], (int) a[1]));
         t.register(SyscallNr.TGKILL, (task, a) -> tgkill(task, (int) a[0], (int) a[1], (int) a[2]));
+        t.register(SyscallNr.RT_SIGRETURN, (task, a) -> Signals.rtSigreturn(task));
+        t.register(SyscallNr.RESTART_SYSCALL, (task, a) -> restartSyscall(task));
     }
 
     static long rtSigaction(Task t, int sig, long act, long oact, long sigsetsize) {
@@ -45,8 +64,9 @@ public final class SignalSyscalls {
             if (newAction.handler() == Signal.SIG_IGN
                     || (newAction.handler() == Signal.SIG_DFL && (sig == Signal.SIGCHLD || sig == Signal.SIGURG
                             || sig == Signal.SIGWINCH || sig == Signal.SIGCONT))) {
-                t.pending.remove(sig);
                 t.group.sharedPending.remove(sig);
+                for (Task th : t.group.threadsSnapshot()) th.pending.remove(sig);
+                t.pending.remove(sig);
             }
         }
         if (oact != 0) {
@@ -84,38 +104,162 @@ public final class SignalSyscalls {
         return 0;
     }
 
-    static long kill(Task t, int pid, int sig) {
-        if (!Signals.validSignal(sig)) return -Errno.EINVAL;
-        TaskGroup target;
-        if (pid > 0) {
-            target = t.kernel.findGroup(pid);
-        } else if (pid == 0 || pid == -t.group.pgid) {
-            target = t.group; // our process group holds just us for now
-        } else if (pid == -1) {
-            return -Errno.ESRCH; // every process but init and ourselves: there are none
-        } else {
-            target = pid == Integer.MIN_VALUE ? null : t.kernel.findGroupByPgid(-pid);
+    /** sigsuspend: wait under a temporary mask; the old mask comes back after the handler (set_restore_sigmask). */
+    static long rtSigsuspend(Task t, long unewset, long sigsetsize) {
+        if (sigsetsize != Signal.SIGSET_SIZE) return -Errno.EINVAL;
+        long set = t.mem.read64(unewset) & ~Signals.KERNEL_ONLY;
+        t.signals.savedMask = t.blocked;
+        t.blocked = set;
+        while (!t.signalPending()) t.waitEvent(NEVER, () -> false, Long.MAX_VALUE);
+        t.signals.restoreMask = true;
+        return -Errno.ERESTARTNOHAND;
+    }
+
+    /** do_sigtimedwait: take a signal of the set, waiting for one up to the timeout. */
+    static long rtSigtimedwait(Task t, long uthese, long uinfo, long uts, long sigsetsize) {
+        if (sigsetsize != Signal.SIGSET_SIZE) return -Errno.EINVAL;
+        long these = t.mem.read64(uthese);
+        long timeout = Long.MAX_VALUE;
+        if (uts != 0) {
+            byte[] b = t.mem.read(uts, Time.TIMESPEC_SIZE);
+            long sec = Uaccess.getLong(b, 0), nsec = Uaccess.getLong(b, 8);
+            if (sec < 0 || nsec < 0 || nsec >= Time.NSEC_PER_SEC) return -Errno.EINVAL;
+            timeout = sec > Long.MAX_VALUE / Time.NSEC_PER_SEC - 1 ? Long.MAX_VALUE : sec * Time.NSEC_PER_SEC + nsec;
         }
-        if (target == null) return -Errno.ESRCH;
-        if (sig != 0) Signals.sendToGroup(target, SigInfo.user(sig, SigInfo.SI_USER, t.group.tgid, t.group.cred.uid()));
+        these &= ~Signals.KERNEL_ONLY;
+        SigInfo si = Signals.dequeueFrom(t, these);
+        long ret = 0;
+        if (si == null && timeout != 0) {
+            long now = t.kernel.clock().monotonicNanos();
+            long deadline = timeout == Long.MAX_VALUE || now > Long.MAX_VALUE - timeout ? Long.MAX_VALUE : now + timeout;
+            long realBlocked = t.blocked;
+            t.signals.realBlocked = realBlocked;
+            t.blocked = realBlocked & ~these;
+            try {
+                ret = t.waitEvent(NEVER, () -> false, deadline);
+            } finally {
+                t.blocked = realBlocked;
+                t.signals.realBlocked = 0;
+            }
+            si = Signals.dequeueFrom(t, these);
+        }
+        if (si != null) {
+            if (uinfo != 0) t.mem.write(uinfo, si.toBytes());
+            return si.signo();
+        }
+        return ret == -Errno.EINTR ? -Errno.EINTR : -Errno.EAGAIN;
+    }
+
+    /** copy_siginfo_from_user: the kernel keeps sizeof(struct kernel_siginfo) bytes, with si_signo forced. */
+    private static SigInfo siginfoFromUser(Task t, int sig, long uinfo) {
+        byte[] b = t.mem.read(uinfo, Signal.SIGINFO_SIZE);
+        java.util.Arrays.fill(b, KERNEL_SIGINFO_SIZE, b.length, (byte) 0);
+        return SigInfo.fromUser(sig, b);
+    }
+
+    static long rtSigqueueinfo(Task t, int pid, int sig, long uinfo) {
+        SigInfo si = siginfoFromUser(t, sig, uinfo);
+        // Not even root can pretend to send signals from the kernel, nor impersonate kill()/tgkill().
+        if ((si.code() >= 0 || si.code() == Signal.SI_TKILL) && t.group.tgid != pid) return -Errno.EPERM;
+        TaskGroup g = pid > 0 ? t.kernel.findGroup(pid) : null;
+        if (g == null) return -Errno.ESRCH;
+        if (!Signals.validSignal(sig)) return -Errno.EINVAL;
+        if (sig != 0) Signals.sendToGroup(g, si);
+        return 0;
+    }
+
+    static long rtTgsigqueueinfo(Task t, int tgid, int pid, int sig, long uinfo) {
+        SigInfo si = siginfoFromUser(t, sig, uinfo);
+        if (pid <= 0 || tgid <= 0) return -Errno.EINVAL;
+        if ((si.code() >= 0 || si.code() == Signal.SI_TKILL) && t.tid != pid) return -Errno.EPERM;
+        return sendSpecific(t, tgid, pid, sig, si);
+    }
+
+    /** do_sigaltstack; ss == null when only querying. Returns 0 or -errno. */
+    static long doSigaltstack(Task t, long ssSp, int ssFlags, long ssSize, long sp) {
+        TaskSignals ts = t.signals;
+        if (ts.onSigStack(sp)) return -Errno.EPERM;
+        int mode = ssFlags & ~Signal.SS_FLAG_BITS;
+        if (mode != Signal.SS_DISABLE && mode != Signal.SS_ONSTACK && mode != 0) return -Errno.EINVAL;
+        if (ts.altSp == ssSp && ts.altSize == ssSize && ts.altFlags == ssFlags) return 0;
+        if (mode == Signal.SS_DISABLE) {
+            ssSize = 0;
+            ssSp = 0;
+        } else if (Long.compareUnsigned(ssSize, Signal.MINSIGSTKSZ) < 0) {
+            return -Errno.ENOMEM;
+        }
+        ts.altSp = ssSp;
+        ts.altSize = ssSize;
+        ts.altFlags = ssFlags;
+        return 0;
+    }
+
+    static long sigaltstack(Task t, long uss, long uoss) {
+        TaskSignals ts = t.signals;
+        long sp = t.hart.x[2];
+        byte[] ss = uss != 0 ? t.mem.read(uss, Signal.STACK_T_SIZE) : null;
+        byte[] old = new byte[Signal.STACK_T_SIZE];
+        Uaccess.putLong(old, Signal.SS_SP, ts.altSp);
+        Uaccess.putInt(old, Signal.SS_FLAGS, ts.ssFlags(sp) | (ts.altFlags & Signal.SS_FLAG_BITS));
+        Uaccess.putLong(old, Signal.SS_SIZE, ts.altSize);
+        if (ss != null) {
+            long r = doSigaltstack(t, Uaccess.getLong(ss, Signal.SS_SP), Uaccess.getInt(ss, Signal.SS_FLAGS),
+                    Uaccess.getLong(ss, Signal.SS_SIZE), sp);
+            if (r != 0) return r;
+        }
+        if (uoss != 0) t.mem.write(uoss, old);
+        return 0;
+    }
+
+    /** kill_something_info. */
+    static long kill(Task t, int pid, int sig) {
+        SigInfo si = SigInfo.user(sig, SigInfo.SI_USER, t.group.tgid, t.group.cred.uid());
+        if (pid > 0) {
+            TaskGroup g = t.kernel.findGroup(pid);
+            if (g == null) return -Errno.ESRCH;
+            return groupSend(g, sig, si);
+        }
+        if (pid == Integer.MIN_VALUE) return -Errno.ESRCH;
+        if (pid != -1) {
+            int pgid = pid == 0 ? t.group.pgid : -pid;
+            TaskGroup g = t.kernel.findGroupByPgid(pgid);
+            if (g == null) return -Errno.ESRCH;
+            return groupSend(g, sig, si);
+        }
+        // pid -1: every process but init and the caller. Only these two can be found for now.
+        return -Errno.ESRCH;
+    }
+
+    /** group_send_sig_info: check_kill_permission (everyone is root for now), then send unless sig is 0. */
+    private static long groupSend(TaskGroup g, int sig, SigInfo si) {
+        if (!Signals.validSignal(sig)) return -Errno.EINVAL;
+        if (sig != 0) Signals.sendToGroup(g, si);
         return 0;
     }
 
     static long tkill(Task t, int tid, int sig) {
         if (tid <= 0) return -Errno.EINVAL;
-        return sendToThread(t, 0, tid, sig);
+        return sendSpecific(t, 0, tid, sig, SigInfo.user(sig, SigInfo.SI_TKILL, t.group.tgid, t.group.cred.uid()));
     }
 
     static long tgkill(Task t, int tgid, int tid, int sig) {
         if (tid <= 0 || tgid <= 0) return -Errno.EINVAL;
-        return sendToThread(t, tgid, tid, sig);
+        return sendSpecific(t, tgid, tid, sig, SigInfo.user(sig, SigInfo.SI_TKILL, t.group.tgid, t.group.cred.uid()));
     }
 
-    private static long sendToThread(Task t, int tgid, int tid, int sig) {
-        if (!Signals.validSignal(sig)) return -Errno.EINVAL;
+    /** do_send_specific: one thread, checked against its thread group when tgid > 0. */
+    private static long sendSpecific(Task t, int tgid, int tid, int sig, SigInfo si) {
         Task target = t.kernel.findTask(tid);
         if (target == null || (tgid > 0 && target.group.tgid != tgid)) return -Errno.ESRCH;
-        if (sig != 0) Signals.sendToTask(target, SigInfo.user(sig, SigInfo.SI_TKILL, t.group.tgid, t.group.cred.uid()));
+        if (!Signals.validSignal(sig)) return -Errno.EINVAL;
+        if (sig != 0) Signals.sendToTask(target, si);
         return 0;
+    }
+
+    /** restart_syscall: runs the restart block an interrupted syscall left (do_no_restart_syscall: EINTR). */
+    static long restartSyscall(Task t) {
+        var fn = t.signals.restart;
+        t.signals.restart = null;
+        return fn == null ? -Errno.EINTR : fn.applyAsLong(t);
     }
 }

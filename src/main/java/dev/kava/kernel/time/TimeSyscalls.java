@@ -1,18 +1,21 @@
 package dev.kava.kernel.time;
 
 import dev.kava.abi.Errno;
+import dev.kava.abi.Signal;
 import dev.kava.abi.SyscallNr;
 import dev.kava.abi.Time;
 import dev.kava.kernel.SyscallTable;
 import dev.kava.kernel.Task;
 import dev.kava.kernel.Uaccess;
+import dev.kava.kernel.sched.WaitQueue;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 
 /**
- * clock_gettime, clock_getres, gettimeofday, nanosleep, clock_nanosleep
- * (kernel/time/posix-timers.c, kernel/time/time.c, kernel/time/hrtimer.c).
+ * clock_gettime, clock_getres, gettimeofday, nanosleep, clock_nanosleep, getitimer,
+ * setitimer and the POSIX timer calls (kernel/time/posix-timers.c, kernel/time/time.c,
+ * kernel/time/hrtimer.c, kernel/time/itimer.c).
  */
 public final class TimeSyscalls {
     private TimeSyscalls() {}
@@ -27,7 +30,17 @@ public final class TimeSyscalls {
         t.register(SyscallNr.GETTIMEOFDAY, (task, a) -> gettimeofday(task, a[0], a[1]));
         t.register(SyscallNr.NANOSLEEP, (task, a) -> nanosleep(task, a[0], a[1]));
         t.register(SyscallNr.CLOCK_NANOSLEEP, (task, a) -> clockNanosleep(task, (int) a[0], (int) a[1], a[2], a[3]));
+        t.register(SyscallNr.GETITIMER, (task, a) -> getitimer(task, (int) a[0], a[1]));
+        t.register(SyscallNr.SETITIMER, (task, a) -> setitimer(task, (int) a[0], a[1], a[2]));
+        t.register(SyscallNr.TIMER_CREATE, (task, a) -> timerCreate(task, (int) a[0], a[1], a[2]));
+        t.register(SyscallNr.TIMER_SETTIME, (task, a) -> timerSettime(task, (int) a[0], (int) a[1], a[2], a[3]));
+        t.register(SyscallNr.TIMER_GETTIME, (task, a) -> timerGettime(task, (int) a[0], a[1]));
+        t.register(SyscallNr.TIMER_GETOVERRUN, (task, a) -> timerGetoverrun(task, (int) a[0]));
+        t.register(SyscallNr.TIMER_DELETE, (task, a) -> timerDelete(task, (int) a[0]));
     }
+
+    /** Nothing wakes this queue: sleepers wait for their deadline or a signal. */
+    private static final WaitQueue NEVER = new WaitQueue();
 
     /** A clock's current value in nanoseconds, or -EINVAL for an unknown clock. */
     static long now(Task t, int clock) {
@@ -103,8 +116,33 @@ public final class TimeSyscalls {
     private static long nanosleep(Task t, long req, long rem) {
         long ns = readTimespec(t, req);
         if (ns < 0) return ns;
-        sleepNanos(ns);
-        return 0;
+        t.signals.restart = null;
+        return sleepUntil(t, Time.CLOCK_MONOTONIC, saturatingAdd(now(t, Time.CLOCK_MONOTONIC), ns), rem, false);
+    }
+
+    private static long saturatingAdd(long a, long b) {
+        long r = a + b;
+        return ((a ^ r) & (b ^ r)) < 0 ? Long.MAX_VALUE : r;
+    }
+
+    /**
+     * do_nanosleep and hrtimer_nanosleep: an interruptible sleep until expiry on clock. A
+     * relative sleep cut short writes the time left to rmtp and returns -ERESTART_RESTARTBLOCK
+     * (EINTR after a handler; restart_syscall sleeps on to the same expiry otherwise); an
+     * absolute one returns -ERESTARTNOHAND.
+     */
+    private static long sleepUntil(Task t, int clock, long expiry, long rmtp, boolean abs) {
+        long nowClock = now(t, clock);
+        long nowMono = t.kernel.clock().monotonicNanos();
+        long deadline = expiry == Long.MAX_VALUE ? Long.MAX_VALUE : saturatingAdd(nowMono, Math.max(0, expiry - nowClock));
+        int r = t.waitEvent(NEVER, () -> false, deadline);
+        if (r != -Errno.EINTR) return 0;
+        long left = expiry == Long.MAX_VALUE ? Long.MAX_VALUE : expiry - now(t, clock);
+        if (left <= 0) return 0;
+        if (abs) return -Errno.ERESTARTNOHAND;
+        if (rmtp != 0) t.mem.write(rmtp, timespec(left == Long.MAX_VALUE ? Long.MAX_VALUE / Time.NSEC_PER_SEC * Time.NSEC_PER_SEC : left));
+        t.signals.restart = task -> sleepUntil(task, clock, expiry, rmtp, false);
+        return -Errno.ERESTART_RESTARTBLOCK;
     }
 
     private static long clockNanosleep(Task t, int clock, int flags, long req, long rem) {
@@ -123,21 +161,158 @@ public final class TimeSyscalls {
         }
         long ns = readTimespec(t, req);
         if (ns < 0) return ns;
-        if ((flags & Time.TIMER_ABSTIME) != 0) {
-            long nowNs = now(t, clock);
-            ns = ns == Long.MAX_VALUE ? ns : Math.max(0, ns - nowNs);
+        t.signals.restart = null;
+        if ((flags & Time.TIMER_ABSTIME) != 0) return sleepUntil(t, clock, ns, 0, true);
+        return sleepUntil(t, clock, saturatingAdd(now(t, clock), ns), rem, false);
+    }
+
+    // ---- interval timers (kernel/time/itimer.c) ----
+
+    private static final long NSEC_PER_USEC = 1000;
+
+    /** struct __kernel_old_itimerval from {value, interval} ns: timevals, microseconds truncated. */
+    private static byte[] itimerval(long[] v) {
+        byte[] b = new byte[Time.ITIMERVAL_SIZE];
+        Uaccess.putLong(b, 0, v[1] / Time.NSEC_PER_SEC);
+        Uaccess.putLong(b, 8, v[1] % Time.NSEC_PER_SEC / NSEC_PER_USEC);
+        Uaccess.putLong(b, 16, v[0] / Time.NSEC_PER_SEC);
+        Uaccess.putLong(b, 24, v[0] % Time.NSEC_PER_SEC / NSEC_PER_USEC);
+        return b;
+    }
+
+    private static long getitimer(Task t, int which, long value) {
+        long[] v;
+        switch (which) {
+            case Time.ITIMER_REAL -> v = t.group.signals.timers.getReal();
+            case Time.ITIMER_VIRTUAL, Time.ITIMER_PROF -> {
+                t.kernel.log().once("itimer-cpu", t.describe() + ": ITIMER_VIRTUAL/ITIMER_PROF are not implemented");
+                return -Errno.ENOSYS;
+            }
+            default -> { return -Errno.EINVAL; }
         }
-        sleepNanos(ns);
+        t.mem.write(value, itimerval(v));
         return 0;
     }
 
-    private static void sleepNanos(long ns) {
-        if (ns <= 0) return;
-        try {
-            Thread.sleep(ns / 1_000_000, (int) (ns % 1_000_000));
-        } catch (InterruptedException e) {
-            // Interrupted by the kernel (shutdown): return early; EINTR comes with signal delivery.
-            Thread.currentThread().interrupt();
+    private static long setitimer(Task t, int which, long value, long ovalue) {
+        long val = 0, interval = 0;
+        if (value != 0) {
+            byte[] b = t.mem.read(value, Time.ITIMERVAL_SIZE);
+            long isec = Uaccess.getLong(b, 0), iusec = Uaccess.getLong(b, 8);
+            long vsec = Uaccess.getLong(b, 16), vusec = Uaccess.getLong(b, 24);
+            // timeval_valid on it_value then it_interval.
+            if (vsec < 0 || vusec < 0 || vusec >= 1_000_000 || isec < 0 || iusec < 0 || iusec >= 1_000_000) {
+                return -Errno.EINVAL;
+            }
+            val = tvNanos(vsec, vusec);
+            interval = tvNanos(isec, iusec);
         }
+        long[] old;
+        switch (which) {
+            case Time.ITIMER_REAL -> old = t.group.signals.timers.setReal(t.group, val, interval);
+            case Time.ITIMER_VIRTUAL, Time.ITIMER_PROF -> {
+                t.kernel.log().once("itimer-cpu", t.describe() + ": ITIMER_VIRTUAL/ITIMER_PROF are not implemented");
+                return -Errno.ENOSYS;
+            }
+            default -> { return -Errno.EINVAL; }
+        }
+        if (ovalue != 0) t.mem.write(ovalue, itimerval(old));
+        return 0;
+    }
+
+    private static long tvNanos(long sec, long usec) {
+        if (sec > Long.MAX_VALUE / Time.NSEC_PER_SEC - 1) return Long.MAX_VALUE / 2;
+        return sec * Time.NSEC_PER_SEC + usec * NSEC_PER_USEC;
+    }
+
+    // ---- POSIX timers (kernel/time/posix-timers.c) ----
+
+    private static long timerCreate(Task t, int clock, long sevp, long timerIdPtr) {
+        int notify = Signal.SIGEV_SIGNAL, signo = Signal.SIGALRM, tid = 0;
+        long value = 0;
+        byte[] ev = sevp != 0 ? t.mem.read(sevp, Signal.SIGEVENT_SIZE) : null;
+        switch (clock) {
+            case Time.CLOCK_REALTIME, Time.CLOCK_MONOTONIC, Time.CLOCK_BOOTTIME, Time.CLOCK_TAI,
+                 Time.CLOCK_REALTIME_ALARM, Time.CLOCK_BOOTTIME_ALARM -> { }
+            case Time.CLOCK_MONOTONIC_RAW, Time.CLOCK_REALTIME_COARSE, Time.CLOCK_MONOTONIC_COARSE -> {
+                return -Errno.EOPNOTSUPP;
+            }
+            default -> {
+                if (clock == Time.CLOCK_PROCESS_CPUTIME_ID || clock == Time.CLOCK_THREAD_CPUTIME_ID || clock < 0) {
+                    t.kernel.log().once("cputimer", t.describe() + ": CPU-time POSIX timers are not implemented");
+                    return -Errno.ENOSYS;
+                }
+                return -Errno.EINVAL;
+            }
+        }
+        Task thread = null;
+        if (ev != null) {
+            value = Uaccess.getLong(ev, Signal.SIGEV_VALUE);
+            signo = Uaccess.getInt(ev, Signal.SIGEV_SIGNO);
+            notify = Uaccess.getInt(ev, Signal.SIGEV_NOTIFY);
+            tid = Uaccess.getInt(ev, Signal.SIGEV_TID);
+            // good_sigevent
+            switch (notify) {
+                case Signal.SIGEV_SIGNAL | Signal.SIGEV_THREAD_ID -> {
+                    thread = t.kernel.findTask(tid);
+                    if (thread == null || thread.group != t.group) return -Errno.EINVAL;
+                    if (signo <= 0 || signo > Signal.SIGRTMAX) return -Errno.EINVAL;
+                }
+                case Signal.SIGEV_SIGNAL, Signal.SIGEV_THREAD -> {
+                    if (signo <= 0 || signo > Signal.SIGRTMAX) return -Errno.EINVAL;
+                }
+                case Signal.SIGEV_NONE -> { }
+                default -> { return -Errno.EINVAL; }
+            }
+        }
+        int id = t.group.signals.timers.create(t.group, clock, notify, signo, value, ev == null, thread);
+        if (id < 0) return -Errno.EAGAIN;
+        try {
+            t.mem.write32(timerIdPtr, id);
+        } catch (dev.kava.kernel.ErrnoException e) {
+            t.group.signals.timers.delete(id);
+            throw e;
+        }
+        return 0;
+    }
+
+    /** struct __kernel_itimerspec from {value, interval}: it_interval first. */
+    private static byte[] itimerspec(long[] v) {
+        byte[] b = new byte[Time.ITIMERSPEC_SIZE];
+        System.arraycopy(timespec(v[1]), 0, b, 0, 16);
+        System.arraycopy(timespec(v[0]), 0, b, 16, 16);
+        return b;
+    }
+
+    private static long timerSettime(Task t, int id, int flags, long newp, long oldp) {
+        if (newp == 0) return -Errno.EINVAL;
+        byte[] b = t.mem.read(newp, Time.ITIMERSPEC_SIZE);
+        long isec = Uaccess.getLong(b, 0), insec = Uaccess.getLong(b, 8);
+        long vsec = Uaccess.getLong(b, 16), vnsec = Uaccess.getLong(b, 24);
+        if (isec < 0 || insec < 0 || insec >= Time.NSEC_PER_SEC || vsec < 0 || vnsec < 0 || vnsec >= Time.NSEC_PER_SEC) {
+            return -Errno.EINVAL;
+        }
+        long interval = isec > Long.MAX_VALUE / Time.NSEC_PER_SEC - 1 ? Long.MAX_VALUE / 2 : isec * Time.NSEC_PER_SEC + insec;
+        long value = vsec > Long.MAX_VALUE / Time.NSEC_PER_SEC - 1 ? Long.MAX_VALUE / 2 : vsec * Time.NSEC_PER_SEC + vnsec;
+        long[] old = t.group.signals.timers.settime(id, (flags & Time.TIMER_ABSTIME) != 0, value, interval);
+        if (old == null) return -Errno.EINVAL;
+        if (oldp != 0) t.mem.write(oldp, itimerspec(old));
+        return 0;
+    }
+
+    private static long timerGettime(Task t, int id, long setting) {
+        long[] v = t.group.signals.timers.gettime(id);
+        if (v == null) return -Errno.EINVAL;
+        t.mem.write(setting, itimerspec(v));
+        return 0;
+    }
+
+    private static long timerGetoverrun(Task t, int id) {
+        int n = t.group.signals.timers.getoverrun(id);
+        return n < 0 ? -Errno.EINVAL : n;
+    }
+
+    private static long timerDelete(Task t, int id) {
+        return t.group.signals.timers.delete(id) ? 0 : -Errno.EINVAL;
     }
 }
