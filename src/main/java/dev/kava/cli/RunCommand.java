@@ -37,6 +37,15 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = {"-v", "--kernel-log"}, description = "Print kernel log messages to stderr.")
     boolean kernelLog;
 
+    @Option(names = "--cpus", paramLabel = "N", description = "Virtual CPUs that run guest tasks at once (default: the host's cores).")
+    Integer cpus;
+
+    @Option(names = "--memory", paramLabel = "SIZE", description = "Guest memory size, e.g. 512M or 2G (default 4G).")
+    String memory;
+
+    @Option(names = "--deterministic", description = "Reproducible runs: one vCPU, time counted in guest instructions, fixed random seed.")
+    boolean deterministic;
+
     @Option(names = "--stats", description = "At exit, print guest instructions retired and wall time to stderr.")
     boolean stats;
 
@@ -63,6 +72,18 @@ public final class RunCommand implements Callable<Integer> {
             err.println("kava run: --root " + root + ": not a directory");
             return 2;
         }
+        long memoryBytes = 4L << 30;
+        if (memory != null) {
+            memoryBytes = parseSize(memory);
+            if (memoryBytes < (16L << 20)) {
+                err.println("kava run: --memory " + memory + ": expected a size of at least 16M, like 512M or 2G");
+                return 2;
+            }
+        }
+        if (cpus != null && (cpus < 1 || cpus > Kernel.MAX_CPUS)) {
+            err.println("kava run: --cpus " + cpus + ": expected 1 to " + Kernel.MAX_CPUS);
+            return 2;
+        }
         List<String> envp = environment(err);
         if (envp == null) return 2;
         List<String> argv = new ArrayList<>();
@@ -79,7 +100,10 @@ public final class RunCommand implements Callable<Integer> {
                 .stderr(errOut)
                 .stdioKinds(HostConsole.kind(0), HostConsole.kind(1), HostConsole.kind(2))
                 .kernelLog(kernelLog ? err : null)
-                .strace(strace ? err : null);
+                .strace(strace ? err : null)
+                .memoryBytes(memoryBytes)
+                .deterministic(deterministic);
+        if (cpus != null) config.cpus(cpus);
         long startNanos = System.nanoTime();
         Kernel kernel;
         try {
@@ -103,6 +127,29 @@ public final class RunCommand implements Callable<Integer> {
                     insns, secs, insns / secs / 1e6);
         }
         return status.shellStatus();
+    }
+
+    /** "512M", "2G", "1048576", "64k": bytes, or -1 when malformed. */
+    static long parseSize(String s) {
+        s = s.trim();
+        if (s.isEmpty()) return -1;
+        char u = Character.toUpperCase(s.charAt(s.length() - 1));
+        int shift = switch (u) {
+            case 'K' -> 10;
+            case 'M' -> 20;
+            case 'G' -> 30;
+            case 'T' -> 40;
+            default -> 0;
+        };
+        String num = shift == 0 ? s : s.substring(0, s.length() - 1);
+        if (num.endsWith("i") || num.endsWith("I")) return -1;
+        try {
+            long v = Long.parseLong(num);
+            if (v < 0 || v > (Long.MAX_VALUE >> shift)) return -1;
+            return v << shift;
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     /** The program's environment: the defaults overridden and extended by -e. Null after an error message. */

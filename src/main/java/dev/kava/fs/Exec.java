@@ -12,10 +12,23 @@ import dev.kava.kernel.Task;
 import dev.kava.kernel.signal.SigInfo;
 import dev.kava.kernel.signal.Signals;
 
+import dev.kava.abi.SyscallNr;
+import dev.kava.kernel.Kernel;
+import dev.kava.kernel.SyscallTable;
+import dev.kava.kernel.Uaccess;
+import dev.kava.kernel.futex.Futex;
+import dev.kava.kernel.signal.SigHand;
+import dev.kava.mm.AddressSpace;
+import dev.kava.mm.Mmap;
+
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 
-/** execve (fs/exec.c): replaces a task's program image. */
+/**
+ * execve and execveat (fs/exec.c), with the #! script handler (fs/binfmt_script.c) in front
+ * of the ELF loader: replaces a task's program image with a fresh address space.
+ */
 public final class Exec {
     private Exec() {}
 
@@ -23,35 +36,203 @@ public final class Exec {
     public static final int MAX_ARG_STRLEN = 32 * 4096;
     /** ARG_MAX: the least room for arguments whatever the stack limit (include/uapi/linux/limits.h). */
     public static final long ARG_MAX = 131072;
+    /** MAX_ARG_STRINGS (include/uapi/linux/binfmts.h). */
+    public static final int MAX_ARG_STRINGS = 0x7fffffff;
+    /** How many binary handlers may hand over to another (exec_binprm: depth > 5 is ELOOP). */
+    private static final int MAX_DEPTH = 5;
+
+    public static void register(SyscallTable t) {
+        t.register(SyscallNr.EXECVE, (task, a) -> execveat(task, Fcntl.AT_FDCWD, a[0], a[1], a[2], 0));
+        t.register(SyscallNr.EXECVEAT, (task, a) -> execveat(task, (int) a[0], a[1], a[2], a[3], (int) a[4]));
+    }
+
+    /** do_execveat_common: the name, the file, then argv and envp, then the exec. */
+    static long execveat(Task t, int fd, long filename, long argvp, long envpp, int flags) {
+        if ((flags & ~(Fcntl.AT_SYMLINK_NOFOLLOW | Fcntl.AT_EMPTY_PATH)) != 0) return -Errno.EINVAL;
+        String path = t.mem.readPath(filename, (flags & Fcntl.AT_EMPTY_PATH) != 0);
+        ExecFile file;
+        String bprmName;
+        if (path.isEmpty()) {
+            File f = t.group.files.require(fd);
+            if (!(f instanceof ExecFile ef) || f.stat().isDirectory()) throw ErrnoException.of(Errno.EACCES);
+            checkExecutable(f.stat());
+            file = ef;
+            bprmName = "/dev/fd/" + fd;
+        } else {
+            HostRoot.Resolved r = Lookup.resolve(t, fd, path, (flags & Fcntl.AT_SYMLINK_NOFOLLOW) == 0);
+            if (r.stat().isSymlink()) throw ErrnoException.of(Errno.ELOOP);
+            file = open(t, r);
+            bprmName = fd == Fcntl.AT_FDCWD || path.startsWith("/") ? path : "/dev/fd/" + fd + "/" + path;
+        }
+        long stackLimit = argLimit(t);
+        List<Long> argPtrs = count(t, argvp, stackLimit), envPtrs = count(t, envpp, stackLimit);
+        List<String> envp = copyStrings(t, envPtrs), argv = copyStrings(t, argPtrs);
+        if (argv.isEmpty()) argv = List.of(""); // since Linux 5.18: an empty argv gets "" as argv[0]
+        exec(t, file, bprmName, argv, envp);
+        return 0;
+    }
+
+    /** count(): the pointers of a NULL-terminated array (EFAULT), at most what the stack limit leaves room for (E2BIG). */
+    private static List<Long> count(Task t, long arr, long limit) {
+        List<Long> out = new ArrayList<>();
+        if (arr == 0) return out;
+        for (long i = 0; ; i++) {
+            long p = t.mem.read64(arr + i * 8);
+            if (p == 0) return out;
+            if (i >= MAX_ARG_STRINGS || (i + 1) * 8 >= limit) throw ErrnoException.of(Errno.E2BIG);
+            out.add(p);
+        }
+    }
+
+    private static List<String> copyStrings(Task t, List<Long> ptrs) {
+        List<String> out = new ArrayList<>(ptrs.size());
+        for (long p : ptrs) {
+            String s = t.mem.readCString(p, MAX_ARG_STRLEN);
+            if (s == null) throw ErrnoException.of(Errno.E2BIG);
+            out.add(s);
+        }
+        return out;
+    }
 
     /**
-     * Executes path in t. Before the point of no return errors are thrown as ErrnoException
-     * and t is unchanged; after it, a failure kills the process with SIGSEGV, as Linux does.
+     * Executes path in t (the first process uses this directly). Before the point of no return
+     * errors are thrown as ErrnoException and t is unchanged; after it, a failure kills the
+     * process with SIGSEGV, as Linux does.
      */
     public static void execve(Task t, String path, List<String> argv, List<String> envp) {
-        checkArgSize(t, argv, envp);
         ExecFile file = openExec(t, path);
-        ElfLoader.Prepared prepared = ElfLoader.prepare(file, p -> openExec(t, p));
+        exec(t, file, path, argv, envp);
+    }
+
+    /** A #! line: the interpreter and its optional single argument. */
+    record Script(String interp, String arg) {}
+
+    private static void exec(Task t, ExecFile file, String filename, List<String> argv, List<String> envp) {
+        // search_binary_handler, at most MAX_DEPTH hand-overs (scripts running scripts).
+        ExecFile cur = file;
+        String interp = filename;
+        List<String> args = argv;
+        ElfLoader.Prepared prepared;
+        for (int depth = 0; ; depth++) {
+            if (depth > MAX_DEPTH) throw ErrnoException.of(Errno.ELOOP);
+            byte[] buf = new byte[ElfLoader.BINPRM_BUF_SIZE];
+            cur.readAt(buf, 0, buf.length, 0);
+            Script s = parseScript(buf);
+            if (s == null) {
+                prepared = ElfLoader.prepare(cur, p -> openExec(t, p));
+                break;
+            }
+            List<String> n = new ArrayList<>();
+            n.add(s.interp);
+            if (s.arg != null) n.add(s.arg);
+            n.add(interp);
+            if (!args.isEmpty()) n.addAll(args.subList(1, args.size()));
+            args = n;
+            interp = s.interp;
+            cur = openExec(t, s.interp);
+        }
+        checkArgSize(t, args, envp);
 
         // Point of no return (begin_new_exec).
-        t.group.setCommFromPath(path);
-        t.group.exePath = file.guestPath();
+        Kernel k = t.kernel;
+        if (k.killOtherThreads(t) != 0) throw ErrnoException.of(Errno.EINTR); // killed meanwhile: it dies anyway
+        k.becomeLeader(t);
+        try {
+            Futex.exitMm(t); // exec_mm_release: robust futexes, clear_child_tid
+        } catch (RuntimeException e) {
+            k.log().oops(t.describe() + ": futex release at exec failed", e);
+        }
+        Mmap old = t.group.mm;
+        AddressSpace as = new AddressSpace(k.pages());
+        Mmap mm = new Mmap(as);
+        Hart oldHart = t.hart;
+        Hart h = k.newHart(as);
+        k.getMm(mm);
+        t.group.mm = mm;
+        t.retiredAtExec(oldHart.instret());
+        t.hart = h;
+        t.mem = new Uaccess(as);
+        oldHart.release();
+        k.dropMm(old);
+        Kernel.vforkRelease(t);
+        if (t.group.files.isShared()) {
+            FdTable shared = t.group.files;
+            t.group.files = shared.copy();
+            Kernel.dropFiles(shared);
+        }
         closeOnExec(t);
+        // flush_signal_handlers: caught signals go back to the default; ignored ones stay ignored.
+        for (int sig = 1; sig <= Signal.NSIG; sig++) {
+            SigHand.Action a = t.group.sighand.get(sig);
+            t.group.sighand.set(sig, a.handler() == Signal.SIG_IGN ? new SigHand.Action(Signal.SIG_IGN, 0, 0) : SigHand.Action.DEFAULT);
+        }
+        Signals.execReset(t); // the alternate stack and the POSIX timers go too (kernel/signal)
+        t.group.setCommFromPath(filename);
+        t.group.exePath = cur.guestPath();
+        t.group.didExec = true;
+        t.group.dumpable = 1;
         byte[] random = new byte[16];
-        t.kernel.entropy().nextBytes(random);
+        k.entropy().nextBytes(random);
         var cred = t.group.cred;
-        ElfLoader.StackInfo info = new ElfLoader.StackInfo(argv, envp, path, cred.uid(), cred.euid(), cred.gid(),
+        ElfLoader.StackInfo info = new ElfLoader.StackInfo(args, envp, filename, cred.uid(), cred.euid(), cred.gid(),
                 cred.egid(), false, random, Isa.hwcap());
         ElfLoader.Loaded loaded;
         try {
-            loaded = prepared.load(t.group.mm, info);
+            loaded = prepared.load(mm, info);
         } catch (ErrnoException e) {
-            t.kernel.log().info(t.describe() + ": exec of " + path + " failed after the point of no return: "
+            k.log().info(t.describe() + ": exec of " + filename + " failed after the point of no return: "
                     + Errno.name(e.errno));
             Signals.force(t, SigInfo.fault(Signal.SIGSEGV, SigInfo.SI_KERNEL, 0));
             return;
         }
-        startThread(t.hart, loaded.entry(), loaded.sp());
+        startThread(h, loaded.entry(), loaded.sp());
+    }
+
+    /**
+     * load_script's parsing of the first BINPRM_BUF_SIZE bytes: null when they do not start
+     * with #!, ENOEXEC when no interpreter is named or its name is cut off.
+     */
+    static Script parseScript(byte[] buf) {
+        if (buf[0] != '#' || buf[1] != '!') return null;
+        int bufEnd = buf.length - 1;
+        int iEnd = -1;
+        for (int i = 0; i < buf.length; i++) {
+            if (buf[i] == '\n') {
+                iEnd = i;
+                break;
+            }
+        }
+        if (iEnd < 0) {
+            int p = nextNonSpacetab(buf, 2, bufEnd);
+            if (p < 0) throw ErrnoException.of(Errno.ENOEXEC); // all spaces and tabs
+            if (nextTerminator(buf, p, bufEnd) < 0) throw ErrnoException.of(Errno.ENOEXEC); // interpreter cut off
+            iEnd = bufEnd;
+        }
+        while (iEnd > 2 && (buf[iEnd - 1] == ' ' || buf[iEnd - 1] == '\t')) iEnd--;
+        int name = nextNonSpacetab(buf, 2, iEnd);
+        if (name < 0 || name == iEnd) throw ErrnoException.of(Errno.ENOEXEC);
+        int sep = nextTerminator(buf, name, iEnd);
+        int nameEnd = sep < 0 ? iEnd : sep;
+        String arg = null;
+        if (sep >= 0 && buf[sep] != 0) {
+            int a = nextNonSpacetab(buf, sep, iEnd);
+            if (a >= 0) {
+                int aEnd = a;
+                while (aEnd < iEnd && buf[aEnd] != 0) aEnd++;
+                arg = new String(buf, a, aEnd - a, StandardCharsets.UTF_8);
+            }
+        }
+        return new Script(new String(buf, name, nameEnd - name, StandardCharsets.UTF_8), arg);
+    }
+
+    private static int nextNonSpacetab(byte[] b, int first, int last) {
+        for (int i = first; i < last; i++) if (b[i] != ' ' && b[i] != '\t') return i;
+        return -1;
+    }
+
+    private static int nextTerminator(byte[] b, int first, int last) {
+        for (int i = first; i < last; i++) if (b[i] == ' ' || b[i] == '\t' || b[i] == 0) return i;
+        return -1;
     }
 
     /** start_thread (arch/riscv/kernel/process.c): a clean register file, pc at the entry, sp set. */
@@ -66,19 +247,29 @@ public final class Exec {
 
     /** open_exec: a regular file with an execute bit (root may execute any file with one). */
     static ExecFile openExec(Task t, String path) {
-        HostRoot.Resolved r = t.kernel.root().lookup(t.group.fs.cwd(), path, true);
-        Kstat st = r.stat();
+        return open(t, t.kernel.root().lookup(t.group.fs.cwd(), path, true));
+    }
+
+    private static void checkExecutable(Kstat st) {
         if (!st.isRegular()) throw ErrnoException.of(Errno.EACCES);
         if ((st.mode() & 0111) == 0) throw ErrnoException.of(Errno.EACCES);
+    }
+
+    private static ExecFile open(Task t, HostRoot.Resolved r) {
+        checkExecutable(r.stat());
         File f = t.kernel.root().open(r, Fcntl.O_RDONLY | Fcntl.O_LARGEFILE);
         if (!(f instanceof ExecFile ef)) throw ErrnoException.of(Errno.EACCES);
         return ef;
     }
 
     /** bprm_stack_limits and copy_strings' E2BIG checks. */
-    private static void checkArgSize(Task t, List<String> argv, List<String> envp) {
+    private static long argLimit(Task t) {
         long stack = t.group.rlimits.cur(Resource.RLIMIT_STACK);
-        long limit = Math.max(Math.min(Long.divideUnsigned(stack, 4), 6L << 20), ARG_MAX);
+        return Math.max(Math.min(Long.divideUnsigned(stack, 4), 6L << 20), ARG_MAX);
+    }
+
+    private static void checkArgSize(Task t, List<String> argv, List<String> envp) {
+        long limit = argLimit(t);
         long ptrs = (argv.size() + envp.size()) * 8L;
         if (limit <= ptrs) throw ErrnoException.of(Errno.E2BIG);
         limit -= ptrs;

@@ -5,7 +5,10 @@ import dev.kava.kernel.ErrnoException;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A process's file descriptor table (struct files_struct): descriptors to open files with a
@@ -17,6 +20,62 @@ public final class FdTable {
 
     private File[] files = new File[64];
     private boolean[] cloexec = new boolean[64];
+
+    /**
+     * How many descriptors, in every table, refer to each open file (the file's f_count as far
+     * as descriptors hold it): a file shared with a forked child is released only when the last
+     * descriptor anywhere is closed. Always taken after a table's own lock.
+     */
+    private static final Map<File, int[]> REFS = new IdentityHashMap<>();
+
+    /** Processes sharing this table (files_struct.count): clone(CLONE_FILES) shares it. */
+    private final AtomicInteger users = new AtomicInteger(1);
+
+    private static void ref(File f) {
+        if (f == null) return;
+        synchronized (REFS) {
+            REFS.computeIfAbsent(f, k -> new int[1])[0]++;
+        }
+    }
+
+    private static void unref(File f) {
+        if (f == null) return;
+        synchronized (REFS) {
+            int[] c = REFS.get(f);
+            if (c != null && --c[0] <= 0) REFS.remove(f);
+        }
+    }
+
+    private static boolean referenced(File f) {
+        synchronized (REFS) {
+            return REFS.containsKey(f);
+        }
+    }
+
+    /** Another process shares this table (clone with CLONE_FILES). */
+    public FdTable share() {
+        users.incrementAndGet();
+        return this;
+    }
+
+    /** A process stops using this table; true when it was the last one (put_files_struct). */
+    public boolean unshareLast() {
+        return users.decrementAndGet() == 0;
+    }
+
+    /** Whether other processes share this table. */
+    public boolean isShared() {
+        return users.get() > 1;
+    }
+
+    /** A copy for fork (dup_fd): the same open files at the same descriptors, close-on-exec flags included. */
+    public synchronized FdTable copy() {
+        FdTable c = new FdTable();
+        c.files = files.clone();
+        c.cloexec = cloexec.clone();
+        for (File f : c.files) ref(f);
+        return c;
+    }
 
     public synchronized File get(int fd) {
         return fd >= 0 && fd < files.length ? files[fd] : null;
@@ -37,6 +96,7 @@ public final class FdTable {
             if (files[fd] == null) {
                 files[fd] = file;
                 cloexec[fd] = closeOnExec;
+                ref(file);
                 return fd;
             }
         }
@@ -56,6 +116,8 @@ public final class FdTable {
         File old = files[fd];
         files[fd] = file;
         cloexec[fd] = closeOnExec;
+        ref(file);
+        unref(old);
         return old;
     }
 
@@ -65,6 +127,7 @@ public final class FdTable {
         if (f == null) throw ErrnoException.of(Errno.EBADF);
         files[fd] = null;
         cloexec[fd] = false;
+        unref(f);
         return f;
     }
 
@@ -82,6 +145,7 @@ public final class FdTable {
         for (int fd = 0; fd < files.length; fd++) {
             if (files[fd] != null && cloexec[fd]) {
                 removed.add(files[fd]);
+                unref(files[fd]);
                 files[fd] = null;
                 cloexec[fd] = false;
             }
@@ -90,16 +154,20 @@ public final class FdTable {
         return removed;
     }
 
-    /** Whether some descriptor still refers to file (so release() must wait). */
-    public synchronized boolean refersTo(File file) {
-        for (File f : files) if (f == file) return true;
-        return false;
+    /** Whether some descriptor, in this or any other process's table, still refers to file (so release() must wait). */
+    public boolean refersTo(File file) {
+        return referenced(file);
     }
 
-    /** Removes every descriptor and returns the files, for exit. */
+    /** Removes every descriptor and returns the files no descriptor anywhere refers to any more, for exit. */
     public synchronized List<File> removeAll() {
         List<File> out = new ArrayList<>();
-        for (File f : files) if (f != null && !out.contains(f)) out.add(f);
+        for (File f : files) {
+            if (f == null) continue;
+            unref(f);
+            if (!out.contains(f)) out.add(f);
+        }
+        out.removeIf(FdTable::referenced);
         Arrays.fill(files, null);
         Arrays.fill(cloexec, false);
         return out;

@@ -15,4 +15,12 @@ public final class FsContext {
     public synchronized void setCwd(String guestPath) {
         this.cwd = guestPath;
     }
+
+    /** A copy for fork without CLONE_FS (copy_fs_struct). */
+    public synchronized FsContext copy() {
+        FsContext c = new FsContext();
+        c.cwd = cwd;
+        c.umask = umask;
+        return c;
+    }
 }

@@ -16,7 +16,16 @@ import dev.kava.fs.StatSyscalls;
 import dev.kava.kernel.signal.SigInfo;
 import dev.kava.kernel.signal.SignalSyscalls;
 import dev.kava.kernel.signal.Signals;
+import dev.kava.kernel.exit.WaitSyscalls;
+import dev.kava.kernel.fork.ForkSyscalls;
+import dev.kava.kernel.futex.Futex;
+import dev.kava.kernel.sched.SchedPolicy;
+import dev.kava.kernel.sched.SchedSyscalls;
+import dev.kava.kernel.sched.Scheduler;
 import dev.kava.kernel.sys.ExitSyscalls;
+import dev.kava.kernel.sys.CredSyscalls;
+import dev.kava.fs.PipeSyscalls;
+import dev.kava.arch.riscv.Isa;
 import dev.kava.kernel.sys.RandomSyscalls;
 import dev.kava.kernel.sys.RiscvSyscalls;
 import dev.kava.kernel.sys.SysSyscalls;
@@ -37,12 +46,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
 
 /**
  * The kernel: boots with a root directory and console streams, starts the first process from
- * a program under the root, and runs it until it exits (init/main.c, kernel/fork.c, the exit
- * path). Single process and single thread for now.
+ * a program under the root, and runs every task until the first process ends (init/main.c).
+ * It owns the process table (the tasklist), the scheduler and the task lifecycle: a task runs
+ * on its own host thread whenever the scheduler gives it a vCPU (the run loop below), and
+ * its exit path (kernel/exit.c) releases what it held and notifies its parent.
  */
 public final class Kernel {
     /** How a kernel is set up: the root, the console streams and what to log. */
@@ -56,6 +71,8 @@ public final class Kernel {
         PrintStream strace;
         long memoryBytes = 4L << 30;
         Long seed;
+        int cpus = Runtime.getRuntime().availableProcessors();
+        boolean deterministic;
 
         public Config root(Path p) { root = p; return this; }
         public Config stdin(InputStream s) { stdin = s; return this; }
@@ -74,21 +91,46 @@ public final class Kernel {
         public Config memoryBytes(long b) { memoryBytes = b; return this; }
         /** Seeds the kernel's randomness (AT_RANDOM, getrandom) for reproducible runs. */
         public Config seed(long s) { seed = s; return this; }
+        /** How many virtual CPUs run guest tasks at once (1 to 64). */
+        public Config cpus(int n) { cpus = Math.max(1, Math.min(n, MAX_CPUS)); return this; }
+        /**
+         * Reproducible runs: one vCPU, time counted in guest instructions, a fixed seed unless
+         * one is given, and preemption at fixed instruction counts.
+         */
+        public Config deterministic(boolean on) { deterministic = on; return this; }
     }
 
-    /** Instructions a hart runs before the kernel gets control back to look around. */
+    /** The most vCPUs a kernel has (an affinity mask is one 64-bit word). */
+    public static final int MAX_CPUS = 64;
+    /** The seed of deterministic runs that name none. */
+    public static final long DETERMINISTIC_SEED = 0x6b617661L;
+
+    /** Instructions a hart runs before the kernel gets control back to look around (the time slice). */
     private static final long TIME_SLICE = 1L << 22;
+    /** Host stack of a task's thread: the interpreter and the kernel paths run on it. */
+    private static final long TASK_STACK = 16L << 20;
 
     private final Config config;
     private final KernelLog log;
     private final Strace strace;
     private final SyscallTable syscalls = new SyscallTable();
     private final HostRoot root;
-    private final Clock clock = new Clock();
+    private final Clock clock;
     private final Random entropy;
     private final PageAllocator pages;
+    private final Scheduler scheduler;
+    private final int ncpus;
     private final AtomicInteger nextPid = new AtomicInteger(1);
+    /** Live threads by tid. */
     private final Map<Integer, Task> tasks = new ConcurrentHashMap<>();
+    /** Processes by tgid, from fork until reaped (zombies included). */
+    private final Map<Integer, TaskGroup> groups = new ConcurrentHashMap<>();
+    /** Users of each address space (mm_users): CLONE_VM shares one. Guarded by the tasklist lock. */
+    private final Map<Mmap, int[]> mmUsers = new IdentityHashMap<>();
+    /** The tasklist lock: the process tree, thread lists, zombie state. */
+    public final Object tasklist = new Object();
+    private final CountDownLatch initDone = new CountDownLatch(1);
+    private volatile TaskGroup init;
     private long retiredByExitedTasks;
 
     public Kernel(Config config) throws IOException {
@@ -97,22 +139,36 @@ public final class Kernel {
         this.log = new KernelLog(config.kernelLog);
         this.strace = config.strace != null ? new Strace(config.strace) : null;
         this.root = new HostRoot(config.root);
-        this.entropy = config.seed != null ? new Random(config.seed) : new SecureRandom();
+        Long seed = config.seed != null ? config.seed : config.deterministic ? Long.valueOf(DETERMINISTIC_SEED) : null;
+        this.entropy = seed != null ? new Random(seed) : new SecureRandom();
         this.pages = PageAllocator.ofBytes(config.memoryBytes);
+        this.clock = config.deterministic ? Clock.virtual() : new Clock();
+        this.ncpus = config.deterministic ? 1 : Math.max(1, Math.min(config.cpus, MAX_CPUS));
+        this.scheduler = new Scheduler(ncpus, new SchedPolicy.Fifo(), clock, config.deterministic);
         registerSyscalls();
     }
 
     private void registerSyscalls() {
         ExitSyscalls.register(syscalls);
         SysSyscalls.register(syscalls);
+        CredSyscalls.register(syscalls);
+        ForkSyscalls.register(syscalls);
+        WaitSyscalls.register(syscalls);
+        SchedSyscalls.register(syscalls);
+        Exec.register(syscalls);
         TimeSyscalls.register(syscalls);
         RandomSyscalls.register(syscalls);
         RiscvSyscalls.register(syscalls);
         SignalSyscalls.register(syscalls);
+        Futex.register(syscalls);
+        dev.kava.kernel.rseq.Rseq.register(syscalls);
+        dev.kava.kernel.sched.Membarrier.register(syscalls);
+        dev.kava.arch.riscv.HwprobeSyscall.register(syscalls);
         Mmap.register(syscalls);
         ReadWrite.register(syscalls);
         FileSyscalls.register(syscalls);
         StatSyscalls.register(syscalls);
+        PipeSyscalls.register(syscalls);
     }
 
     public KernelLog log() { return log; }
@@ -127,6 +183,20 @@ public final class Kernel {
     public Random entropy() { return entropy; }
 
     public SyscallTable syscalls() { return syscalls; }
+
+    public Scheduler scheduler() { return scheduler; }
+
+    /** The number of vCPUs. */
+    public int cpus() { return ncpus; }
+
+    /** Every vCPU's bit (cpu_possible_mask). */
+    public long cpuMask() {
+        return ncpus >= 64 ? -1L : (1L << ncpus) - 1;
+    }
+
+    public boolean deterministic() { return config.deterministic; }
+
+    public PageAllocator pages() { return pages; }
 
     /** The guest's memory size in bytes. */
     public long memoryBytes() {
@@ -153,14 +223,47 @@ public final class Kernel {
         return tasks.get(tid);
     }
 
+    /** The process with this tgid, zombies included (find_task_by_vpid's group), or null. */
     public TaskGroup findGroup(int tgid) {
-        Task t = tasks.get(tgid);
-        return t != null && t.group.tgid == tgid ? t.group : null;
+        TaskGroup g = groups.get(tgid);
+        return g != null && !g.reaped ? g : null;
     }
 
     public TaskGroup findGroupByPgid(int pgid) {
-        for (Task t : tasks.values()) if (t.group.pgid == pgid) return t.group;
+        for (TaskGroup g : groups.values()) if (g.pgid == pgid && !g.reaped) return g;
         return null;
+    }
+
+    /** Every process in a process group, in pid order. */
+    public List<TaskGroup> groupsInPgid(int pgid) {
+        List<TaskGroup> out = new ArrayList<>();
+        for (TaskGroup g : allGroups()) if (g.pgid == pgid) out.add(g);
+        return out;
+    }
+
+    /** Every process not yet reaped, in pid order. */
+    public List<TaskGroup> allGroups() {
+        List<TaskGroup> out = new ArrayList<>();
+        for (TaskGroup g : groups.values()) if (!g.reaped) out.add(g);
+        out.sort(java.util.Comparator.comparingInt(g -> g.tgid));
+        return out;
+    }
+
+    /** The first process, or null before it exists. */
+    public TaskGroup init() {
+        return init;
+    }
+
+    /** A new pid (alloc_pid): the next number not in use. */
+    public int allocPid() {
+        while (true) {
+            int pid = nextPid.getAndIncrement();
+            if (pid <= 0) {
+                nextPid.compareAndSet(pid + 1, 300); // wrapped: start again above the reserved range, as pid_max does
+                continue;
+            }
+            if (!tasks.containsKey(pid) && !groups.containsKey(pid)) return pid;
+        }
     }
 
     /**
@@ -168,52 +271,91 @@ public final class Kernel {
      * hart is interrupted, so a task spinning in user mode stops at its next block boundary.
      */
     public void killAll() {
+        for (TaskGroup g : groups.values()) g.exit(ExitStatus.killed(Signal.SIGKILL));
         for (Task t : tasks.values()) {
-            t.group.exit(ExitStatus.killed(Signal.SIGKILL));
             t.hart.interrupt();
+            scheduler.wake(t);
         }
     }
 
     /** Guest instructions retired by every task so far. */
-    public synchronized long instructionsRetired() {
-        long n = retiredByExitedTasks;
-        for (Task t : tasks.values()) n += t.hart.instret();
+    public long instructionsRetired() {
+        long n;
+        synchronized (this) {
+            n = retiredByExitedTasks;
+        }
+        for (Task t : tasks.values()) n += t.instructionsRetired();
         return n;
     }
 
     /**
-     * Starts the first process, running path (a guest path) with argv and envp, and runs it to
-     * its end. Throws ErrnoException when the program cannot be executed at all (ENOENT,
-     * EACCES, ENOEXEC, ...), as execve would fail.
+     * Starts the first process, running path (a guest path) with argv and envp, and runs every
+     * task until it ends. Throws ErrnoException when the program cannot be executed at all
+     * (ENOENT, EACCES, ENOEXEC, ...), as execve would fail.
      */
     public ExitStatus run(String path, List<String> argv, List<String> envp) {
         Task t = createInit();
         try {
             Exec.execve(t, path, argv, envp);
         } catch (ErrnoException e) {
-            reap(t);
+            abandonInit(t);
             throw e;
         }
+        startTask(t);
+        scheduler.wake(t);
         try {
-            runTask(t);
-        } finally {
-            reap(t);
+            initDone.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            killAll();
+        }
+        // Linux panics when init exits; kava ends the machine: whatever still runs is killed.
+        killAll();
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!tasks.isEmpty() && System.nanoTime() < until) {
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
         }
         return t.group.exitStatus();
     }
 
     /** The first process: pid 1, its console on descriptors 0-2. */
     private Task createInit() {
-        int pid = nextPid.getAndIncrement();
+        int pid = allocPid();
         AddressSpace as = new AddressSpace(pages);
         FdTable files = new FdTable();
-        TaskGroup g = new TaskGroup(pid, 0, new Mmap(as), files, new FsContext(), new Rlimits(maxThreads()));
-        Task t = new Task(this, g, pid, new Hart(as));
+        Mmap mm = new Mmap(as);
+        TaskGroup g = new TaskGroup(this, pid, null, mm, files, new FsContext(), new Rlimits(maxThreads()));
+        g.exitSignal = Signal.SIGCHLD;
+        Task t = new Task(this, g, pid, newHart(as));
         files.installAt(0, new HostStdio(config.stdioKinds[0], config.stdin, null, stdioFlags(0), 0), false);
         files.installAt(1, new HostStdio(config.stdioKinds[1], null, config.stdout, stdioFlags(1), 1), false);
         files.installAt(2, new HostStdio(config.stdioKinds[2], null, config.stderr, stdioFlags(2), 2), false);
-        tasks.put(pid, t);
+        synchronized (tasklist) {
+            mmUsers.put(mm, new int[]{1});
+            g.threads.add(t);
+            tasks.put(pid, t);
+            groups.put(pid, g);
+        }
+        init = g;
         return t;
+    }
+
+    /** The first exec failed: the process never ran. */
+    private void abandonInit(Task t) {
+        synchronized (tasklist) {
+            t.group.threads.remove(t);
+            tasks.remove(t.tid);
+            groups.remove(t.group.tgid);
+        }
+        dropFiles(t.group.files);
+        dropMm(t.group.mm);
+        t.hart.release();
+        t.group.exit(ExitStatus.killed(Signal.SIGKILL));
     }
 
     /** A terminal is open read-write on all three; otherwise stdin reads and the others write. */
@@ -222,10 +364,116 @@ public final class Kernel {
         return fd == 0 ? Fcntl.O_RDONLY : Fcntl.O_WRONLY;
     }
 
+    /** A hart over as whose time CSR reads the kernel's clock. */
+    public Hart newHart(AddressSpace as) {
+        Hart h = new Hart(as);
+        long nsPerTick = 1_000_000_000L / Isa.TIMEBASE_HZ;
+        h.timeSource = () -> clock.monotonicNanos() / nsPerTick;
+        return h;
+    }
+
+    // ---- the process table, for fork ----
+
+    /** A thread joins the tables (the end of copy_process). Caller holds no locks. */
+    public void attach(Task t, TaskGroup parent, boolean newGroup, boolean sharesMm) {
+        synchronized (tasklist) {
+            TaskGroup g = t.group;
+            g.threads.add(t);
+            tasks.put(t.tid, t);
+            if (newGroup) {
+                groups.put(g.tgid, g);
+                if (parent != null) parent.children.add(g);
+                if (sharesMm) mmUsers.get(g.mm)[0]++;
+                else mmUsers.put(g.mm, new int[]{1});
+            }
+        }
+    }
+
+    /** How many threads exist (nr_threads). */
+    public int nrThreads() {
+        return tasks.size();
+    }
+
+    /** Another user of mm (a vfork child or CLONE_VM process). */
+    public void getMm(Mmap mm) {
+        synchronized (tasklist) {
+            mmUsers.computeIfAbsent(mm, k -> new int[1])[0]++;
+        }
+    }
+
+    /** Whether mm has users besides the caller (mm_users > 1). */
+    public boolean mmShared(Mmap mm) {
+        synchronized (tasklist) {
+            int[] c = mmUsers.get(mm);
+            return c != null && c[0] > 1;
+        }
+    }
+
+    /** Drops a user of mm; the last one tears it down (mmput, exit_mmap). */
+    public void dropMm(Mmap mm) {
+        boolean last;
+        synchronized (tasklist) {
+            int[] c = mmUsers.get(mm);
+            last = c == null || --c[0] <= 0;
+            if (last) mmUsers.remove(mm);
+        }
+        if (last) mm.exitMmap();
+    }
+
+    /** Drops a user of a descriptor table; the last one closes every file (put_files_struct). */
+    public static void dropFiles(FdTable files) {
+        if (files.unshareLast()) {
+            for (File f : files.removeAll()) {
+                if (f instanceof HostStdio s) s.flush();
+                f.release();
+            }
+        }
+    }
+
+    /**
+     * Starts the host thread of a task (copy_process's wake_up_new_task comes after, by the
+     * caller). Returns false when the host cannot make one more thread.
+     */
+    public boolean startTask(Task t) {
+        Thread th;
+        try {
+            th = Thread.ofPlatform().name("kava-task-" + t.tid).daemon(true).stackSize(TASK_STACK)
+                    .unstarted(() -> taskMain(t));
+            t.se.setThread(th);
+            th.start();
+            return true;
+        } catch (OutOfMemoryError | IllegalStateException e) {
+            log.once("nothread", "the host cannot start more threads: fork fails with EAGAIN (" + e + ")");
+            t.se.setThread(null);
+            return false;
+        }
+    }
+
+    // ---- the run loop and the exit path ----
+
+    private void taskMain(Task t) {
+        scheduler.waitForCpu(t);
+        try {
+            runTask(t);
+        } catch (RuntimeException | StackOverflowError e) {
+            log.oops(t.describe() + ": the kernel failed while running the task", e);
+            t.group.exit(ExitStatus.killed(Signal.SIGSEGV));
+        } finally {
+            try {
+                exitTask(t);
+            } catch (RuntimeException e) {
+                log.oops(t.describe() + ": the exit path failed", e);
+            } finally {
+                scheduler.exit(t);
+            }
+        }
+    }
+
     /** The user-mode loop: run the hart, take its traps (handle_exception), act on signals before returning. */
     private void runTask(Task t) {
-        Hart h = t.hart;
-        while (!t.group.exiting()) {
+        while (!t.exiting()) {
+            Hart h = t.hart;
+            long before = h.instret();
             int cause;
             try {
                 cause = h.run(TIME_SLICE);
@@ -236,26 +484,171 @@ public final class Kernel {
                 Signals.handlePending(t);
                 break;
             }
+            clock.advance(h.instret() - before);
             if (cause == Trap.ECALL_U) {
                 syscalls.dispatch(t);
+            } else if (cause == Trap.BUDGET_EXHAUSTED) {
+                scheduler.yield(t);
             } else if (cause >= 0) {
                 Traps.userTrap(t, cause);
             }
+            if (t.exiting()) break;
             Signals.handlePending(t);
         }
-        if (strace != null) strace.exit(t, t.group.exitStatus());
     }
 
-    /** Releases what the task held: its files (flushing the console) and its memory. */
-    private synchronized void reap(Task t) {
-        for (File f : t.group.files.removeAll()) {
-            if (f instanceof HostStdio s) s.flush();
-            f.release();
+    /** exit(): this thread alone ends with code (do_exit); the process ends with its last thread. */
+    public void exitThread(Task t, int code) {
+        t.exitCode = code & 0xff;
+        t.threadExiting = true;
+    }
+
+    /** Kills the other threads of t's group and waits until they are gone (de_thread, for exec). */
+    public int killOtherThreads(Task t) {
+        TaskGroup g = t.group;
+        for (Task o : g.threadsSnapshot()) {
+            if (o == t) continue;
+            o.threadExiting = true;
+            o.hart.interrupt();
+            scheduler.wake(o);
         }
-        retiredByExitedTasks += t.hart.instret();
-        tasks.remove(t.tid);
-        t.group.mm.exitMmap();
-        t.hart.release();
-        if (!t.group.exiting()) t.group.exit(ExitStatus.killed(Signal.SIGKILL));
+        return t.waitEvent(g.threadExit, () -> {
+            synchronized (tasklist) {
+                return g.threads.size() == 1;
+            }
+        }, Long.MAX_VALUE, false);
+    }
+
+    /** After de_thread: a non-leader that execs takes over the leader's pid. */
+    public void becomeLeader(Task t) {
+        synchronized (tasklist) {
+            if (t.tid == t.group.tgid) return;
+            tasks.remove(t.tid);
+            t.tid = t.group.tgid;
+            tasks.put(t.tid, t);
+        }
+    }
+
+    /** Releases a vfork parent: the child exec'd or exited (complete_vfork_done). */
+    public static void vforkRelease(Task t) {
+        Task p = t.vforkParent;
+        if (p == null) return;
+        t.vforkParent = null;
+        t.vforkDone = true;
+        p.vforkWait.wakeAll();
+    }
+
+    /** The exit path of one thread (do_exit), on its own thread, still holding its vCPU. */
+    private void exitTask(Task t) {
+        TaskGroup g = t.group;
+        // exit_mm: robust futexes, clear_child_tid (written and woken only if others share the mm).
+        if (t.clearChildTid != 0 && !mmShared(g.mm) && g.threadsSnapshot().size() <= 1) t.clearChildTid = 0;
+        try {
+            Futex.exitMm(t);
+        } catch (RuntimeException e) {
+            log.oops(t.describe() + ": futex exit failed", e);
+        }
+        vforkRelease(t);
+        boolean last;
+        synchronized (tasklist) {
+            g.threads.remove(t);
+            last = g.threads.isEmpty();
+            tasks.remove(t.tid);
+            if (t.tid == g.tgid) g.leaderExitCode = t.exitCode;
+            if (last && !g.exiting() && t.tid != g.tgid) g.leaderExitCode = t.exitCode;
+        }
+        synchronized (g) {
+            g.deadThreadsNs += t.instructionsRetired();
+        }
+        synchronized (this) {
+            retiredByExitedTasks += t.instructionsRetired();
+        }
+        g.threadExit.wakeAll();
+        Hart h = t.hart;
+        if (last) processExit(g, t);
+        h.release();
+    }
+
+    /** The last thread of g is gone: release the process's resources and notify its parent (exit_notify). */
+    private void processExit(TaskGroup g, Task last) {
+        if (!g.exiting()) g.exit(ExitStatus.exited(g.leaderExitCode));
+        ExitStatus st = g.exitStatus();
+        if (strace != null) strace.exit(last, st);
+        dropFiles(g.files);
+        dropMm(g.mm);
+        List<TaskGroup> pdeath = new ArrayList<>();
+        List<TaskGroup> zombiesToReaper = new ArrayList<>();
+        TaskGroup parent;
+        boolean autoreap = false;
+        int sig = 0;
+        synchronized (tasklist) {
+            // forget_original_parent: children go to init (or are orphaned for good when init itself ends).
+            TaskGroup reaper = g == init ? null : init;
+            if (reaper != null && (reaper.zombie || reaper.reaped)) reaper = null;
+            for (TaskGroup c : g.children) {
+                c.parent = reaper;
+                if (reaper != null) reaper.children.add(c);
+                if (c.pdeathSignal != 0) pdeath.add(c);
+                if (c.zombie) zombiesToReaper.add(c);
+            }
+            g.children.clear();
+            g.zombie = true;
+            parent = g.parent;
+            if (parent == null) {
+                autoreap = g != init;
+            } else if (g.exitSignal < 0) {
+                autoreap = true;
+            } else {
+                sig = g.exitSignal;
+                var a = parent.sighand.get(Signal.SIGCHLD);
+                if (sig == Signal.SIGCHLD && (a.handler() == Signal.SIG_IGN || (a.flags() & Signal.SA_NOCLDWAIT) != 0)) {
+                    autoreap = true;
+                    if (a.handler() == Signal.SIG_IGN) sig = 0;
+                }
+            }
+            if (autoreap) releaseGroup(g);
+        }
+        for (TaskGroup c : pdeath) {
+            if (!c.zombie) Signals.sendToGroup(c, new SigInfo(c.pdeathSignal, SigInfo.SI_USER, 0, 0, 0));
+        }
+        if (parent != null) {
+            if (sig > 0) Signals.sendToGroup(parent, childInfo(g, st, sig));
+            parent.childWait.wakeAll();
+        }
+        TaskGroup reaper = init;
+        if (!zombiesToReaper.isEmpty() && reaper != null && reaper != g) {
+            for (TaskGroup z : zombiesToReaper) {
+                if (z.exitSignal > 0) Signals.sendToGroup(reaper, childInfo(z, z.exitStatus(), z.exitSignal));
+            }
+            reaper.childWait.wakeAll();
+        }
+        if (g == init) initDone.countDown();
+    }
+
+    /** The siginfo of a child's end for its parent (do_notify_parent). */
+    public static SigInfo childInfo(TaskGroup c, ExitStatus st, int sig) {
+        int code = st.signal() == 0 ? dev.kava.abi.Wait.CLD_EXITED
+                : st.coreDumped() ? dev.kava.abi.Wait.CLD_DUMPED : dev.kava.abi.Wait.CLD_KILLED;
+        int status = st.signal() == 0 ? st.code() : st.signal();
+        return new SigInfo(sig, code, c.tgid, c.cred.uid(), 0, 0, 0, 0, status, null, null);
+    }
+
+    /** Removes a zombie from the process table (release_task); its CPU time goes to the parent. Caller holds the tasklist lock. */
+    public void releaseGroup(TaskGroup g) {
+        g.reaped = true;
+        groups.remove(g.tgid, g);
+        TaskGroup p = g.parent;
+        if (p != null) {
+            p.children.remove(g);
+            long ns = g.cpuNanos() + g.childrenCpuNanos();
+            synchronized (p) {
+                p.childrenNs += ns;
+            }
+        }
+    }
+
+    /** The children of g (zombies included), for wait. Caller holds the tasklist lock. */
+    public List<TaskGroup> childrenOf(TaskGroup g) {
+        return g.children;
     }
 }

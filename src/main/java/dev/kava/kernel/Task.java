@@ -1,7 +1,13 @@
 package dev.kava.kernel;
 
+import dev.kava.abi.Errno;
 import dev.kava.arch.riscv.Hart;
+import dev.kava.kernel.sched.SchedEntity;
+import dev.kava.kernel.sched.Scheduler;
+import dev.kava.kernel.sched.WaitQueue;
 import dev.kava.kernel.signal.SigPending;
+
+import java.util.function.BooleanSupplier;
 
 /**
  * One thread of execution (the per-thread half of Linux's task_struct): its hart, its thread
@@ -10,11 +16,18 @@ import dev.kava.kernel.signal.SigPending;
 public final class Task {
     public final Kernel kernel;
     public final TaskGroup group;
-    public final int tid;
-    public final Hart hart;
-    public final Uaccess mem;
+    /** The thread id; a non-leader thread that execs takes over its leader's id (de_thread). */
+    public volatile int tid;
+    /** The hart; exec gives the task a new one over the new address space. */
+    public volatile Hart hart;
+    public volatile Uaccess mem;
     /** Scratch space for the six syscall argument registers, reused on every ecall. */
     final long[] syscallArgs = new long[6];
+
+    /** a0 at syscall entry, for syscall restart (set by the syscall entry path). */
+    public long origA0;
+    /** The syscall in progress, or -1. */
+    public long syscallNr = -1;
 
     /** set_tid_address(): cleared and futex-woken when the thread exits. */
     public long clearChildTid;
@@ -25,6 +38,51 @@ public final class Task {
     public long blocked;
     /** Signals sent to this thread only (tgkill, faults). */
     public final SigPending pending = new SigPending();
+    /** sigaltstack, the mask sigsuspend saved, the restart block (kernel/signal). */
+    public final dev.kava.kernel.signal.TaskSignals signals = new dev.kava.kernel.signal.TaskSignals();
+
+    /** The scheduler's per-task state. */
+    public final SchedEntity se = new SchedEntity(this);
+    /** The nice value, -20..19 (setpriority). */
+    public volatile int nice;
+    /** The scheduling policy (SCHED_NORMAL, SCHED_BATCH or SCHED_IDLE). */
+    public volatile int schedPolicy;
+    /** sched_setaffinity's mask of vCPUs (bit n = CPU n). */
+    public volatile long affinity;
+
+    /** This thread alone is leaving (exit, or killed by a de_thread of its group). */
+    volatile boolean threadExiting;
+    /** exit()'s code for this thread. */
+    int exitCode;
+
+    /** The parent blocked in vfork until this child execs or exits, or null. */
+    volatile Task vforkParent;
+    /** Set when this vfork child released its parent; the parent's wait condition. */
+    volatile boolean vforkDone;
+    /** Woken when a vfork child of this task releases it. */
+    final WaitQueue vforkWait = new WaitQueue();
+    /** Instructions retired by harts this task had before an exec. */
+    long retiredBeforeExec;
+
+    /** Makes parent sleep in vfork until this child execs or exits. */
+    public void vforkParentOf(Task parent) {
+        vforkParent = parent;
+    }
+
+    /** Whether this vfork child released its parent. */
+    public boolean vforkDone() {
+        return vforkDone;
+    }
+
+    /** Where a vfork parent waits for its child. */
+    public WaitQueue vforkWaitQueue() {
+        return vforkWait;
+    }
+
+    /** exec replaces the hart: keep the old one's count. */
+    public void retiredAtExec(long instret) {
+        retiredBeforeExec += instret;
+    }
 
     public Task(Kernel kernel, TaskGroup group, int tid, Hart hart) {
         this.kernel = kernel;
@@ -32,10 +90,69 @@ public final class Task {
         this.tid = tid;
         this.hart = hart;
         this.mem = new Uaccess(hart.addressSpace());
+        this.affinity = kernel.cpuMask();
     }
 
     /** "pid 1 (prog)", for log lines. */
     public String describe() {
         return "pid " + tid + " (" + group.comm + ")";
+    }
+
+    /** Whether this thread must stop running guest code: it exits, or its whole group does. */
+    public boolean exiting() {
+        return threadExiting || group.exiting();
+    }
+
+    /** Guest instructions this thread retired, exec included (its user CPU time in ns). */
+    public long instructionsRetired() {
+        return retiredBeforeExec + hart.instret();
+    }
+
+    /**
+     * Blocks the calling task (giving up its vCPU) until cond is true (rechecked after each
+     * wakeup of q), a signal is pending for it, or the deadline (kernel monotonic ns;
+     * Long.MAX_VALUE = none) passes. Returns 0 if cond became true, -Errno.EINTR if a signal is
+     * pending, -Errno.ETIMEDOUT at the deadline. Wakeups are never lost: the task is on q
+     * before it checks cond, and a wakeup between the check and the sleep makes the sleep
+     * return at once.
+     */
+    public int waitEvent(WaitQueue q, BooleanSupplier cond, long deadlineNanos) {
+        return waitEvent(q, cond, deadlineNanos, true);
+    }
+
+    /**
+     * As {@link #waitEvent(WaitQueue, BooleanSupplier, long)}; when interruptible is false only
+     * a fatal signal (the group or the thread exiting) ends the wait early (TASK_KILLABLE).
+     */
+    public int waitEvent(WaitQueue q, BooleanSupplier cond, long deadlineNanos, boolean interruptible) {
+        Scheduler sched = kernel.scheduler();
+        q.add(this);
+        try {
+            while (true) {
+                sched.clearWakeup(this);
+                if (cond.getAsBoolean()) return 0;
+                if (exiting() || (interruptible && signalPending())) return -Errno.EINTR;
+                if (deadlineNanos != Long.MAX_VALUE && kernel.clock().monotonicNanos() >= deadlineNanos) {
+                    return -Errno.ETIMEDOUT;
+                }
+                sched.block(this, deadlineNanos);
+            }
+        } finally {
+            q.remove(this);
+        }
+    }
+
+    /** True if an unblocked signal is pending for this task (signal_pending). */
+    public boolean signalPending() {
+        return dev.kava.kernel.signal.Signals.hasPending(this);
+    }
+
+    /**
+     * Called by signal code after queuing a signal for this task (signal_wake_up): wakes it
+     * from waitEvent and makes a running hart leave guest code at its next block boundary.
+     */
+    public void signalWakeup() {
+        hart.interrupt();
+        kernel.scheduler().wake(this);
     }
 }

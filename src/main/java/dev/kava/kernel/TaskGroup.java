@@ -2,36 +2,79 @@ package dev.kava.kernel;
 
 import dev.kava.fs.FdTable;
 import dev.kava.fs.FsContext;
+import dev.kava.kernel.sched.WaitQueue;
 import dev.kava.kernel.signal.SigHand;
 import dev.kava.kernel.signal.SigPending;
 import dev.kava.mm.Mmap;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * A thread group: what Linux calls a process (signal_struct plus the mm, files, fs and sighand
- * its threads share). Single-threaded for now, so it has one task.
+ * its threads share), with its place in the process tree. Lists of threads and children are
+ * guarded by the kernel's tasklist lock ({@link Kernel#tasklist}).
  */
 public final class TaskGroup {
     public final int tgid;
-    public final int ppid;
-    public int pgid, sid;
-    public final Mmap mm;
-    public final FdTable files;
-    public final FsContext fs;
+    /** The parent process (real_parent's group), null for init. Changes when reparented. */
+    public volatile TaskGroup parent;
+    public volatile int pgid, sid;
+    /** The address space; exec replaces it. Shared with other groups after clone(CLONE_VM). */
+    public volatile Mmap mm;
+    public volatile FdTable files;
+    public volatile FsContext fs;
     public final SigHand sighand = new SigHand();
     /** Signals sent to the whole process (kill). */
     public final SigPending sharedPending = new SigPending();
     public final Rlimits rlimits;
-    public Cred cred = Cred.ROOT;
+    public volatile Cred cred = Cred.ROOT;
+    /** Supplementary groups (getgroups). */
+    public volatile int[] groups = new int[0];
     /** The executable's name, at most 15 bytes (TASK_COMM_LEN - 1). */
-    public String comm = "";
+    public volatile String comm = "";
     /** The path of the running executable inside the guest (for /proc/self/exe later). */
-    public String exePath = "";
+    public volatile String exePath = "";
+
+    /** The live threads, in creation order (thread_head). Guarded by the tasklist lock. */
+    final List<Task> threads = new ArrayList<>();
+    /** Child processes, zombies included until reaped (children). Guarded by the tasklist lock. */
+    final List<TaskGroup> children = new ArrayList<>();
+    /** The signal the parent gets when this process ends (exit_signal); -1 sends none. */
+    public volatile int exitSignal;
+    /** The parent waits here for children to change state (wait_chldexit). */
+    public final WaitQueue childWait = new WaitQueue();
+    /** Woken when a thread of this group exits (de_thread waits for the others). */
+    final WaitQueue threadExit = new WaitQueue();
+    /** All threads are gone; the process waits to be reaped. */
+    public volatile boolean zombie;
+    /** Removed from the process table by wait (release_task). */
+    public volatile boolean reaped;
+    /** The exit code of the leader thread's exit(), used when the group did not exit as a whole. */
+    volatile int leaderExitCode;
+    /** Set when the group was stopped (a stop signal's number) and not yet reported to wait(WUNTRACED). */
+    public volatile int stopReport;
+    /** Set when the group was continued and not yet reported to wait(WCONTINUED). */
+    public volatile boolean continueReport;
+    /** Job-control stop state, interval timers and POSIX timers (kernel/signal, kernel/time). */
+    public final dev.kava.kernel.signal.GroupSignals signals = new dev.kava.kernel.signal.GroupSignals();
+
+    /** User CPU time of exited threads, in ns, and of reaped children (signal->utime, cutime). */
+    long deadThreadsNs, childrenNs;
+    /** prctl(PR_SET_PDEATHSIG): the signal this process gets when its parent dies. */
+    public volatile int pdeathSignal;
+    public volatile boolean noNewPrivs;
+    public volatile int dumpable = 1;
+    public volatile boolean childSubreaper;
+    /** Set by a successful execve (setpgid then refuses the parent with EACCES). */
+    public volatile boolean didExec;
 
     private volatile ExitStatus exitStatus;
 
-    public TaskGroup(int tgid, int ppid, Mmap mm, FdTable files, FsContext fs, Rlimits rlimits) {
+    public TaskGroup(Kernel kernel, int tgid, TaskGroup parent, Mmap mm, FdTable files, FsContext fs, Rlimits rlimits) {
+        this.kernel = kernel;
         this.tgid = tgid;
-        this.ppid = ppid;
+        this.parent = parent;
         this.pgid = tgid;
         this.sid = tgid;
         this.mm = mm;
@@ -40,9 +83,25 @@ public final class TaskGroup {
         this.rlimits = rlimits;
     }
 
-    /** Marks the group as exiting (exit_group, fatal signal). The first status wins, as in do_group_exit. */
-    public synchronized void exit(ExitStatus status) {
-        if (exitStatus == null) exitStatus = status;
+    /** The parent's pid, 0 for init (getppid). */
+    public int ppid() {
+        TaskGroup p = parent;
+        return p == null ? 0 : p.tgid;
+    }
+
+    /**
+     * Makes the whole group exit (exit_group, a fatal signal): the first status wins, as in
+     * do_group_exit, and every thread is kicked out of guest code and out of its waits.
+     */
+    public void exit(ExitStatus status) {
+        synchronized (this) {
+            if (exitStatus != null) return;
+            exitStatus = status;
+        }
+        for (Task t : threadsSnapshot()) {
+            t.hart.interrupt();
+            t.kernel.scheduler().wake(t);
+        }
     }
 
     public boolean exiting() {
@@ -53,10 +112,46 @@ public final class TaskGroup {
         return exitStatus;
     }
 
+    /** The live threads now. */
+    public List<Task> threadsSnapshot() {
+        synchronized (kernel.tasklist) {
+            return new ArrayList<>(threads);
+        }
+    }
+
+    public final Kernel kernel;
+
+    /** The leader: the thread whose tid is the tgid, or the first live thread. */
+    public Task leader() {
+        List<Task> ts = threadsSnapshot();
+        for (Task t : ts) if (t.tid == tgid) return t;
+        return ts.isEmpty() ? null : ts.get(0);
+    }
+
+    /** User CPU time of the live and exited threads, in ns (instructions retired, one ns each). */
+    public long cpuNanos() {
+        long n;
+        synchronized (this) {
+            n = deadThreadsNs;
+        }
+        for (Task t : threadsSnapshot()) n += t.instructionsRetired();
+        return n;
+    }
+
+    public synchronized long childrenCpuNanos() {
+        return childrenNs;
+    }
+
     /** Sets comm from an executable path: its last component, cut to 15 bytes (__set_task_comm). */
     public void setCommFromPath(String path) {
         String base = path.substring(path.lastIndexOf('/') + 1);
-        byte[] b = base.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        comm = b.length <= 15 ? base : new String(b, 0, 15, java.nio.charset.StandardCharsets.UTF_8);
+        setComm(base.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** Sets comm from bytes, cut to 15 bytes. */
+    public void setComm(byte[] b) {
+        int n = 0;
+        while (n < b.length && n < 15 && b[n] != 0) n++;
+        comm = new String(b, 0, n, java.nio.charset.StandardCharsets.UTF_8);
     }
 }

@@ -124,12 +124,41 @@ public final class Mmap {
     // ---- syscalls ----
 
     public static void register(SyscallTable t) {
-        t.register(SyscallNr.BRK, (task, a) -> task.group.mm.brk(a[0]));
+        t.register(SyscallNr.BRK, (task, a) -> limited(task).brk(a[0]));
         t.register(SyscallNr.MMAP, Mmap::sysMmap);
         t.register(SyscallNr.MUNMAP, (task, a) -> task.group.mm.munmap(a[0], a[1]));
         t.register(SyscallNr.MPROTECT, (task, a) -> task.group.mm.mprotect(a[0], a[1], (int) a[2]));
         t.register(SyscallNr.MADVISE, (task, a) -> task.group.mm.madvise(a[0], a[1], (int) a[2]));
-        t.register(SyscallNr.MREMAP, (task, a) -> task.group.mm.mremap(a[0], a[1], a[2], (int) a[3], a[4]));
+        t.register(SyscallNr.MINCORE, (task, a) -> task.group.mm.mincore(a[0], a[1], a[2]));
+        t.register(SyscallNr.MREMAP, (task, a) -> limited(task).mremap(a[0], a[1], a[2], (int) a[3], a[4]));
+    }
+
+    /** RLIMIT_AS of the task now calling into this mm, in bytes (may_expand_vm reads the caller's rlimit). */
+    private volatile long asLimit = -1L;
+
+    /** The caller's mm with the caller's RLIMIT_AS in force. */
+    private static Mmap limited(Task t) {
+        Mmap mm = t.group.mm;
+        mm.asLimit = t.group.rlimits.cur(dev.kava.abi.Resource.RLIMIT_AS);
+        return mm;
+    }
+
+    /** may_expand_vm for RLIMIT_AS: whether total_vm can grow by bytes. */
+    private boolean mayExpandVm(long bytes) {
+        if (asLimit == -1L) return true;
+        long total = 0;
+        for (Vma v : vmas.values()) total += v.end - v.start;
+        return Long.compareUnsigned(total + bytes, asLimit) <= 0;
+    }
+
+    /** The bytes of [start, end) that areas cover (count_vma_pages_range). */
+    private long mappedIn(long start, long end) {
+        long n = 0;
+        for (Vma v : vmas.values()) {
+            long s = Math.max(v.start, start), e = Math.min(v.end, end);
+            if (s < e) n += e - s;
+        }
+        return n;
     }
 
     /** riscv_sys_mmap (arch/riscv/kernel/sys_riscv.c) and ksys_mmap_pgoff (mm/mmap.c). */
@@ -146,7 +175,7 @@ public final class Mmap {
         } else if ((flags & Mman.MAP_HUGETLB) != 0) {
             return -Errno.ENOMEM; // no huge pages are reserved (vm.nr_hugepages = 0)
         }
-        return t.group.mm.mmap(addr, len, prot, flags, backing, offset >>> Page.SHIFT);
+        return limited(t).mmap(addr, len, prot, flags, backing, offset >>> Page.SHIFT);
     }
 
     /** A file mapped by mmap(2) or exec: pages are copied from it when mapped (no page cache yet). */
@@ -206,6 +235,8 @@ public final class Mmap {
         }
         // file_mmap_ok: the mapping's end must fit in a file offset (MAX_LFS_FILESIZE).
         if (file != null && Long.compareUnsigned(pgoff, (Long.MAX_VALUE - len) >>> Page.SHIFT) > 0) return -Errno.EOVERFLOW;
+        // mmap_region: check against the address space limit, counting what MAP_FIXED replaces.
+        if (!mayExpandVm(len) && !mayExpandVm(len - mappedIn(addr, addr + len))) return -Errno.ENOMEM;
         String name = file != null ? file.name() : null;
         mapRegion(new Vma(addr, addr + len, prot & (Mman.PROT_READ | Mman.PROT_WRITE | Mman.PROT_EXEC), shared,
                 growsDown, file, pgoff << Page.SHIFT, name));
@@ -385,6 +416,7 @@ public final class Mmap {
         }
         Vma v = vmaToResize(addr, oldLen, newLen);
         if (v == null) return -Errno.EFAULT;
+        if (!mayExpandVm(newLen - oldLen)) return -Errno.ENOMEM;
         long delta = newLen - oldLen;
         if (oldLen == v.end - addr && expandable(v, delta)) {
             long oldEnd = v.end;
@@ -418,6 +450,7 @@ public final class Mmap {
         }
         Vma v = vmaToResize(addr, oldLen, newLen);
         if (v == null) return -Errno.EFAULT;
+        if (Long.compareUnsigned(newLen, oldLen) > 0 && !mayExpandVm(newLen - oldLen)) return -Errno.ENOMEM;
         long to = (flags & MREMAP_FIXED) != 0 ? newAddr : getUnmappedArea(newAddr, newLen, 0);
         if (to < 0) return to;
         return moveVma(v, addr, oldLen, newLen, to, (flags & MREMAP_DONTUNMAP) != 0);
@@ -467,6 +500,31 @@ public final class Mmap {
     }
 
     /** madvise (mm/madvise.c), for the advice an anonymous-memory kernel can act on. */
+    /**
+     * mincore (mm/mincore.c): one byte per page of [start, start+len), bit 0 set when the page is
+     * resident. Anonymous pages are resident once touched; file pages once read in.
+     */
+    public long mincore(long start, long len, long vec) {
+        if ((start & Page.MASK) != 0) return -Errno.EINVAL;
+        if (Long.compareUnsigned(len, TASK_SIZE) > 0 || Long.compareUnsigned(start, TASK_SIZE - len) > 0) return -Errno.ENOMEM;
+        long pages = (len >>> Page.SHIFT) + ((len & Page.MASK) != 0 ? 1 : 0);
+        if (Long.compareUnsigned(vec, TASK_SIZE - pages) > 0) return -Errno.EFAULT;
+        byte[] out = new byte[(int) Math.min(pages, 1 << 16)];
+        long done = 0;
+        while (done < pages) {
+            int n = (int) Math.min(out.length, pages - done);
+            for (int k = 0; k < n; k++) {
+                long va = start + ((done + k) << Page.SHIFT);
+                Vma v = findVma(va);
+                if (v == null || v.start > va) return -Errno.ENOMEM;
+                out[k] = (byte) (as.isResident(va) ? 1 : 0);
+            }
+            if (!as.copyToUser(vec + done, out, 0, n)) return -Errno.EFAULT;
+            done += n;
+        }
+        return 0;
+    }
+
     public synchronized long madvise(long start, long lenIn, int behavior) {
         if (!validAdvice(behavior)) return -Errno.EINVAL;
         if ((start & Page.MASK) != 0) return -Errno.EINVAL;
@@ -530,6 +588,7 @@ public final class Mmap {
         // The next area must leave a page (and a stack's guard gap) free above the new break.
         Vma next = findVma(oldPage);
         if (next != null && Long.compareUnsigned(newPage + Page.SIZE, next.startGap()) > 0) return origBrk;
+        if (!mayExpandVm(grow)) return origBrk;
         as.map(oldPage, grow, Mman.PROT_READ | Mman.PROT_WRITE);
         insert(new Vma(oldPage, newPage, Mman.PROT_READ | Mman.PROT_WRITE, false, false, null, 0, "[heap]"));
         brk = newBrk;

@@ -68,6 +68,11 @@ record GuestRun(byte[] stdout, byte[] stderr, int status) {
 
     /** Runs /name in a fresh in-process kernel whose root is dir, with an empty environment and stdin (or none). */
     static GuestRun underKava(Path dir, String name, byte[] stdin, Duration timeout) throws Exception {
+        return underKava(dir, name, stdin, timeout, false);
+    }
+
+    /** As above; deterministic: kava's reproducible mode (one vCPU, instruction-counted time, fixed seed). */
+    static GuestRun underKava(Path dir, String name, byte[] stdin, Duration timeout, boolean deterministic) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
         ByteArrayOutputStream klog = new ByteArrayOutputStream();
         Kernel kernel = new Kernel(new Kernel.Config()
@@ -76,7 +81,8 @@ record GuestRun(byte[] stdout, byte[] stderr, int status) {
                 .stdout(out)
                 .stderr(err)
                 .stdioKinds(stdin == null ? HostStdio.Kind.NULL : HostStdio.Kind.PIPE, HostStdio.Kind.PIPE, HostStdio.Kind.PIPE)
-                .kernelLog(new PrintStream(klog, true, StandardCharsets.UTF_8)));
+                .kernelLog(new PrintStream(klog, true, StandardCharsets.UTF_8))
+                .deterministic(deterministic));
         CompletableFuture<ExitStatus> run = CompletableFuture.supplyAsync(() -> {
             try {
                 return kernel.run("/" + name, List.of("/" + name), List.of());

@@ -10,13 +10,13 @@ public final class ExitSyscalls {
     private ExitSyscalls() {}
 
     public static void register(SyscallTable t) {
-        // With one thread per process, exit ends the process too: the last thread out sets the status.
-        t.register(SyscallNr.EXIT, (task, a) -> exit(task, (int) a[0]));
-        t.register(SyscallNr.EXIT_GROUP, (task, a) -> exit(task, (int) a[0]));
-    }
-
-    private static long exit(Task t, int code) {
-        t.group.exit(ExitStatus.exited(code & 0xff));
-        return 0;
+        t.register(SyscallNr.EXIT, (task, a) -> {
+            task.kernel.exitThread(task, (int) a[0]);
+            return 0;
+        });
+        t.register(SyscallNr.EXIT_GROUP, (task, a) -> {
+            task.group.exit(ExitStatus.exited((int) a[0] & 0xff));
+            return 0;
+        });
     }
 }

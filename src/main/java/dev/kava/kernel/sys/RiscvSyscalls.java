@@ -7,7 +7,7 @@ import dev.kava.kernel.Task;
 
 /**
  * riscv_flush_icache (arch/riscv/kernel/sys_riscv.c; here until the arch package takes its
- * syscalls). riscv_hwprobe is not implemented yet: -ENOSYS, which glibc 2.36 never asks for.
+ * syscalls). riscv_hwprobe is in arch/riscv/HwprobeSyscall.
  */
 public final class RiscvSyscalls {
     private RiscvSyscalls() {}

@@ -5,6 +5,7 @@ import dev.kava.abi.Resource;
 import dev.kava.abi.SyscallNr;
 import dev.kava.abi.Utsname;
 import dev.kava.fs.FdTable;
+import dev.kava.kernel.Rlimits;
 import dev.kava.kernel.SyscallTable;
 import dev.kava.kernel.Task;
 import dev.kava.kernel.TaskGroup;
@@ -29,7 +30,7 @@ public final class SysSyscalls {
         t.register(SyscallNr.UNAME, (task, a) -> uname(task, a[0]));
         t.register(SyscallNr.GETPID, (task, a) -> task.group.tgid);
         t.register(SyscallNr.GETTID, (task, a) -> task.tid);
-        t.register(SyscallNr.GETPPID, (task, a) -> task.group.ppid);
+        t.register(SyscallNr.GETPPID, (task, a) -> task.group.ppid());
         t.register(SyscallNr.GETUID, (task, a) -> task.group.cred.uid());
         t.register(SyscallNr.GETEUID, (task, a) -> task.group.cred.euid());
         t.register(SyscallNr.GETGID, (task, a) -> task.group.cred.gid());
@@ -39,19 +40,13 @@ public final class SysSyscalls {
         t.register(SyscallNr.GETPGID, (task, a) -> getpgid(task, (int) a[0]));
         t.register(SyscallNr.GETSID, (task, a) -> getsid(task, (int) a[0]));
         t.register(SyscallNr.UMASK, (task, a) -> umask(task, (int) a[0]));
-        t.register(SyscallNr.PRLIMIT64, (task, a) -> prlimit64(task, (int) a[0], (int) a[1], a[2], a[3]));
-        t.register(SyscallNr.GETRLIMIT, (task, a) -> prlimit64(task, 0, (int) a[0], 0, a[1]));
-        t.register(SyscallNr.SETRLIMIT, (task, a) -> prlimit64(task, 0, (int) a[0], a[1], 0));
+        t.register(SyscallNr.PRLIMIT64, (task, a) -> Rlimits.prlimit64(task, (int) a[0], (int) a[1], a[2], a[3]));
+        t.register(SyscallNr.GETRLIMIT, (task, a) -> Rlimits.getrlimit(task, (int) a[0], a[1]));
+        t.register(SyscallNr.SETRLIMIT, (task, a) -> Rlimits.setrlimit(task, (int) a[0], a[1]));
         t.register(SyscallNr.SYSINFO, (task, a) -> sysinfo(task, a[0]));
         t.register(SyscallNr.SET_TID_ADDRESS, (task, a) -> {
             task.clearChildTid = a[0];
             return task.tid;
-        });
-        t.register(SyscallNr.SET_ROBUST_LIST, (task, a) -> {
-            if (a[1] != ROBUST_LIST_HEAD_SIZE) return -Errno.EINVAL;
-            task.robustListHead = a[0];
-            task.robustListLen = a[1];
-            return 0;
         });
     }
 
@@ -114,32 +109,5 @@ public final class SysSyscalls {
         int old = t.group.fs.umask;
         t.group.fs.umask = mask & 0777;
         return old;
-    }
-
-    /** prlimit64 (kernel/sys.c): new limits read first, then the target, then do_prlimit. */
-    private static long prlimit64(Task t, int pid, int resource, long newAddr, long oldAddr) {
-        long newCur = 0, newMax = 0;
-        if (newAddr != 0) {
-            byte[] b = t.mem.read(newAddr, 16);
-            newCur = Uaccess.getLong(b, 0);
-            newMax = Uaccess.getLong(b, 8);
-        }
-        TaskGroup g = pid == 0 ? t.group : t.kernel.findGroup(pid);
-        if (g == null) return -Errno.ESRCH;
-        if (resource < 0 || resource >= Resource.RLIM_NLIMITS) return -Errno.EINVAL;
-        long oldCur = g.rlimits.cur(resource), oldMax = g.rlimits.max(resource);
-        if (newAddr != 0) {
-            if (Long.compareUnsigned(newCur, newMax) > 0) return -Errno.EINVAL;
-            if (resource == Resource.RLIMIT_NOFILE && Long.compareUnsigned(newMax, FdTable.NR_OPEN) > 0) return -Errno.EPERM;
-            // Raising the hard limit needs CAP_SYS_RESOURCE; the first process is root and has it.
-            g.rlimits.set(resource, newCur, newMax);
-        }
-        if (oldAddr != 0) {
-            byte[] b = new byte[16];
-            Uaccess.putLong(b, 0, oldCur);
-            Uaccess.putLong(b, 8, oldMax);
-            t.mem.write(oldAddr, b);
-        }
-        return 0;
     }
 }

@@ -1,0 +1,218 @@
+package dev.kava.kernel.sched;
+
+import dev.kava.kernel.Task;
+import dev.kava.kernel.time.Clock;
+
+import java.util.Comparator;
+import java.util.TreeSet;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * kava's scheduler (kernel/sched/core.c). Every guest task has its own host thread, but only a
+ * task holding one of the N vCPUs runs: the scheduler, not the JVM, decides which runnable task
+ * gets a freed vCPU, through its {@link SchedPolicy}. A task gives its vCPU up when it blocks
+ * ({@link #block}), when its time slice ends and others wait ({@link #yield}), and when it exits.
+ *
+ * <p>Wakeups are synchronous: the waker puts the woken task on the run queue under the lock
+ * (try_to_wake_up), so with one vCPU the order of events depends only on the guest program. In
+ * deterministic mode, timed waits expire by the virtual clock: at each scheduling point, and
+ * when every task is blocked the clock jumps to the earliest deadline (an idle CPU's NO_HZ sleep).
+ */
+public final class Scheduler {
+    private final int ncpus;
+    private final Task[] running;
+    private final SchedPolicy policy;
+    private final Clock clock;
+    private final boolean deterministic;
+    private final TreeSet<SchedEntity> timers = new TreeSet<>(
+            Comparator.comparingLong((SchedEntity e) -> e.deadline).thenComparingLong(e -> e.timerSeq));
+    private long timerSeq;
+
+    public Scheduler(int ncpus, SchedPolicy policy, Clock clock, boolean deterministic) {
+        if (ncpus < 1) throw new IllegalArgumentException("at least one vCPU");
+        this.ncpus = ncpus;
+        this.running = new Task[ncpus];
+        this.policy = policy;
+        this.clock = clock;
+        this.deterministic = deterministic;
+    }
+
+    public int cpus() {
+        return ncpus;
+    }
+
+    /** How many tasks are runnable or running (the load). */
+    public synchronized int nrRunning() {
+        int n = policy.size();
+        for (Task t : running) if (t != null) n++;
+        return n;
+    }
+
+    /**
+     * Makes a task runnable (try_to_wake_up): a new task, or a blocked one. A task that is
+     * running or already queued notes the wakeup, so a wait it is about to start returns at once.
+     */
+    public synchronized void wake(Task t) {
+        SchedEntity se = t.se;
+        if (se.state == SchedEntity.BLOCKED || se.state == SchedEntity.NEW) {
+            if (se.deadline != Long.MAX_VALUE) timers.remove(se);
+            se.state = SchedEntity.RUNNABLE;
+            place(se);
+        } else if (se.state != SchedEntity.DEAD) {
+            se.wakePending = true;
+        }
+    }
+
+    private void place(SchedEntity se) {
+        if (policy.isEmpty()) {
+            for (int c = 0; c < ncpus; c++) {
+                if (running[c] == null) {
+                    assign(se, c);
+                    return;
+                }
+            }
+        }
+        policy.enqueue(se.task);
+    }
+
+    private void assign(SchedEntity se, int c) {
+        running[c] = se.task;
+        se.cpu = c;
+        se.lastCpu = c;
+        se.state = SchedEntity.RUNNING;
+        Thread th = se.thread;
+        if (th != null) LockSupport.unpark(th);
+    }
+
+    /** Gives vCPU c to the next runnable task, if any. */
+    private void handOver(int c) {
+        running[c] = null;
+        if (deterministic) fireTimers(false);
+        if (running[c] != null) return; // a timer's task took it
+        Task next = policy.pickNext();
+        if (next != null) {
+            assign(next.se, c);
+        } else if (deterministic && idle() && !timers.isEmpty()) {
+            fireTimers(true);
+        }
+    }
+
+    private boolean idle() {
+        for (Task t : running) if (t != null) return false;
+        return policy.isEmpty();
+    }
+
+    /** Wakes tasks whose deadline passed; when idle, first moves the virtual clock to the earliest one. */
+    private void fireTimers(boolean skipIdle) {
+        if (timers.isEmpty()) return;
+        if (skipIdle) clock.advanceTo(timers.first().deadline);
+        long now = clock.monotonicNanos();
+        while (!timers.isEmpty() && timers.first().deadline <= now) {
+            SchedEntity se = timers.pollFirst();
+            se.state = SchedEntity.RUNNABLE;
+            place(se);
+        }
+    }
+
+    /** Called by a task's own thread: waits until the task holds a vCPU. */
+    public void waitForCpu(Task t) {
+        SchedEntity se = t.se;
+        while (se.state != SchedEntity.RUNNING) LockSupport.park(this);
+    }
+
+    /** A preemption point (the end of a time slice, sched_yield): if others wait, go to the back of the queue. */
+    public void yield(Task t) {
+        SchedEntity se = t.se;
+        synchronized (this) {
+            if (deterministic) fireTimers(false);
+            if (policy.isEmpty() || se.state != SchedEntity.RUNNING) return;
+            int c = se.cpu;
+            se.cpu = -1;
+            se.state = SchedEntity.RUNNABLE;
+            policy.enqueue(t);
+            handOver(c);
+        }
+        waitForCpu(t);
+    }
+
+    /**
+     * Blocks the calling task until {@link #wake} or the deadline (kernel monotonic ns), then
+     * waits for a vCPU again. Returns at once, keeping the vCPU, if a wakeup came since the
+     * caller last cleared it with {@link #clearWakeup}.
+     */
+    public void block(Task t, long deadline) {
+        SchedEntity se = t.se;
+        synchronized (this) {
+            if (se.wakePending) {
+                se.wakePending = false;
+                return;
+            }
+            if (se.state != SchedEntity.RUNNING) return;
+            int c = se.cpu;
+            se.cpu = -1;
+            se.state = SchedEntity.BLOCKED;
+            se.deadline = deadline;
+            if (deadline != Long.MAX_VALUE) {
+                se.timerSeq = timerSeq++;
+                if (deterministic) timers.add(se);
+            }
+            handOver(c);
+        }
+        while (se.state == SchedEntity.BLOCKED) {
+            if (deadline == Long.MAX_VALUE || deterministic) {
+                LockSupport.park(this);
+            } else {
+                long left = deadline - clock.monotonicNanos();
+                if (left <= 0) {
+                    wake(t);
+                    break;
+                }
+                LockSupport.parkNanos(this, left);
+            }
+        }
+        synchronized (this) {
+            se.deadline = Long.MAX_VALUE;
+        }
+        waitForCpu(t);
+    }
+
+    /** Forgets wakeups that arrived so far (set_current_state before rechecking a condition). */
+    public synchronized void clearWakeup(Task t) {
+        t.se.wakePending = false;
+    }
+
+    /** The task is gone: its vCPU goes to the next one (do_task_dead). */
+    public synchronized void exit(Task t) {
+        SchedEntity se = t.se;
+        if (se.state == SchedEntity.RUNNING) {
+            int c = se.cpu;
+            se.cpu = -1;
+            se.state = SchedEntity.DEAD;
+            handOver(c);
+        } else {
+            se.state = SchedEntity.DEAD;
+        }
+    }
+
+    /**
+     * Runs a host-side blocking operation (a console read, a host sleep) without holding a vCPU,
+     * so other tasks run meanwhile; the task waits for a vCPU again afterwards.
+     */
+    public <T> T outsideCpu(Task t, java.util.function.Supplier<T> op) {
+        SchedEntity se = t.se;
+        synchronized (this) {
+            if (se.state == SchedEntity.RUNNING) {
+                int c = se.cpu;
+                se.cpu = -1;
+                se.state = SchedEntity.BLOCKED;
+                handOver(c);
+            }
+        }
+        try {
+            return op.get();
+        } finally {
+            wake(t);
+            waitForCpu(t);
+        }
+    }
+}

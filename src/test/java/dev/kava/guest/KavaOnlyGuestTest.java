@@ -1,0 +1,80 @@
+package dev.kava.guest;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Guest programs qemu-riscv64-static cannot be the oracle for (exec of a riscv64 binary needs
+ * binfmt_misc on the host; qemu-user has no clone3): each src/test/guest/kava-only/NAME.c runs
+ * under kava and must print exactly NAME.expected (whose last line is "status N"). The expected
+ * output is what Linux prints, checked by hand on a riscv64 machine. Also the deterministic mode:
+ * a multithreaded program run twice prints the same bytes.
+ */
+class KavaOnlyGuestTest {
+    static final Path SOURCES = Path.of("src/test/guest/kava-only");
+    static final Path ROOT = Path.of("target/guest-kava-only");
+    static final Duration TIMEOUT = Duration.ofSeconds(120);
+
+    @TestFactory
+    Stream<DynamicTest> kavaOnlyPrograms() throws IOException {
+        String missing = GuestToolchain.missing();
+        Assumptions.assumeTrue(missing == null, () -> "skipped: " + missing);
+        createRoot();
+        List<Path> sources;
+        try (Stream<Path> s = Files.list(SOURCES)) {
+            sources = s.filter(p -> p.toString().endsWith(".c")).sorted().toList();
+        }
+        return sources.stream().map(src -> DynamicTest.dynamicTest(src.getFileName().toString(), () -> {
+            Path bin = GuestToolchain.compile(src, ROOT, true);
+            String name = bin.getFileName().toString();
+            GuestRun run = GuestRun.underKava(ROOT, name, null, TIMEOUT);
+            String want = Files.readString(src.resolveSibling(name + ".expected"), StandardCharsets.UTF_8);
+            String got = run.stdoutText() + "status " + run.status() + "\n";
+            assertEquals(want, got, name + "\n--- kava stderr ---\n" + run.stderrText());
+        }));
+    }
+
+    /** Scripts the exec test runs: one for its own binary, a loop, an empty #! line; and a non-executable file. */
+    static void createRoot() throws IOException {
+        Files.createDirectories(ROOT.resolve("data"));
+        script("script.sh", "#!/exec_clone3 child\n");
+        script("loop.sh", "#!/loop.sh\n");
+        script("empty.sh", "#!  \n");
+        Path data = ROOT.resolve("data/hello.txt");
+        Files.writeString(data, "hello\n");
+        Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rw-r--r--"));
+    }
+
+    private static void script(String name, String text) throws IOException {
+        Path p = ROOT.resolve(name);
+        Files.writeString(p, text);
+        Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+
+    @Test
+    void deterministicRunsRepeat() throws Exception {
+        String missing = GuestToolchain.missing();
+        Assumptions.assumeTrue(missing == null, () -> "skipped: " + missing);
+        Files.createDirectories(ROOT);
+        Path bin = GuestToolchain.compile(Path.of("src/test/guest/deterministic/race.c"), ROOT, true);
+        String name = bin.getFileName().toString();
+        GuestRun a = GuestRun.underKava(ROOT, name, null, TIMEOUT, true);
+        GuestRun b = GuestRun.underKava(ROOT, name, null, TIMEOUT, true);
+        assertEquals(0, a.status(), a.stderrText());
+        assertArrayEquals(a.stdout(), b.stdout(), "deterministic runs differ:\n" + a.stdoutText() + "\n---\n" + b.stdoutText());
+    }
+}
