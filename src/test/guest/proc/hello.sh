@@ -1,0 +1,2 @@
+#!./exec script-arg
+this line is never read by a shell
