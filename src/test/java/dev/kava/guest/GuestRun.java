@@ -49,11 +49,17 @@ record GuestRun(byte[] stdout, byte[] stderr, int status) {
         }
         CompletableFuture<byte[]> out = readAll(p.getInputStream()), err = readAll(p.getErrorStream());
         if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
             p.destroyForcibly();
             throw new AssertionError("qemu run of " + name + " timed out after " + timeout);
         }
-        // Java reports death by signal N as exit value 128+N, as a shell does.
-        return new GuestRun(out.join(), err.join(), p.exitValue());
+        // A child the program left behind may still hold its stdout open: do not wait forever.
+        try {
+            // Java reports death by signal N as exit value 128+N, as a shell does.
+            return new GuestRun(out.get(30, TimeUnit.SECONDS), err.get(30, TimeUnit.SECONDS), p.exitValue());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new AssertionError("qemu run of " + name + " left a process holding its output open");
+        }
     }
 
     private static CompletableFuture<byte[]> readAll(InputStream in) {
