@@ -59,6 +59,8 @@ record GuestRun(byte[] stdout, byte[] stderr, int status) {
             return new GuestRun(out.get(30, TimeUnit.SECONDS), err.get(30, TimeUnit.SECONDS), p.exitValue());
         } catch (java.util.concurrent.TimeoutException e) {
             throw new AssertionError("qemu run of " + name + " left a process holding its output open");
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IOException(e.getCause());
         }
     }
 
