@@ -43,6 +43,9 @@ public final class Fcntl {
     public static final int F_SETFL = 4;
     public static final int F_LINUX_SPECIFIC_BASE = 1024;
     public static final int F_DUPFD_CLOEXEC = F_LINUX_SPECIFIC_BASE + 6;
+    /** Pipe capacity (include/uapi/linux/fcntl.h). */
+    public static final int F_SETPIPE_SZ = F_LINUX_SPECIFIC_BASE + 7;
+    public static final int F_GETPIPE_SZ = F_LINUX_SPECIFIC_BASE + 8;
     public static final int FD_CLOEXEC = 1;
 
     // include/uapi/linux/fcntl.h

@@ -173,6 +173,11 @@ public final class FdTable {
         return out;
     }
 
+    /** The size of the descriptor array (fdt->max_fds), which select() clamps its nfds to. */
+    public synchronized int maxFds() {
+        return files.length;
+    }
+
     private void grow(int min) {
         int n = Math.max(min, files.length * 2);
         files = Arrays.copyOf(files, n);

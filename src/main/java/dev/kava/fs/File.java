@@ -93,4 +93,32 @@ public abstract class File {
 
     /** Called when the last descriptor referring to this file is closed (release). */
     public void release() {}
+
+    /**
+     * The poll method (file_operations.poll): registers with pt (when not null) every wait
+     * queue woken when this file's readiness changes (poll_wait), then returns the events
+     * ready now (POLLIN, POLLOUT, POLLHUP, ...). Files without one report DEFAULT_POLLMASK
+     * (vfs_poll) and cannot be added to an epoll set (file_can_poll).
+     */
+    public int poll(Task t, Poll.Table pt) {
+        return dev.kava.abi.Poll.DEFAULT_POLLMASK;
+    }
+
+    /** The ready events now, registering nowhere. */
+    public final int poll(Task t) {
+        return poll(t, null);
+    }
+
+    /** Whether this file has a poll method (file_can_poll): epoll_ctl refuses the others with EPERM. */
+    public boolean canPoll() {
+        return false;
+    }
+
+    /** The epoll items watching this file (f_ep); guarded by the list itself. */
+    final java.util.List<EventPoll.Item> epItems = new java.util.ArrayList<>();
+
+    /** eventpoll_release: the file is going away; every epoll set drops it. Called by release(). */
+    protected final void eventpollRelease() {
+        EventPoll.fileReleased(this);
+    }
 }

@@ -134,11 +134,37 @@ public final class FileSyscalls {
                 f.setStatusFlags((int) arg);
                 return 0;
             }
+            case Fcntl.F_SETPIPE_SZ, Fcntl.F_GETPIPE_SZ -> {
+                return pipeFcntl(t, f, cmd, (int) arg);
+            }
             default -> {
                 return -Errno.EINVAL;
             }
         }
     }
+
+    /** pipe_fcntl (fs/pipe.c): EBADF for a file that is not a pipe. arg is an unsigned int. */
+    private static long pipeFcntl(Task t, File f, int cmd, int arg) {
+        if (!(f instanceof PipeFile pf)) return -Errno.EBADF;
+        Pipe p = pf.pipe();
+        if (cmd == Fcntl.F_GETPIPE_SZ) return p.capacity();
+        // round_pipe_size: at least a page, a power of two, at most 2^31 (0 = EINVAL).
+        long size = Integer.toUnsignedLong(arg);
+        if (size > (1L << 31)) return -Errno.EINVAL;
+        size = size < 4096 ? 4096 : Long.highestOneBit(size - 1) << 1;
+        if (size > (1L << 31)) return -Errno.EINVAL;
+        // Growing past /proc/sys/fs/pipe-max-size (1 MiB) needs CAP_SYS_RESOURCE.
+        if (size > p.capacity() && size > PIPE_MAX_SIZE && !dev.kava.kernel.Rlimits.capSysResource(t.group.cred)) {
+            return -Errno.EPERM;
+        }
+        if (size > MAX_KAVA_PIPE) return -Errno.ENOMEM;
+        return p.resize((int) size);
+    }
+
+    /** /proc/sys/fs/pipe-max-size's default. */
+    private static final long PIPE_MAX_SIZE = 1 << 20;
+    /** kava keeps a pipe's bytes on the Java heap: a root F_SETPIPE_SZ beyond this gets ENOMEM. */
+    private static final long MAX_KAVA_PIPE = 1L << 28;
 
     /** do_vfs_ioctl's generic commands, then the file's own. */
     static long ioctl(Task t, int fd, int cmd, long arg) {

@@ -66,6 +66,39 @@ public final class HostStdio extends File {
         }
     }
 
+    /**
+     * tty_poll / pipe_poll for the console: readable when the host stream has bytes waiting
+     * (the host cannot wake us, so waiters look again every few ms), writable always. A host
+     * file or /dev/null has no poll method: DEFAULT_POLLMASK.
+     */
+    @Override
+    public int poll(Task t, Poll.Table pt) {
+        if (!canPoll()) return dev.kava.abi.Poll.DEFAULT_POLLMASK;
+        int mask = 0;
+        if (readable()) {
+            boolean ready;
+            try {
+                ready = in == null || in.available() > 0;
+            } catch (IOException e) {
+                ready = true; // the next read reports the error
+            }
+            if (ready) mask |= dev.kava.abi.Poll.POLLIN | dev.kava.abi.Poll.POLLRDNORM;
+            else if (pt != null) pt.needsPolling();
+        }
+        if (writable()) mask |= dev.kava.abi.Poll.POLLOUT | dev.kava.abi.Poll.POLLWRNORM;
+        return mask;
+    }
+
+    @Override
+    public boolean canPoll() {
+        return kind == Kind.TTY || kind == Kind.PIPE;
+    }
+
+    @Override
+    public void release() {
+        eventpollRelease();
+    }
+
     public void flush() {
         if (out == null) return;
         try {

@@ -22,7 +22,10 @@ public final class Pipe {
     /** The default capacity: PIPE_DEF_BUFFERS (16) pages. */
     public static final int DEFAULT_SIZE = 16 * 4096;
 
+    /** The bytes; grows lazily up to capacity (a root F_SETPIPE_SZ may ask for a lot). */
     private byte[] ring = new byte[DEFAULT_SIZE];
+    /** The pipe's capacity (max_usage pages). */
+    private int cap = DEFAULT_SIZE;
     private int head, count;
     private int readers, writers;
     /** Packet sizes in packet mode (O_DIRECT), oldest first. */
@@ -48,22 +51,60 @@ public final class Pipe {
     }
 
     public synchronized int capacity() {
-        return ring.length;
+        return cap;
     }
 
     public synchronized int available() {
         return count;
     }
 
-    /** F_SETPIPE_SZ: the new size must hold what the pipe holds now (EBUSY otherwise). */
-    public synchronized int resize(int size) {
-        if (size < count) throw ErrnoException.of(Errno.EBUSY);
-        byte[] n = new byte[size];
+    /** A wakeup key no poll event matches: wakes sleeping tasks but no epoll item. */
+    private static final int WAKE_TASKS_ONLY = 1 << 27;
+    private static final int PAGE = 4096;
+
+    /**
+     * pipe_poll's mask for an end that can read and/or write. "Full" is pipe_full: every page
+     * slot in use, which for a byte ring filled from a page boundary means less than a page free.
+     */
+    synchronized int pollMask(boolean canRead, boolean canWrite) {
+        int mask = 0;
+        if (canRead) {
+            if (count > 0) mask |= dev.kava.abi.Poll.POLLIN | dev.kava.abi.Poll.POLLRDNORM;
+            if (writers == 0) mask |= dev.kava.abi.Poll.POLLHUP;
+        }
+        if (canWrite) {
+            if (cap - count >= PAGE) mask |= dev.kava.abi.Poll.POLLOUT | dev.kava.abi.Poll.POLLWRNORM;
+            if (readers == 0) mask |= dev.kava.abi.Poll.POLLERR;
+        }
+        return mask;
+    }
+
+    /**
+     * pipe_set_size (F_SETPIPE_SZ): size is already round_pipe_size'd; the contents must fit in
+     * the new number of pages (EBUSY otherwise).
+     */
+    public int resize(int size) {
+        synchronized (this) {
+            long slotsUsed = ((long) count + PAGE - 1) / PAGE;
+            if (size / PAGE < slotsUsed) throw ErrnoException.of(Errno.EBUSY);
+            byte[] n = new byte[Math.min(size, Math.max(count, DEFAULT_SIZE))];
+            for (int i = 0; i < count; i++) n[i] = ring[(head + i) % ring.length];
+            ring = n;
+            head = 0;
+            cap = size;
+        }
+        waitq.wakeAll();
+        return size;
+    }
+
+    /** Makes the ring hold at least want bytes (at most cap), keeping the contents. */
+    private void ensureRing(int want) {
+        if (want <= ring.length) return;
+        int len = (int) Math.min(cap, Math.max(want, 2L * ring.length));
+        byte[] n = new byte[len];
         for (int i = 0; i < count; i++) n[i] = ring[(head + i) % ring.length];
         ring = n;
         head = 0;
-        waitq.wakeAll();
-        return size;
     }
 
     /** pipe_read: blocks until data or end of file; returns 0 at end of file. */
@@ -72,6 +113,7 @@ public final class Pipe {
         while (true) {
             synchronized (this) {
                 if (count > 0) {
+                    boolean wasFull = cap - count < PAGE;
                     int n = Math.min(len, packetMode ? packets.peekFirst() : count);
                     for (int i = 0; i < n; i++) dst[off + i] = ring[(head + i) % ring.length];
                     if (packetMode) {
@@ -84,7 +126,7 @@ public final class Pipe {
                         head = (head + n) % ring.length;
                         count -= n;
                     }
-                    waitq.wakeAll();
+                    waitq.wakeAll(wasFull ? dev.kava.abi.Poll.POLLOUT | dev.kava.abi.Poll.POLLWRNORM : WAKE_TASKS_ONLY);
                     return n;
                 }
                 if (writers == 0) return 0;
@@ -111,16 +153,17 @@ public final class Pipe {
                     if (done > 0) return done;
                     throw ErrnoException.of(Errno.EPIPE);
                 }
-                int room = ring.length - count;
+                int room = cap - count;
                 int need = atomic || packetMode ? len - done : 1;
                 if (room >= need && room > 0) {
                     int n = Math.min(room, len - done);
+                    ensureRing(count + n);
                     int tail = (head + count) % ring.length;
                     for (int i = 0; i < n; i++) ring[(tail + i) % ring.length] = src[off + done + i];
                     count += n;
                     if (packetMode) packets.addLast(n);
                     done += n;
-                    waitq.wakeAll();
+                    waitq.wakeAll(dev.kava.abi.Poll.POLLIN | dev.kava.abi.Poll.POLLRDNORM);
                     if (done == len) return done;
                 }
                 if (nonBlocking) {
@@ -138,6 +181,6 @@ public final class Pipe {
     }
 
     private synchronized boolean writable(int need) {
-        return readers == 0 || ring.length - count >= need;
+        return readers == 0 || cap - count >= need;
     }
 }

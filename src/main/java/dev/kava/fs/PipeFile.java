@@ -57,7 +57,29 @@ public final class PipeFile extends File {
     }
 
     @Override
+    public int poll(Task t, Poll.Table pt) {
+        if (pt != null) pt.wait(pipe.waitq);
+        return pipe.pollMask(readable(), writable());
+    }
+
+    @Override
+    public boolean canPoll() {
+        return true;
+    }
+
+    /** pipe_ioctl: FIONREAD counts the bytes in the pipe. */
+    @Override
+    public long ioctl(Task t, int cmd, long arg) {
+        if (cmd == dev.kava.abi.Ioctls.FIONREAD) {
+            t.mem.write32(arg, pipe.available());
+            return 0;
+        }
+        throw dev.kava.kernel.ErrnoException.of(dev.kava.abi.Errno.ENOTTY);
+    }
+
+    @Override
     public void release() {
+        eventpollRelease();
         pipe.closeEnd(readEnd);
     }
 }

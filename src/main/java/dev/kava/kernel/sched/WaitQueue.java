@@ -14,18 +14,45 @@ import java.util.Set;
  * order they started waiting, so a deterministic run wakes them in the same order every time.
  */
 public final class WaitQueue {
-    private final Set<Task> waiters = new LinkedHashSet<>();
+    /**
+     * A waiter that is a function instead of a sleeping task (a wait_queue_entry with its own
+     * func, as epoll's ep_poll_callback): called on every wakeup with the wakeup's key (a poll
+     * mask, 0 = any). Called without this queue's lock held.
+     */
+    public interface Callback {
+        void wake(int key);
+    }
+
+    private final Set<Object> waiters = new LinkedHashSet<>();
 
     public WaitQueue() {}
 
     /** Wakes every task waiting on this queue (wake_up_all). */
     public void wakeAll() {
-        List<Task> ws;
+        wakeAll(0);
+    }
+
+    /** Wakes every waiter, telling callbacks which poll events happened (wake_up_poll; 0 = any). */
+    public void wakeAll(int key) {
+        List<Object> ws;
         synchronized (this) {
             if (waiters.isEmpty()) return;
             ws = new ArrayList<>(waiters);
         }
-        for (Task w : ws) w.kernel.scheduler().wake(w);
+        for (Object w : ws) {
+            if (w instanceof Task t) t.kernel.scheduler().wake(t);
+            else ((Callback) w).wake(key);
+        }
+    }
+
+    /** Adds a callback waiter (add_wait_queue with a custom wake function). */
+    public synchronized void add(Callback c) {
+        waiters.add(c);
+    }
+
+    /** Removes a callback waiter. */
+    public synchronized void remove(Callback c) {
+        waiters.remove(c);
     }
 
     /** Whether any task waits here (waitqueue_active). */
