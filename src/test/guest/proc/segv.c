@@ -4,6 +4,7 @@
    caught on an alternate stack. Addresses are compared inside the program, never printed. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdint.h>
@@ -76,7 +77,8 @@ static void on_skip(int sig, siginfo_t *si, void *ucv) {
     skipped++;
 }
 
-int main(void) {
+int main(int argc, char **argv) {
+    const char *self = argc > 0 ? argv[0] : "/proc/self/exe";
     setvbuf(stdout, NULL, _IOLBF, 0);
     long pg = sysconf(_SC_PAGESIZE);
     struct sigaction sa;
@@ -106,8 +108,27 @@ int main(void) {
     memset(data, 0, pg);
     FAULT("jump to a non-executable page", data, ((fn)data)());
     printf("  pc == target: %s\n", got_pc == (uintptr_t)data ? "yes" : "no");
-    FAULT("jump to an unmapped address", p + pg, ((fn)(p + pg))());
-    printf("  pc == target: %s\n", got_pc == (uintptr_t)(p + pg) ? "yes" : "no");
+    /* A hole made now: Linux's top-down allocator gave the earlier hole at p + pg to data above
+       (qemu-user's allocator does not reuse it), so that one is not unmapped any more. */
+    char *hole = mmap(NULL, 3 * pg, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    munmap(hole + pg, pg);
+    FAULT("jump to an unmapped address", hole + pg, ((fn)(hole + pg))());
+    printf("  pc == target: %s\n", got_pc == (uintptr_t)(hole + pg) ? "yes" : "no");
+
+    /* A file mapping longer than its file: the tail of the last file page reads as zeros, a page
+       wholly past EOF raises SIGBUS BUS_ADRERR (filemap_fault's VM_FAULT_SIGBUS). */
+    int fd = open(self, O_RDONLY);
+    off_t size = lseek(fd, 0, SEEK_END);
+    long filepages = (size + pg - 1) / pg;
+    char *fm = mmap(NULL, (filepages + 2) * pg, PROT_READ, MAP_PRIVATE, fd, 0);
+    printf("file mapping: %s\n", fm == MAP_FAILED ? "failed" : "ok");
+    printf("  first bytes ELF: %d, tail of the last page zero: %d\n", memcmp(fm + 1, "ELF", 3) == 0,
+           size % pg == 0 || fm[filepages * pg - 1] == 0);
+    FAULT("read of a file page past EOF", fm + filepages * pg + 9, sink = fm[filepages * pg + 9]);
+    FAULT("read of the next page past EOF", fm + (filepages + 1) * pg, sink = fm[(filepages + 1) * pg]);
+    char *fs = mmap(NULL, (filepages + 1) * pg, PROT_READ, MAP_SHARED, fd, 0);
+    FAULT("read of a shared file page past EOF", fs + filepages * pg, sink = fs[filepages * pg]);
+    close(fd);
 
     /* A misaligned AMO: Linux does not emulate those. */
     static uint64_t words[4];

@@ -28,4 +28,9 @@ public final class Mman {
     public static final int MAP_HUGETLB = 0x40000;
     public static final int MAP_SYNC = 0x80000;
     public static final int MAP_FIXED_NOREPLACE = 0x100000;
+
+    // msync flags (include/uapi/asm-generic/mman-common.h)
+    public static final int MS_ASYNC = 1;
+    public static final int MS_INVALIDATE = 2;
+    public static final int MS_SYNC = 4;
 }

@@ -96,6 +96,7 @@ public final class Signal {
     public static final int SEGV_MAPERR = 1;
     public static final int SEGV_ACCERR = 2;
     public static final int BUS_ADRALN = 1;
+    public static final int BUS_ADRERR = 2;
     public static final int TRAP_BRKPT = 1;
     public static final int CLD_EXITED = 1, CLD_KILLED = 2, CLD_DUMPED = 3, CLD_TRAPPED = 4, CLD_STOPPED = 5,
             CLD_CONTINUED = 6;

@@ -117,12 +117,33 @@ public final class HostFile extends File implements ExecFile {
         return where.guestPath();
     }
 
-    @Override
-    public void release() {
+    /** The descriptors' hold on the host channel (one) plus one per mapping of the file (vma->vm_file). */
+    private final java.util.concurrent.atomic.AtomicInteger holders = new java.util.concurrent.atomic.AtomicInteger(1);
+
+    /**
+     * get_file for a mapping: the host file stays open after the last descriptor closes, for as
+     * long as a mapping may still fault pages in from it. False if it is already closed.
+     */
+    public boolean pin() {
+        while (true) {
+            int h = holders.get();
+            if (h <= 0) return false;
+            if (holders.compareAndSet(h, h + 1)) return true;
+        }
+    }
+
+    /** fput for a mapping (or for the descriptors, from release): the last holder closes the channel. */
+    public void unpin() {
+        if (holders.decrementAndGet() != 0) return;
         try {
             channel.close();
         } catch (IOException ignored) {
             // Closing a read-only channel has nothing to lose.
         }
+    }
+
+    @Override
+    public void release() {
+        unpin();
     }
 }

@@ -12,6 +12,14 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * mm can resolve by itself: a demand-zero page touched for the first time and a write to a
  * copy-on-write page. Anything else is a real fault that the kernel turns into a signal.
  *
+ * <p>Demand paging (handle_mm_fault): the {@link Mmap} that owns this address space leaves the
+ * page-table entries of its areas absent until they are touched, so reserving a huge range costs
+ * nothing here. On a miss, translate asks the {@link FaultHandler} for the area covering the
+ * address (a lock-free lookup, so no lock is taken inside this one) and installs the page with the
+ * area's protection: demand-zero for anonymous memory, the file's bytes for a file mapping read at
+ * fault time (filemap_fault), and nothing for a page wholly past the end of the file (SIGBUS).
+ * Shared anonymous areas keep eager entries, so that their frames are common to every mapping.
+ *
  * <p>User space is the Sv48 range [0, 2^47) (riscv64 Linux's default mmap window is the Sv39
  * range below 2^38; hints may go higher).
  */
@@ -42,6 +50,16 @@ public final class AddressSpace {
         /** Called from any thread: the holder must drop cached translations before its next access. */
         void flushTlb();
     }
+
+    /** Resolves misses: the area covering an address (see the class comment). */
+    interface FaultHandler {
+        /** The area containing addr, or null; must not take locks that code holding an Mmap's lock waits for. */
+        Mmap.Vma vmaAt(long addr);
+    }
+
+    private volatile FaultHandler faultHandler;
+
+    void setFaultHandler(FaultHandler h) { faultHandler = h; }
 
     private final CopyOnWriteArrayList<TlbHolder> tlbHolders = new CopyOnWriteArrayList<>();
     private final PageAllocator allocator;
@@ -152,16 +170,86 @@ public final class AddressSpace {
         l.present--;
     }
 
+    /** Changes the protection of the populated pages of [addr, addr+len); absent entries take the area's on their first fault. */
     public synchronized void protect(long addr, long len, int prot) {
         if (!validRange(addr, len)) throw new IllegalArgumentException("bad range " + Long.toHexString(addr) + "+" + len);
-        for (long va = addr; va < addr + len; va += Page.SIZE) {
+        long va = addr;
+        while (va < addr + len) {
             long vpn = va >>> Page.SHIFT;
             Leaf l = leaf(vpn, false);
-            if (l == null) continue;
+            if (l == null || l.present == 0) {
+                va = nextLeaf(va);
+                continue;
+            }
             int i = (int) vpn & (L3_SIZE - 1);
             if ((l.flags[i] & PTE_PRESENT) != 0) l.flags[i] = (byte) ((l.flags[i] & (PTE_PRESENT | SHARED)) | normalize(prot));
+            va += Page.SIZE;
         }
         flushTlbs();
+    }
+
+    /**
+     * The frame at addr if its entry is present and has one, without faulting anything in
+     * (mremap moves frames with this).
+     */
+    synchronized Page frameAt(long addr) {
+        if (addr < 0 || addr >= USER_TOP) return null;
+        long vpn = addr >>> Page.SHIFT;
+        Leaf l = leaf(vpn, false);
+        if (l == null) return null;
+        int i = (int) vpn & (L3_SIZE - 1);
+        return (l.flags[i] & PTE_PRESENT) != 0 ? l.pages[i] : null;
+    }
+
+    /**
+     * Prefaults [addr, addr+len) (MAP_POPULATE, populate_vma_page_range): every page the area lets
+     * be touched gets its frame now. Stops quietly at the first page that cannot be had (out of
+     * memory, past the end of a file), as mm_populate ignores errors.
+     */
+    public synchronized void populate(long addr, long len) {
+        for (long va = addr; va < addr + len; va += Page.SIZE) {
+            if (translateIgnoringProt(va, false) == null) return;
+        }
+    }
+
+    /**
+     * handle_mm_fault for an absent entry: installs the page of the area covering addr, if that
+     * area permits access (0 = a kernel access ignoring protection). False when there is no area,
+     * the access is not permitted, the page lies past the end of the mapped file, or no frame is left.
+     */
+    private boolean faultIn(long addr, int access) {
+        FaultHandler h = faultHandler;
+        if (h == null) return false;
+        Mmap.Vma v = h.vmaAt(addr);
+        if (v == null || v.start() > addr || v.end() <= addr) return false;
+        int prot = normalize(v.prot());
+        if ((prot & access) != access) return false;
+        long pageAddr = addr & ~Page.MASK;
+        Page p = null;
+        if (v.file() != null) {
+            long off = v.fileOffset() + (pageAddr - v.start());
+            byte[] buf = new byte[Page.SIZE];
+            int n;
+            try {
+                // filemap_fault: a page wholly beyond EOF is VM_FAULT_SIGBUS, and so is a read error.
+                if (Long.compareUnsigned(off, v.file().size()) >= 0) return false;
+                n = v.file().readAt(buf, 0, Page.SIZE, off);
+            } catch (RuntimeException e) {
+                return false;
+            }
+            if (!allocator.allocate()) return false;
+            p = new Page();
+            if (n > 0) p.write(0, buf, 0, n);
+        }
+        long vpn = pageAddr >>> Page.SHIFT;
+        Leaf l = leaf(vpn, true);
+        int i = (int) vpn & (L3_SIZE - 1);
+        release(l, i);
+        l.pages[i] = p;
+        if (p != null) residentPages++;
+        l.flags[i] = (byte) (PTE_PRESENT | prot | (v.shared() && v.file() == null ? SHARED : 0));
+        l.present++;
+        return true;
     }
 
     /** RISC-V has no write-only pages: W without R is reserved, so Linux maps PROT_WRITE as read-write. */
@@ -175,14 +263,17 @@ public final class AddressSpace {
         return protAt(addr) >= 0;
     }
 
-    /** The PROT_* bits of the page holding addr, or -1 when it is not mapped. */
+    /** The PROT_* bits of the page holding addr (populated or not), or -1 when it is not mapped. */
     public synchronized int protAt(long addr) {
         if (addr < 0 || addr >= USER_TOP) return -1;
         long vpn = addr >>> Page.SHIFT;
         Leaf l = leaf(vpn, false);
-        if (l == null) return -1;
-        int f = l.flags[(int) vpn & (L3_SIZE - 1)];
-        return (f & PTE_PRESENT) == 0 ? -1 : f & PROT_BITS;
+        int f = l == null ? 0 : l.flags[(int) vpn & (L3_SIZE - 1)];
+        if ((f & PTE_PRESENT) != 0) return f & PROT_BITS;
+        // Not touched yet: the protection its first fault will install, if an area covers it.
+        FaultHandler h = faultHandler;
+        Mmap.Vma v = h == null ? null : h.vmaAt(addr);
+        return v == null || v.start() > addr || v.end() <= addr ? -1 : normalize(v.prot());
     }
 
     /**
@@ -277,8 +368,11 @@ public final class AddressSpace {
         if (addr < 0 || addr >= USER_TOP) return null;
         long vpn = addr >>> Page.SHIFT;
         Leaf l = leaf(vpn, false);
-        if (l == null) return null;
         int i = (int) vpn & (L3_SIZE - 1);
+        if (l == null || (l.flags[i] & PTE_PRESENT) == 0) {
+            if (!faultIn(addr, access)) return null;
+            l = leaf(vpn, false);
+        }
         int f = l.flags[i];
         if ((f & PTE_PRESENT) == 0 || (f & access) != access) return null;
         Page p = l.pages[i];
@@ -349,10 +443,14 @@ public final class AddressSpace {
     }
 
     private synchronized Page translateIgnoringProt(long addr, boolean write) {
+        if (addr < 0 || addr >= USER_TOP) return null;
         long vpn = addr >>> Page.SHIFT;
         Leaf l = leaf(vpn, false);
-        if (l == null) return null;
         int i = (int) vpn & (L3_SIZE - 1);
+        if (l == null || (l.flags[i] & PTE_PRESENT) == 0) {
+            if (!faultIn(addr, 0)) return null;
+            l = leaf(vpn, false);
+        }
         int saved = l.flags[i];
         if ((saved & PTE_PRESENT) == 0) return null;
         l.flags[i] = (byte) (saved | PROT_BITS);

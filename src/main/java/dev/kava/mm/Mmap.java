@@ -11,12 +11,17 @@ import dev.kava.kernel.Task;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
  * A process's memory map (mm/mmap.c, mm/mprotect.c, mm/madvise.c): the list of virtual memory
  * areas, brk, and the mmap/munmap/mprotect/madvise/brk syscalls with Linux's validation order
  * and errnos. Pages live in the {@link AddressSpace}; this class decides which ranges exist.
+ *
+ * <p>Areas are immutable records in a concurrent map: the syscalls change it under this object's
+ * lock, while page faults (inside the {@link AddressSpace}'s lock) read it without locking, so the
+ * two locks are never taken in the opposite order. Every change keeps the map covering each
+ * address that stays mapped at every instant (new pieces are put before stale ones are removed).
  *
  * <p>The layout is riscv64 Linux's with an Sv39 user space and no randomization: the stack at
  * the top of the 256 GiB range, mmap allocating top-down from 128 MiB below it.
@@ -42,6 +47,7 @@ public final class Mmap {
     private static final long MIN_GAP = 128L << 20;
 
     private static final long PAGE_MASK = ~Page.MASK;
+    private static final int PROT_ACCESS = Mman.PROT_READ | Mman.PROT_WRITE | Mman.PROT_EXEC;
     /** LEGACY_MAP_MASK (include/linux/mman.h): the flags MAP_SHARED_VALIDATE accepts on riscv64. */
     private static final int LEGACY_MAP_MASK = Mman.MAP_SHARED | Mman.MAP_PRIVATE | Mman.MAP_FIXED | Mman.MAP_ANONYMOUS
             | Mman.MAP_DENYWRITE | Mman.MAP_EXECUTABLE | 0x4000000 /* MAP_UNINITIALIZED */ | Mman.MAP_GROWSDOWN
@@ -52,6 +58,11 @@ public final class Mmap {
     public interface Backing {
         /** Reads up to len bytes at offset; fewer at end of file. */
         int readAt(byte[] dst, int off, int len, long offset);
+
+        /** The file's size in bytes (i_size): pages wholly past it raise SIGBUS. */
+        default long size() {
+            return Long.MAX_VALUE;
+        }
 
         String name();
     }
@@ -74,7 +85,7 @@ public final class Mmap {
     }
 
     public final AddressSpace as;
-    private final TreeMap<Long, Vma> vmas = new TreeMap<>();
+    private final ConcurrentSkipListMap<Long, Vma> vmas = new ConcurrentSkipListMap<>();
     private final long mmapBase;
     private long startBrk, brk;
 
@@ -83,6 +94,13 @@ public final class Mmap {
         // mmap_base() in mm/util.c: the stack rlimit plus its guard gap, at least MIN_GAP.
         long gap = Math.max(STACK_SIZE + STACK_GUARD_GAP, MIN_GAP);
         this.mmapBase = pageAlign(STACK_TOP - gap);
+        as.setFaultHandler(this::vmaCovering);
+    }
+
+    /** The area containing addr, or null (lock-free: the page-fault path calls it). */
+    private Vma vmaCovering(long addr) {
+        Map.Entry<Long, Vma> e = vmas.floorEntry(addr);
+        return e != null && e.getValue().end > addr ? e.getValue() : null;
     }
 
     /** A copy for fork (dup_mmap): the same areas, over a copy-on-write copy of the pages; null if out of memory. */
@@ -131,6 +149,7 @@ public final class Mmap {
         t.register(SyscallNr.MADVISE, (task, a) -> task.group.mm.madvise(a[0], a[1], (int) a[2]));
         t.register(SyscallNr.MINCORE, (task, a) -> task.group.mm.mincore(a[0], a[1], a[2]));
         t.register(SyscallNr.MREMAP, (task, a) -> limited(task).mremap(a[0], a[1], a[2], (int) a[3], a[4]));
+        t.register(SyscallNr.MSYNC, (task, a) -> task.group.mm.msync(a[0], a[1], (int) a[2]));
     }
 
     /** RLIMIT_AS of the task now calling into this mm, in bytes (may_expand_vm reads the caller's rlimit). */
@@ -178,11 +197,40 @@ public final class Mmap {
         return limited(t).mmap(addr, len, prot, flags, backing, offset >>> Page.SHIFT);
     }
 
-    /** A file mapped by mmap(2) or exec: pages are copied from it when mapped (no page cache yet). */
-    public record FileBacking(ExecFile file, boolean readable) implements Backing {
+    /**
+     * A file mapped by mmap(2) or exec: each page is read from it at its first fault (no page cache
+     * yet). Like vma->vm_file, it holds the file open while any area (in any process, after fork)
+     * still refers to it, so pages can be read in after the guest closed its descriptor; the hold
+     * is dropped when the last area referring to it is gone and the backing is collected.
+     */
+    public static final class FileBacking implements Backing {
+        private static final java.lang.ref.Cleaner CLEANER = java.lang.ref.Cleaner.create();
+
+        private final ExecFile file;
+        private final boolean readable;
+
+        public FileBacking(ExecFile file, boolean readable) {
+            this.file = file;
+            this.readable = readable;
+            if (file instanceof dev.kava.fs.HostFile hf && hf.pin()) CLEANER.register(this, hf::unpin);
+        }
+
+        public ExecFile file() {
+            return file;
+        }
+
+        public boolean readable() {
+            return readable;
+        }
+
         @Override
         public int readAt(byte[] dst, int off, int len, long offset) {
             return file.readAt(dst, off, len, offset);
+        }
+
+        @Override
+        public long size() {
+            return file.size();
         }
 
         @Override
@@ -240,6 +288,10 @@ public final class Mmap {
         String name = file != null ? file.name() : null;
         mapRegion(new Vma(addr, addr + len, prot & (Mman.PROT_READ | Mman.PROT_WRITE | Mman.PROT_EXEC), shared,
                 growsDown, file, pgoff << Page.SHIFT, name));
+        // MAP_POPULATE (without MAP_NONBLOCK): mm_populate prefaults the accessible pages.
+        if ((flags & (Mman.MAP_POPULATE | Mman.MAP_NONBLOCK)) == Mman.MAP_POPULATE && (prot & PROT_ACCESS) != 0) {
+            as.populate(addr, len);
+        }
         return addr;
     }
 
@@ -314,29 +366,99 @@ public final class Mmap {
         return high - start >= len ? start : -Errno.ENOMEM;
     }
 
-    /** mmap_region: replaces whatever was in the range with the new area and its fresh pages. */
+    /**
+     * mmap_region: replaces whatever was in the range with the new area. Its pages come at their
+     * first fault, except a shared anonymous area's, whose entries are made now so that every
+     * mapping of it (fork, mremap) shares one frame per page.
+     */
     private void mapRegion(Vma v) {
         removeRange(v.start, v.end);
-        as.map(v.start, v.end - v.start, v.prot);
-        if (v.shared && v.file == null) as.markShared(v.start, v.end - v.start);
-        if (v.file != null) fill(v, v.start, v.end);
+        as.unmap(v.start, v.end - v.start);
+        mapShared(v, v.start, v.end);
         insert(v);
     }
 
-    /** Copies a private file mapping's contents into [from, to) of it (what the page faults would read). */
-    private void fill(Vma v, long from, long to) {
-        byte[] buf = new byte[Page.SIZE];
-        for (long va = from; va < to; va += Page.SIZE) {
-            int n = v.file.readAt(buf, 0, Page.SIZE, v.fileOffset + (va - v.start));
-            if (n <= 0) break; // past end of file the pages stay zero
-            if (!as.pokeUser(va, buf, 0, n)) throw new IllegalStateException("page vanished at " + Long.toHexString(va));
-        }
+    /** The eager, shared entries of [from, to) of a shared anonymous area (nothing for other areas). */
+    private void mapShared(Vma v, long from, long to) {
+        if (!v.shared || v.file != null || from >= to) return;
+        as.map(from, to - from, v.prot);
+        as.markShared(from, to - from);
+    }
+
+    /** The size of the stack area setupStack maps: RLIMIT_STACK, as exec sets it (STACK_SIZE by default). */
+    private long stackSize = STACK_SIZE;
+
+    /**
+     * Exec's RLIMIT_STACK for the stack area: page-aligned, at least a page, and never into
+     * the room below mmap_base's minimum gap (an unlimited stack gets that much).
+     */
+    public synchronized void setStackSize(long bytes) {
+        long max = MIN_GAP - STACK_GUARD_GAP;
+        if (Long.compareUnsigned(bytes, max) > 0) bytes = max;
+        stackSize = Math.max(Page.SIZE, pageAlign(bytes));
     }
 
     /** Sets up the stack area below STACK_TOP (setup_arg_pages). */
     public synchronized void setupStack() {
-        long start = STACK_TOP - STACK_SIZE;
+        long start = STACK_TOP - stackSize;
         mapRegion(new Vma(start, STACK_TOP, Mman.PROT_READ | Mman.PROT_WRITE, false, true, null, 0, "[stack]"));
+    }
+
+    /**
+     * A fault below a VM_GROWSDOWN area (expand_stack / expand_downwards in mm/mmap.c): the area
+     * grows down to the faulting page if that stays within the stack rlimit (stackLimit bytes,
+     * RLIM_INFINITY = -1), above mmap_min_addr, and an accessible area below keeps stack_guard_gap
+     * free. True when addr is covered afterwards (also when another thread already grew it).
+     */
+    public synchronized boolean expandStack(long addr, long stackLimit) {
+        addr &= PAGE_MASK;
+        Vma v = findVma(addr);
+        if (v == null) return false;
+        if (v.start <= addr) return true;
+        if (!v.growsDown) return false;
+        if (Long.compareUnsigned(addr, MMAP_MIN_ADDR) < 0) return false;
+        Map.Entry<Long, Vma> pe = vmas.lowerEntry(v.start);
+        if (pe != null) {
+            Vma prev = pe.getValue();
+            if (prev.end > addr) return false;
+            if (!prev.growsDown && (prev.prot & PROT_ACCESS) != 0 && addr - prev.end < STACK_GUARD_GAP) return false;
+        }
+        // acct_stack_growth: the whole area against RLIMIT_STACK, the growth against RLIMIT_AS.
+        if (Long.compareUnsigned(v.end - addr, stackLimit) > 0) return false;
+        if (!mayExpandVm(v.start - addr)) return false;
+        long fileOffset = v.file == null ? 0 : v.fileOffset - (v.start - addr);
+        insert(new Vma(addr, v.end, v.prot, v.shared, true, v.file, fileOffset, v.name));
+        mapShared(v, addr, v.start);
+        return true;
+    }
+
+    /**
+     * msync (mm/msync.c): validates as Linux does and walks the areas. There are no writable
+     * shared file mappings yet, so there is never anything to write back.
+     */
+    public long msync(long start, long len, int flags) {
+        if ((flags & ~(Mman.MS_ASYNC | Mman.MS_INVALIDATE | Mman.MS_SYNC)) != 0) return -Errno.EINVAL;
+        if ((start & Page.MASK) != 0) return -Errno.EINVAL;
+        if ((flags & Mman.MS_ASYNC) != 0 && (flags & Mman.MS_SYNC) != 0) return -Errno.EINVAL;
+        len = (len + Page.MASK) & PAGE_MASK;
+        long end = start + len;
+        if (Long.compareUnsigned(end, start) < 0) return -Errno.ENOMEM;
+        if (end == start) return 0;
+        long unmappedError = 0;
+        Vma v = findVma(start);
+        while (true) {
+            if (v == null) return -Errno.ENOMEM;
+            if (Long.compareUnsigned(start, v.start) < 0) {
+                if (flags == Mman.MS_ASYNC) return -Errno.ENOMEM;
+                start = v.start;
+                if (Long.compareUnsigned(start, end) >= 0) return -Errno.ENOMEM;
+                unmappedError = -Errno.ENOMEM;
+            }
+            // (MS_INVALIDATE on a VM_LOCKED area would be EBUSY: kava has no mlock.)
+            start = v.end;
+            if (Long.compareUnsigned(start, end) >= 0) return unmappedError;
+            v = findVma(start);
+        }
     }
 
     /** munmap (do_vmi_munmap). */
@@ -387,8 +509,7 @@ public final class Mmap {
             if (v.prot != prot) {
                 splitAt(s);
                 splitAt(e);
-                Vma piece = vmas.remove(s);
-                insert(piece.withProt(prot));
+                insert(vmas.get(s).withProt(prot)); // replaces the piece in place
                 as.protect(s, e - s, prot);
             }
             at = e;
@@ -420,12 +541,9 @@ public final class Mmap {
         long delta = newLen - oldLen;
         if (oldLen == v.end - addr && expandable(v, delta)) {
             long oldEnd = v.end;
-            vmas.remove(v.start);
-            insert(new Vma(v.start, v.end + delta, v.prot, v.shared, v.growsDown, v.file, v.fileOffset, v.name));
-            as.map(oldEnd, delta, v.prot);
-            if (v.shared && v.file == null) as.markShared(oldEnd, delta);
-            Vma grown = findVma(oldEnd);
-            if (v.file != null) fill(grown, oldEnd, oldEnd + delta);
+            Vma grown = new Vma(v.start, v.end + delta, v.prot, v.shared, v.growsDown, v.file, v.fileOffset, v.name);
+            mapShared(grown, oldEnd, oldEnd + delta);
+            insert(grown);
             return addr;
         }
         if ((flags & MREMAP_MAYMOVE) == 0) return -Errno.ENOMEM;
@@ -480,18 +598,19 @@ public final class Mmap {
         Vma moved = new Vma(to, to + newLen, v.prot, v.shared, v.growsDown, v.file,
                 v.file == null ? 0 : v.fileOffset + (from - v.start), v.name);
         removeRange(to, to + newLen);
-        as.map(to, newLen, v.prot);
+        as.unmap(to, newLen);
+        mapShared(moved, to, to + newLen);
         for (long off = 0; off < oldLen; off += Page.SIZE) {
-            // translate with no access bits finds the frame whatever the protection; a page never
-            // touched (or one the allocator cannot supply) reads as zeros, as its fresh page does.
-            Page p = as.translate(from + off, 0);
+            // Populated frames move; a page never touched stays absent and faults in at its new place.
+            Page p = as.frameAt(from + off);
             if (p != null) as.mapPage(to + off, p, v.prot);
         }
         if (v.shared && v.file == null) as.markShared(to, newLen);
-        if (v.file != null && newLen > oldLen) fill(moved, to + oldLen, to + newLen);
         insert(moved);
         if (dontUnmap) {
-            as.map(from, oldLen, v.prot); // the old range stays, emptied: its next touch sees zeros
+            // The old range stays, emptied: its next touch sees zeros (or the file again).
+            as.unmap(from, oldLen);
+            mapShared(v, from, from + oldLen);
         } else {
             removeRange(from, from + oldLen);
             as.unmap(from, oldLen);
@@ -546,8 +665,7 @@ public final class Mmap {
             if (behavior == MADV_DONTNEED || behavior == MADV_FREE) {
                 if (!v.shared) {
                     // Private pages are dropped: the next touch sees zeros, or the file again.
-                    as.map(s, e - s, v.prot);
-                    if (v.file != null) fill(v, s, e);
+                    as.unmap(s, e - s);
                 }
             } else if (behavior == MADV_REMOVE && !v.shared) {
                 return -Errno.EINVAL;
@@ -589,7 +707,6 @@ public final class Mmap {
         Vma next = findVma(oldPage);
         if (next != null && Long.compareUnsigned(newPage + Page.SIZE, next.startGap()) > 0) return origBrk;
         if (!mayExpandVm(grow)) return origBrk;
-        as.map(oldPage, grow, Mman.PROT_READ | Mman.PROT_WRITE);
         insert(new Vma(oldPage, newPage, Mman.PROT_READ | Mman.PROT_WRITE, false, false, null, 0, "[heap]"));
         brk = newBrk;
         return brk;
@@ -603,8 +720,8 @@ public final class Mmap {
 
     // ---- the area list ----
 
-    /** find_vma: the first area ending above addr. */
-    public synchronized Vma findVma(long addr) {
+    /** find_vma: the first area ending above addr (lock-free). */
+    public Vma findVma(long addr) {
         Map.Entry<Long, Vma> e = vmas.floorEntry(addr);
         if (e != null && e.getValue().end > addr) return e.getValue();
         Map.Entry<Long, Vma> n = vmas.higherEntry(addr);
@@ -622,8 +739,9 @@ public final class Mmap {
         if (e == null) return;
         Vma v = e.getValue();
         if (v.start < addr && addr < v.end) {
-            vmas.put(v.start, v.slice(v.start, addr));
+            // The upper piece first: a lock-free reader sees the old area or a piece, never a hole.
             vmas.put(addr, v.slice(addr, v.end));
+            vmas.put(v.start, v.slice(v.start, addr));
         }
     }
 
@@ -638,15 +756,15 @@ public final class Mmap {
     private void insert(Vma v) {
         Map.Entry<Long, Vma> prev = vmas.lowerEntry(v.start);
         if (prev != null && mergeable(prev.getValue(), v)) {
-            vmas.remove(prev.getKey());
             v = new Vma(prev.getValue().start, v.end, v.prot, v.shared, v.growsDown, v.file, prev.getValue().fileOffset, v.name);
         }
         Vma next = vmas.get(v.end);
         if (next != null && mergeable(v, next)) {
-            vmas.remove(next.start);
             v = new Vma(v.start, next.end, v.prot, v.shared, v.growsDown, v.file, v.fileOffset, v.name);
         }
+        // Put the merged area, then drop the pieces it covers: readers never see a hole.
         vmas.put(v.start, v);
+        vmas.subMap(v.start, false, v.end, false).clear();
     }
 
     private static boolean mergeable(Vma a, Vma b) {

@@ -165,4 +165,88 @@ class MmapTest {
         assertEquals(0, mm.vmas().size());
         assertFalse(as.isMapped(a));
     }
+
+    @Test
+    void hugeReservationsArePaidForOnlyWhenTouched() {
+        long huge = 100L << 30;
+        long r = map(0, huge, Mman.PROT_NONE, ANON | Mman.MAP_NORESERVE);
+        assertFalse(Errno.isError(r));
+        assertEquals(0, as.residentPages());
+        assertEquals(Mman.PROT_NONE, as.protAt(r + huge / 2), "reserved, not populated");
+        long mid = r + huge / 2;
+        assertEquals(0, mm.mprotect(mid, 1 << 20, RW));
+        assertTrue(as.copyToUser(mid + 5, new byte[]{1}, 0, 1));
+        assertEquals(1, as.residentPages(), "one page was touched");
+        assertFalse(as.copyFromUser(r, new byte[1], 0, 1), "PROT_NONE stays inaccessible");
+        assertEquals(0, mm.munmap(r, huge));
+        assertEquals(0, as.residentPages());
+        assertFalse(as.isMapped(mid));
+    }
+
+    @Test
+    void filePagesPastEndOfFileAreNotMapped() {
+        byte[] content = new byte[Page.SIZE + 100];
+        java.util.Arrays.fill(content, (byte) 7);
+        Mmap.Backing file = new Mmap.Backing() {
+            public int readAt(byte[] dst, int off, int len, long offset) {
+                if (offset >= content.length) return 0;
+                int n = (int) Math.min(len, content.length - offset);
+                System.arraycopy(content, (int) offset, dst, off, n);
+                return n;
+            }
+            public long size() { return content.length; }
+            public String name() { return "/file"; }
+        };
+        long a = mm.mmap(0, 3 * PG, Mman.PROT_READ, Mman.MAP_PRIVATE, file, 0);
+        assertEquals(0, as.residentPages(), "file pages are read at their first fault");
+        byte[] b = new byte[2];
+        assertTrue(as.copyFromUser(a + PG + 99, b, 0, 2));
+        assertEquals(7, b[0]);
+        assertEquals(0, b[1], "the tail of the last file page reads as zeros");
+        assertTrue(as.isMapped(a + 2 * PG), "the area covers the page past EOF");
+        assertEquals(null, as.translate(a + 2 * PG, AddressSpace.ACCESS_READ), "a page wholly past EOF faults (SIGBUS)");
+        // A private mapping at an offset: the pages come from that offset.
+        long c = mm.mmap(0, PG, Mman.PROT_READ, Mman.MAP_PRIVATE, file, 1);
+        assertTrue(as.copyFromUser(c + 99, b, 0, 2));
+        assertEquals(7, b[0]);
+        assertEquals(0, b[1]);
+    }
+
+    @Test
+    void populatePrefaults() {
+        long a = map(0, 4 * PG, RW, ANON | Mman.MAP_POPULATE);
+        assertEquals(4, as.residentPages());
+        long n = map(0, 4 * PG, Mman.PROT_NONE, ANON | Mman.MAP_POPULATE);
+        assertEquals(4, as.residentPages(), "inaccessible areas are not populated");
+        assertFalse(Errno.isError(a) || Errno.isError(n));
+    }
+
+    @Test
+    void growsDownAreasExpandWithinTheStackLimit() {
+        long a = map(0, 4 * PG, RW, ANON | Mman.MAP_GROWSDOWN);
+        assertTrue(mm.expandStack(a - 1, 8L << 20));
+        assertEquals(a - PG, mm.findVma(a - PG).start());
+        assertEquals(1, mm.vmas().size());
+        assertTrue(as.copyToUser(a - 8, new byte[8], 0, 8));
+        assertFalse(mm.expandStack(a - (8L << 20), 8L << 20), "over RLIMIT_STACK");
+        assertTrue(mm.expandStack(a - (3L << 20), -1L), "RLIM_INFINITY");
+        long plain = map(0, PG, RW, ANON);
+        assertFalse(mm.expandStack(plain - PG, -1L), "only growsdown areas grow");
+    }
+
+    @Test
+    void msyncValidatesLikeLinux() {
+        long a = map(0, 4 * PG, RW, ANON);
+        assertEquals(0, mm.msync(a, 4 * PG, Mman.MS_SYNC));
+        assertEquals(0, mm.msync(a, 1, Mman.MS_ASYNC | Mman.MS_INVALIDATE));
+        assertEquals(-Errno.EINVAL, mm.msync(a, PG, 8));
+        assertEquals(-Errno.EINVAL, mm.msync(a, PG, Mman.MS_ASYNC | Mman.MS_SYNC));
+        assertEquals(-Errno.EINVAL, mm.msync(a + 1, PG, Mman.MS_SYNC));
+        assertEquals(0, mm.msync(a, 0, Mman.MS_SYNC));
+        assertEquals(-Errno.ENOMEM, mm.msync(a, -PG, Mman.MS_SYNC), "end wraps");
+        assertEquals(0, mm.munmap(a + PG, PG));
+        assertEquals(-Errno.ENOMEM, mm.msync(a, 4 * PG, Mman.MS_SYNC), "a hole: ENOMEM after the walk");
+        assertEquals(-Errno.ENOMEM, mm.msync(a, 4 * PG, Mman.MS_ASYNC));
+        assertEquals(-Errno.ENOMEM, mm.msync(0x100000, PG, 0), "nothing mapped");
+    }
 }
