@@ -14,6 +14,8 @@ public final class Prctl {
     public static final int PR_GET_CHILD_SUBREAPER = 37;
     public static final int PR_SET_NO_NEW_PRIVS = 38;
     public static final int PR_GET_NO_NEW_PRIVS = 39;
+    /** RSEQ time slice extensions (include/uapi/linux/prctl.h). */
+    public static final int PR_RSEQ_SLICE_EXTENSION = 79;
     /** TASK_COMM_LEN (include/linux/sched.h). */
     public static final int TASK_COMM_LEN = 16;
 }

@@ -34,8 +34,11 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--strace", description = "Trace the program's system calls to stderr, as strace does.")
     boolean strace;
 
-    @Option(names = {"-v", "--kernel-log"}, description = "Print kernel log messages to stderr.")
+    @Option(names = "-v", description = "Print kernel log messages to stderr.")
     boolean kernelLog;
+
+    @Option(names = "--kernel-log", paramLabel = "FILE", description = "Write kernel log messages to FILE.")
+    Path kernelLogFile;
 
     @Option(names = "--cpus", paramLabel = "N", description = "Virtual CPUs that run guest tasks at once (default: the host's cores).")
     Integer cpus;
@@ -86,6 +89,15 @@ public final class RunCommand implements Callable<Integer> {
         }
         List<String> envp = environment(err);
         if (envp == null) return 2;
+        PrintStream logStream = kernelLog ? err : null;
+        if (kernelLogFile != null) {
+            try {
+                logStream = new PrintStream(new java.io.FileOutputStream(kernelLogFile.toFile()), true, java.nio.charset.StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                err.println("kava run: --kernel-log " + kernelLogFile + ": " + e.getMessage());
+                return 2;
+            }
+        }
         List<String> argv = new ArrayList<>();
         argv.add(program);
         argv.addAll(args);
@@ -99,7 +111,7 @@ public final class RunCommand implements Callable<Integer> {
                 .stdout(out)
                 .stderr(errOut)
                 .stdioKinds(HostConsole.kind(0), HostConsole.kind(1), HostConsole.kind(2))
-                .kernelLog(kernelLog ? err : null)
+                .kernelLog(logStream)
                 .strace(strace ? err : null)
                 .memoryBytes(memoryBytes)
                 .deterministic(deterministic);

@@ -145,6 +145,9 @@ public final class Exec {
         Mmap old = t.group.mm;
         AddressSpace as = new AddressSpace(k.pages());
         Mmap mm = new Mmap(as);
+        mm.setStackSize(dev.kava.kernel.Rlimits.stackSize(t)); // RLIMIT_STACK sizes the new stack
+        dev.kava.kernel.sched.Membarrier.execMmap(mm); // membarrier_exec_mmap: no registrations carry over
+        dev.kava.kernel.rseq.Rseq.exec(t); // rseq_execve
         Hart oldHart = t.hart;
         Hart h = k.newHart(as);
         k.getMm(mm);

@@ -143,6 +143,7 @@ public final class Kernel {
         this.entropy = seed != null ? new Random(seed) : new SecureRandom();
         this.pages = PageAllocator.ofBytes(config.memoryBytes);
         this.clock = config.deterministic ? Clock.virtual() : new Clock();
+        log.setClock(clock::monotonicNanos);
         this.ncpus = config.deterministic ? 1 : Math.max(1, Math.min(config.cpus, MAX_CPUS));
         this.scheduler = new Scheduler(ncpus, new SchedPolicy.Fifo(), clock, config.deterministic);
         registerSyscalls();
@@ -169,6 +170,10 @@ public final class Kernel {
         FileSyscalls.register(syscalls);
         StatSyscalls.register(syscalls);
         PipeSyscalls.register(syscalls);
+        dev.kava.fs.Select.register(syscalls);
+        dev.kava.fs.EventPoll.register(syscalls);
+        dev.kava.fs.EventFd.register(syscalls);
+        dev.kava.kernel.printk.SyslogSyscalls.register(syscalls);
     }
 
     public KernelLog log() { return log; }
@@ -471,12 +476,20 @@ public final class Kernel {
 
     /** The user-mode loop: run the hart, take its traps (handle_exception), act on signals before returning. */
     private void runTask(Task t) {
+        long switches = -1;
         while (!t.exiting()) {
             Hart h = t.hart;
+            // Back on a vCPU since the last slice: rseq's notify-resume (cpu ids, abort of a critical section).
+            long sw = t.se.switchesIn();
+            if (sw != switches) {
+                switches = sw;
+                dev.kava.kernel.rseq.Rseq.onResume(t, t.se.lastCpu());
+            }
+            long budget = sliceBudget(t);
             long before = h.instret();
             int cause;
             try {
-                cause = h.run(TIME_SLICE);
+                cause = h.run(budget);
             } catch (RuntimeException | StackOverflowError e) {
                 // A fault of the emulated CPU itself: the machine check of this task, not of the kernel.
                 log.oops(t.describe() + ": the CPU failed at pc 0x" + Long.toHexString(h.pc), e);
@@ -485,16 +498,33 @@ public final class Kernel {
                 break;
             }
             clock.advance(h.instret() - before);
+            // run_posix_cpu_timers: ITIMER_PROF, ITIMER_VIRTUAL and CPU-clock timers on the time just used.
+            t.group.signals.timers.checkCpu(t.group);
             if (cause == Trap.ECALL_U) {
                 syscalls.dispatch(t);
             } else if (cause == Trap.BUDGET_EXHAUSTED) {
-                scheduler.yield(t);
+                if (scheduler.yield(t)) dev.kava.kernel.rseq.Rseq.onPreempt(t);
             } else if (cause >= 0) {
                 Traps.userTrap(t, cause);
             }
+            if (config.deterministic) scheduler.tick();
             if (t.exiting()) break;
             Signals.handlePending(t);
         }
+    }
+
+    /**
+     * The instructions the next slice may run: a time slice, cut short so that the next CPU
+     * timer of the process and, in deterministic mode, the next virtual-clock deadline fall on
+     * a slice boundary (where they fire).
+     */
+    private long sliceBudget(Task t) {
+        long budget = Math.min(TIME_SLICE, t.group.signals.timers.cpuBudget(t.group));
+        if (config.deterministic) {
+            long d = scheduler.nextVirtualDeadline();
+            if (d != Long.MAX_VALUE) budget = Math.min(budget, Math.max(1, d - clock.monotonicNanos()));
+        }
+        return budget;
     }
 
     /** exit(): this thread alone ends with code (do_exit); the process ends with its last thread. */

@@ -1,22 +1,49 @@
 package dev.kava.kernel;
 
+import dev.kava.abi.Syslog;
+import dev.kava.kernel.sched.WaitQueue;
+
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 
 /**
- * The kernel log (Linux's printk ring buffer, reduced to a stream). Messages go to the stream
- * given at boot, or nowhere: kava's own stdout never carries them.
+ * The kernel log (kernel/printk/printk.c): a ring buffer of records that syslog(2) reads, as
+ * dmesg does, and that is also copied to the stream given at boot (the console), or nowhere:
+ * kava's own stdout never carries it. Each record keeps its sequence number, level and
+ * timestamp (kernel monotonic ns); the buffer keeps the newest records that fit in log_buf_len.
  */
 public final class KernelLog {
+    /** One printk record, with its text as syslog shows it: "<level>[seconds.micros] message\n". */
+    record Record(long seq, byte[] text) {}
+
     private final PrintStream out;
     private final Set<String> onceKeys = ConcurrentHashMap.newKeySet();
+    private volatile LongSupplier clock = () -> 0;
+
+    private final ArrayDeque<Record> ring = new ArrayDeque<>();
+    private long ringBytes;
+    /** The next record's number; the first syslog READ has not consumed (syslog_seq) and its partial offset; the clear point. */
+    private long nextSeq, syslogSeq, clearSeq;
+    private int syslogPartial;
+    private int consoleLevel = Syslog.CONSOLE_LOGLEVEL_DEFAULT;
+    private boolean consoleOff;
+    /** log_wait: readers of SYSLOG_ACTION_READ wait here for new records. */
+    public final WaitQueue logWait = new WaitQueue();
 
     /** @param out where messages go, or null to drop them */
     public KernelLog(PrintStream out) {
         this.out = out;
+    }
+
+    /** The clock of the records' timestamps (kernel monotonic ns), once the kernel has one. */
+    public void setClock(LongSupplier monotonicNanos) {
+        clock = monotonicNanos;
     }
 
     public boolean enabled() {
@@ -24,10 +51,7 @@ public final class KernelLog {
     }
 
     public void info(String message) {
-        if (out != null) {
-            out.println("kava: " + message);
-            out.flush();
-        }
+        log(Syslog.LOGLEVEL_INFO, message);
     }
 
     /** Logs a message only the first time its key is seen (printk_once). */
@@ -37,9 +61,110 @@ public final class KernelLog {
 
     /** A kernel bug: an unexpected exception inside the kernel, logged with its stack. */
     public void oops(String message, Throwable t) {
-        if (out == null) return;
         StringWriter sw = new StringWriter();
         t.printStackTrace(new PrintWriter(sw));
-        info("oops: " + message + "\n" + sw);
+        log(Syslog.LOGLEVEL_ALERT, "oops: " + message + "\n" + sw);
+    }
+
+    private void log(int level, String message) {
+        record(level, message);
+        if (out != null) {
+            out.println("kava: " + message);
+            out.flush();
+        }
+    }
+
+    /** vprintk_store: one record per line of the message. */
+    private void record(int level, String message) {
+        long ns = Math.max(0, clock.getAsLong());
+        String stamp = String.format("<%d>[%5d.%06d] ", level, ns / 1_000_000_000L, ns % 1_000_000_000L / 1000);
+        String[] lines = message.split("\n");
+        synchronized (this) {
+            for (String line : lines) {
+                if (line.isEmpty()) continue;
+                byte[] text = (stamp + line + "\n").getBytes(StandardCharsets.UTF_8);
+                if (text.length > Syslog.LOG_BUF_LEN) continue;
+                ring.addLast(new Record(nextSeq++, text));
+                ringBytes += text.length;
+                while (ringBytes > Syslog.LOG_BUF_LEN) {
+                    Record r = ring.removeFirst();
+                    ringBytes -= r.text.length;
+                }
+            }
+            long first = ring.isEmpty() ? nextSeq : ring.peekFirst().seq;
+            if (syslogSeq < first) {
+                syslogSeq = first;
+                syslogPartial = 0;
+            }
+        }
+        if (logWait.hasWaiters()) logWait.wakeAll();
+    }
+
+    // ---- what syslog(2) needs (kernel/printk/printk.c) ----
+
+    /** syslog_print_all: the newest records since the clear point that fit in len bytes, oldest first. */
+    public synchronized byte[] readAll(int len, boolean clear) {
+        long total = 0;
+        for (Record r : ring) if (r.seq >= clearSeq) total += r.text.length;
+        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+        for (Record r : ring) {
+            if (r.seq < clearSeq) continue;
+            if (total > len) {
+                total -= r.text.length; // skip the oldest until the rest fits
+                continue;
+            }
+            b.writeBytes(r.text);
+        }
+        if (clear) clearSeq = nextSeq;
+        return b.toByteArray();
+    }
+
+    /** SYSLOG_ACTION_CLEAR (syslog_clear). */
+    public synchronized void clear() {
+        clearSeq = nextSeq;
+    }
+
+    /** Whether records remain unread by SYSLOG_ACTION_READ. */
+    public synchronized boolean unread() {
+        return syslogSeq < nextSeq;
+    }
+
+    /** SYSLOG_ACTION_SIZE_UNREAD: the bytes READ has still to return. */
+    public synchronized long sizeUnread() {
+        long n = 0;
+        for (Record r : ring) if (r.seq >= syslogSeq) n += r.text.length;
+        return n - syslogPartial;
+    }
+
+    /** syslog_print: consumes whole records (the first perhaps in part) up to len bytes. */
+    public synchronized byte[] read(int len) {
+        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+        for (Record r : ring) {
+            if (r.seq < syslogSeq) continue;
+            int avail = r.text.length - syslogPartial;
+            int room = len - b.size();
+            if (room <= 0) break;
+            if (avail > room) {
+                // A record longer than what is left: only the first one is split (syslog_partial).
+                if (b.size() > 0) break;
+                b.write(r.text, syslogPartial, room);
+                syslogPartial += room;
+                break;
+            }
+            b.write(r.text, syslogPartial, avail);
+            syslogPartial = 0;
+            syslogSeq = r.seq + 1;
+        }
+        return b.toByteArray();
+    }
+
+    /** SYSLOG_ACTION_CONSOLE_OFF/ON/LEVEL: the console's level (kava's console prints every record it is given). */
+    public synchronized void consoleOff(boolean off) {
+        consoleOff = off;
+    }
+
+    public synchronized void consoleLevel(int level) {
+        consoleLevel = level;
+        consoleOff = false;
     }
 }

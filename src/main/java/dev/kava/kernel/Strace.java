@@ -68,6 +68,15 @@ public final class Strace {
         this.out = out;
     }
 
+    /**
+     * strace -f's printleader: once more than one task is traced, every line starts with
+     * "[pid N] " (the tid, right-aligned in five columns).
+     */
+    private static String leader(Task t) {
+        if (t == null || t.kernel.nrThreads() <= 1) return "";
+        return String.format("[pid %5d] ", t.tid);
+    }
+
     public Call enter(Task t, long nr, long[] a) {
         String spec = SPECS.getOrDefault((int) nr, "xxxxxx");
         int n = spec.replace(">", "").length();
@@ -99,7 +108,7 @@ public final class Strace {
         } else {
             result = Long.toString(ret);
         }
-        out.println(SyscallNr.name(c.nr) + "(" + String.join(", ", c.args) + ") = " + result);
+        out.println(leader(t) + SyscallNr.name(c.nr) + "(" + String.join(", ", c.args) + ") = " + result);
         out.flush();
     }
 
@@ -114,7 +123,7 @@ public final class Strace {
         String detail = si.code() <= 0
                 ? ", si_pid=" + si.pid() + ", si_uid=" + si.uid()
                 : ", si_addr=" + hex(si.addr());
-        out.println("--- " + Signal.name(si.signo()) + " {si_signo=" + Signal.name(si.signo()) + ", si_code=" + code
+        out.println(leader(t) + "--- " + Signal.name(si.signo()) + " {si_signo=" + Signal.name(si.signo()) + ", si_code=" + code
                 + detail + "} ---");
         out.flush();
     }
@@ -131,7 +140,9 @@ public final class Strace {
 
     /** The end of the process: "+++ exited with 0 +++" or "+++ killed by SIGSEGV +++". */
     public void exit(Task t, ExitStatus status) {
-        out.println("+++ " + status + " +++");
+        // The task has left the task table by now: it still counts, as strace has not yet seen it go.
+        String lead = t != null && t.kernel.nrThreads() >= 1 ? String.format("[pid %5d] ", t.tid) : "";
+        out.println(lead + "+++ " + status + " +++");
         out.flush();
     }
 

@@ -142,9 +142,12 @@ public final class Task {
         }
     }
 
-    /** True if an unblocked signal is pending for this task (signal_pending). */
+    /**
+     * True if an unblocked signal is pending for this task (signal_pending). A thread that
+     * exec's de_thread or exit_group is killing has SIGKILL pending in Linux: so it has here.
+     */
     public boolean signalPending() {
-        return dev.kava.kernel.signal.Signals.hasPending(this);
+        return threadExiting || dev.kava.kernel.signal.Signals.hasPending(this);
     }
 
     /**

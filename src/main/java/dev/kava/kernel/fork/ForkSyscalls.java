@@ -128,8 +128,7 @@ public final class ForkSyscalls {
         } else {
             FdTable files = (f & Sched.CLONE_FILES) != 0 ? pg.files.share() : pg.files.copy();
             FsContext fs = (f & Sched.CLONE_FS) != 0 ? pg.fs : pg.fs.copy();
-            Rlimits rl = new Rlimits(k.maxThreads());
-            for (int r = 0; r < Resource.RLIM_NLIMITS; r++) rl.set(r, pg.rlimits.cur(r), pg.rlimits.max(r));
+            Rlimits rl = pg.rlimits.copy(); // copy_signal: signal->rlim
             parent = (f & Sched.CLONE_PARENT) != 0 ? pg.parent : pg;
             g = new TaskGroup(k, tid, parent, mm, files, fs, rl);
             g.exitSignal = (f & Sched.CLONE_PARENT) != 0 ? pg.exitSignal : a.exitSignal;
@@ -154,6 +153,9 @@ public final class ForkSyscalls {
         c.blocked = t.blocked;
         c.nice = t.nice;
         c.affinity = t.affinity;
+        // copy_process: the signal stack (sas_ss_*) and rseq registration (rseq_fork).
+        c.signals.copyForFork(t.signals, shareVm && (f & Sched.CLONE_VFORK) == 0);
+        dev.kava.kernel.rseq.Rseq.fork(t, c, shareVm);
         // The child returns 0 from clone, on its own stack and with its own TLS when asked.
         h.x[10] = 0;
         if (a.stack != 0) h.x[2] = a.stack + a.stackSize;

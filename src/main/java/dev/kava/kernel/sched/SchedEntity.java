@@ -31,6 +31,18 @@ public final class SchedEntity {
 
     int lastCpu;
 
+    /** How many times the task was given a vCPU (context switches in); the run loop compares it to notice a switch. */
+    volatile long switchesIn;
+
+    public long switchesIn() {
+        return switchesIn;
+    }
+
+    /** The vCPU the task runs on now, or -1. */
+    public int cpu() {
+        return cpu;
+    }
+
     public void setThread(Thread t) {
         thread = t;
     }

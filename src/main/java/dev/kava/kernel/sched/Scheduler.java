@@ -28,6 +28,27 @@ public final class Scheduler {
             Comparator.comparingLong((SchedEntity e) -> e.deadline).thenComparingLong(e -> e.timerSeq));
     private long timerSeq;
 
+    /** A callback at a virtual-clock deadline (deterministic mode's hrtimers: ITIMER_REAL, POSIX timers). */
+    public static final class VirtualTimer {
+        final long deadline, seq;
+        final Runnable fn;
+        volatile boolean cancelled;
+
+        VirtualTimer(long deadline, long seq, Runnable fn) {
+            this.deadline = deadline;
+            this.seq = seq;
+            this.fn = fn;
+        }
+    }
+
+    /** Guards {@link #vtimers} alone, so that a timer owner may arm and cancel without the scheduler's lock. */
+    private final Object vtLock = new Object();
+    private final TreeSet<VirtualTimer> vtimers = new TreeSet<>(
+            Comparator.comparingLong((VirtualTimer v) -> v.deadline).thenComparingLong(v -> v.seq));
+    private long vtSeq;
+    /** How many timer expiries an idle machine processes in one go before it gives up (a guest that only sleeps). */
+    private static final int IDLE_FIRE_LIMIT = 1 << 16;
+
     public Scheduler(int ncpus, SchedPolicy policy, Clock clock, boolean deterministic) {
         if (ncpus < 1) throw new IllegalArgumentException("at least one vCPU");
         this.ncpus = ncpus;
@@ -79,6 +100,7 @@ public final class Scheduler {
         running[c] = se.task;
         se.cpu = c;
         se.lastCpu = c;
+        se.switchesIn++;
         se.state = SchedEntity.RUNNING;
         Thread th = se.thread;
         if (th != null) LockSupport.unpark(th);
@@ -92,7 +114,7 @@ public final class Scheduler {
         Task next = policy.pickNext();
         if (next != null) {
             assign(next.se, c);
-        } else if (deterministic && idle() && !timers.isEmpty()) {
+        } else if (deterministic && idle()) {
             fireTimers(true);
         }
     }
@@ -102,16 +124,73 @@ public final class Scheduler {
         return policy.isEmpty();
     }
 
-    /** Wakes tasks whose deadline passed; when idle, first moves the virtual clock to the earliest one. */
+    /**
+     * Wakes tasks whose deadline passed and runs the virtual timers that are due; when idle,
+     * first moves the virtual clock to the earliest deadline, again until a task can run.
+     */
     private void fireTimers(boolean skipIdle) {
-        if (timers.isEmpty()) return;
-        if (skipIdle) clock.advanceTo(timers.first().deadline);
-        long now = clock.monotonicNanos();
-        while (!timers.isEmpty() && timers.first().deadline <= now) {
-            SchedEntity se = timers.pollFirst();
-            se.state = SchedEntity.RUNNABLE;
-            place(se);
+        for (int round = 0; round < IDLE_FIRE_LIMIT; round++) {
+            long first = nextDeadlineLocked();
+            if (first == Long.MAX_VALUE) return;
+            if (skipIdle) clock.advanceTo(first);
+            long now = clock.monotonicNanos();
+            if (first > now) return;
+            // The callbacks first (their signals wake sleepers), then the sleepers whose time is up.
+            while (true) {
+                VirtualTimer v;
+                synchronized (vtLock) {
+                    v = vtimers.isEmpty() || vtimers.first().deadline > now ? null : vtimers.pollFirst();
+                }
+                if (v == null) break;
+                if (!v.cancelled) v.fn.run();
+            }
+            while (!timers.isEmpty() && timers.first().deadline <= now) {
+                SchedEntity se = timers.pollFirst();
+                se.state = SchedEntity.RUNNABLE;
+                place(se);
+            }
+            if (!skipIdle || !idle()) return;
         }
+    }
+
+    private long nextDeadlineLocked() {
+        long d = timers.isEmpty() ? Long.MAX_VALUE : timers.first().deadline;
+        synchronized (vtLock) {
+            while (!vtimers.isEmpty() && vtimers.first().cancelled) vtimers.pollFirst();
+            if (!vtimers.isEmpty()) d = Math.min(d, vtimers.first().deadline);
+        }
+        return d;
+    }
+
+    /** The earliest virtual deadline (a sleeper's or a timer's), or Long.MAX_VALUE; deterministic mode. */
+    public synchronized long nextVirtualDeadline() {
+        return nextDeadlineLocked();
+    }
+
+    /**
+     * Deterministic mode: runs fn on the vCPU-holding thread at the first scheduling point at or
+     * after the virtual time deadline (kernel monotonic ns). Callers may hold their own locks.
+     */
+    public VirtualTimer addVirtualTimer(long deadline, Runnable fn) {
+        synchronized (vtLock) {
+            VirtualTimer v = new VirtualTimer(deadline, vtSeq++, fn);
+            vtimers.add(v);
+            return v;
+        }
+    }
+
+    /** Forgets a virtual timer that has not run yet. */
+    public void cancelVirtualTimer(VirtualTimer v) {
+        if (v == null) return;
+        v.cancelled = true;
+        synchronized (vtLock) {
+            vtimers.remove(v);
+        }
+    }
+
+    /** A scheduling point of a task that keeps running (deterministic mode): fires what is due. */
+    public synchronized void tick() {
+        if (deterministic) fireTimers(false);
     }
 
     /** Called by a task's own thread: waits until the task holds a vCPU. */
@@ -120,12 +199,15 @@ public final class Scheduler {
         while (se.state != SchedEntity.RUNNING) LockSupport.park(this);
     }
 
-    /** A preemption point (the end of a time slice, sched_yield): if others wait, go to the back of the queue. */
-    public void yield(Task t) {
+    /**
+     * A preemption point (the end of a time slice, sched_yield): if others wait, go to the back
+     * of the queue. Returns true when the task gave its vCPU up (was preempted).
+     */
+    public boolean yield(Task t) {
         SchedEntity se = t.se;
         synchronized (this) {
             if (deterministic) fireTimers(false);
-            if (policy.isEmpty() || se.state != SchedEntity.RUNNING) return;
+            if (policy.isEmpty() || se.state != SchedEntity.RUNNING) return false;
             int c = se.cpu;
             se.cpu = -1;
             se.state = SchedEntity.RUNNABLE;
@@ -133,6 +215,7 @@ public final class Scheduler {
             handOver(c);
         }
         waitForCpu(t);
+        return true;
     }
 
     /**

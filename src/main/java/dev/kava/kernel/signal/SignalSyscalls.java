@@ -219,15 +219,30 @@ public final class SignalSyscalls {
             if (g == null) return -Errno.ESRCH;
             return groupSend(g, sig, si);
         }
+        // -INT_MIN is undefined.
         if (pid == Integer.MIN_VALUE) return -Errno.ESRCH;
         if (pid != -1) {
+            // __kill_pgrp_info: every process of the group; success if any send succeeded, else the last error.
             int pgid = pid == 0 ? t.group.pgid : -pid;
-            TaskGroup g = t.kernel.findGroupByPgid(pgid);
-            if (g == null) return -Errno.ESRCH;
-            return groupSend(g, sig, si);
+            boolean success = false;
+            long retval = -Errno.ESRCH;
+            for (TaskGroup g : t.kernel.groupsInPgid(pgid)) {
+                long err = groupSend(g, sig, si);
+                success |= err == 0;
+                retval = err;
+            }
+            return success ? 0 : retval;
         }
-        // pid -1: every process but init and the caller. Only these two can be found for now.
-        return -Errno.ESRCH;
+        // pid -1: every process but init (pid 1) and the caller's own; ESRCH when there is none.
+        long retval = 0;
+        int count = 0;
+        for (TaskGroup g : t.kernel.allGroups()) {
+            if (g.tgid <= 1 || g == t.group) continue;
+            long err = groupSend(g, sig, si);
+            count++;
+            if (err != -Errno.EPERM) retval = err;
+        }
+        return count > 0 ? retval : -Errno.ESRCH;
     }
 
     /** group_send_sig_info: check_kill_permission (everyone is root for now), then send unless sig is 0. */
@@ -260,6 +275,9 @@ public final class SignalSyscalls {
     static long restartSyscall(Task t) {
         var fn = t.signals.restart;
         t.signals.restart = null;
-        return fn == null ? -Errno.EINTR : fn.applyAsLong(t);
+        if (fn != null) return fn.applyAsLong(t);
+        // futex_wait_restart: a timed FUTEX_WAIT keeps its own restart block.
+        if (dev.kava.kernel.futex.Futex.Restart.pending(t)) return dev.kava.kernel.futex.Futex.Restart.restart(t);
+        return -Errno.EINTR;
     }
 }

@@ -265,6 +265,7 @@ public final class Signals {
                     h.pc -= 4;
                 }
             }
+            dev.kava.kernel.rseq.Rseq.onSignalDelivery(t); // rseq_signal_deliver: the frame saves the abort pc
             if (setupFrame(t, si, a)) {
                 signalDelivered(t, sig, a);
                 return false;

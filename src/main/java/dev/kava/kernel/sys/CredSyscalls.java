@@ -247,6 +247,9 @@ public final class CredSyscalls {
                 t.mem.write32(arg2, g.childSubreaper ? 1 : 0);
                 return 0;
             }
+            case Prctl.PR_RSEQ_SLICE_EXTENSION -> {
+                return dev.kava.kernel.rseq.Rseq.prctlSliceExtension(t, arg2, arg3, arg4, arg5);
+            }
             default -> {
                 t.kernel.log().once("prctl:" + option, t.describe() + ": prctl option " + option + " is not supported: -EINVAL");
                 return -Errno.EINVAL;

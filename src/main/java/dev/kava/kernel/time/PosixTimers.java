@@ -7,6 +7,8 @@ import dev.kava.kernel.TaskGroup;
 import dev.kava.kernel.signal.SigInfo;
 import dev.kava.kernel.signal.Signals;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.TreeMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -44,6 +46,10 @@ public final class PosixTimers {
         /** Expiry in the timer's clock (ns), 0 when disarmed; the interval, 0 for one-shot. */
         long expiry, interval;
         ScheduledFuture<?> future;
+        /** Deterministic mode: the virtual-clock callback instead of the host timer thread. */
+        dev.kava.kernel.sched.Scheduler.VirtualTimer vtimer;
+        /** For a CPU-time clock: the thread whose time counts (CLOCK_THREAD_CPUTIME_ID), else null (the process). */
+        Task cpuThread;
         /** Expiries since the last queued signal was taken; the count timer_getoverrun reports. */
         int overrun, overrunLast;
         boolean sigPending, deleted;
@@ -63,10 +69,22 @@ public final class PosixTimers {
     private int nextId;
     private KTimer real;
 
+    /** Whether a timer clock counts CPU time (CLOCK_PROCESS_CPUTIME_ID, CLOCK_THREAD_CPUTIME_ID). */
+    static boolean isCpuClock(int clock) {
+        return clock == Time.CLOCK_PROCESS_CPUTIME_ID || clock == Time.CLOCK_THREAD_CPUTIME_ID;
+    }
+
+    /** The current time of t's clock, in ns. */
+    static long now(KTimer t) {
+        if (isCpuClock(t.clock)) return t.cpuThread != null ? t.cpuThread.instructionsRetired() : t.group.cpuNanos();
+        return now(t.group, t.clock);
+    }
+
     /** The current time of a timer clock, in ns. */
     static long now(TaskGroup g, int clock) {
         Clock c = g.kernel.clock();
         return switch (clock) {
+            case Time.CLOCK_PROCESS_CPUTIME_ID, Time.CLOCK_THREAD_CPUTIME_ID -> g.cpuNanos();
             case Time.CLOCK_REALTIME, Time.CLOCK_REALTIME_ALARM -> c.realtimeNanos();
             case Time.CLOCK_TAI -> c.realtimeNanos() + 37 * Time.NSEC_PER_SEC;
             default -> c.monotonicNanos();
@@ -81,14 +99,29 @@ public final class PosixTimers {
             t.future.cancel(false);
             t.future = null;
         }
+        if (t.vtimer != null) {
+            t.group.kernel.scheduler().cancelVirtualTimer(t.vtimer);
+            t.vtimer = null;
+        }
         t.expiry = expiry;
         t.interval = interval;
         if (expiry != 0) schedule(t);
     }
 
     private void schedule(KTimer t) {
-        long delay = Math.max(0, t.expiry - now(t.group, t.clock));
-        t.future = EXPIRY.schedule(() -> expire(t), delay, TimeUnit.NANOSECONDS);
+        if (isCpuClock(t.clock)) {
+            updateCpuNext();
+            return;
+        }
+        long delay = Math.max(0, t.expiry - now(t));
+        var k = t.group.kernel;
+        if (k.deterministic()) {
+            // Deterministic mode: the virtual clock decides, at the scheduler's points (no host timer thread).
+            long deadline = k.clock().monotonicNanos() + delay;
+            t.vtimer = k.scheduler().addVirtualTimer(deadline, () -> expire(t));
+        } else {
+            t.future = EXPIRY.schedule(() -> expire(t), delay, TimeUnit.NANOSECONDS);
+        }
     }
 
     /** posix_timer_fn / it_real_fn: queue the signal (or count an overrun), then forward a periodic timer. */
@@ -100,7 +133,7 @@ public final class PosixTimers {
                 t.expiry = 0;
                 return;
             }
-            long now = now(t.group, t.clock);
+            long now = now(t);
             if (now < t.expiry) { // the host woke us early
                 schedule(t);
                 return;
@@ -115,6 +148,8 @@ public final class PosixTimers {
             } else {
                 t.expiry = 0;
                 t.future = null;
+                t.vtimer = null;
+                if (isCpuClock(t.clock)) updateCpuNext();
             }
             if (t.id < 0) {
                 toSend = SigInfo.user(Signal.SIGALRM, Signal.SI_KERNEL, 0, 0);
@@ -145,7 +180,7 @@ public final class PosixTimers {
     /** Remaining time and interval of t as {value, interval} in ns (common_timer_get). */
     private long[] get(KTimer t) {
         if (t == null || t.expiry == 0) return new long[]{0, t == null ? 0 : t.interval};
-        long rem = t.expiry - now(t.group, t.clock);
+        long rem = t.expiry - now(t);
         if (rem <= 0) rem = t.notify == Signal.SIGEV_NONE && t.interval == 0 ? 0 : 1;
         return new long[]{rem, t.interval};
     }
@@ -184,6 +219,14 @@ public final class PosixTimers {
         return id;
     }
 
+    /** timer_create on a CPU-time clock: the process's, or (cpuThread non-null) one thread's. */
+    public synchronized int createCpu(TaskGroup g, int clock, Task cpuThread, int notify, int signo, long value,
+                                      boolean valueIsId, Task thread) {
+        int id = create(g, clock, notify, signo, value, valueIsId, thread);
+        if (id >= 0) timers.get(id).cpuThread = cpuThread;
+        return id;
+    }
+
     public synchronized boolean exists(int id) {
         return timers.containsKey(id);
     }
@@ -197,7 +240,7 @@ public final class PosixTimers {
             arm(t, 0, 0);
             t.interval = 0;
         } else {
-            long expiry = abs ? value : now(t.group, t.clock) + value;
+            long expiry = abs ? value : now(t) + value;
             if (expiry == 0) expiry = 1; // 0 means disarmed here
             arm(t, expiry, interval);
         }
@@ -225,6 +268,101 @@ public final class PosixTimers {
         return true;
     }
 
+    // ---- CPU-time timers: ITIMER_PROF, ITIMER_VIRTUAL and POSIX timers on CPU clocks (kernel/time/posix-cpu-timers.c) ----
+
+    /** The itimers on process CPU time (signal->it[CPUCLOCK_PROF], it[CPUCLOCK_VIRT]): expiry and increment in ns. */
+    private final long[] cpuExpires = new long[2], cpuIncr = new long[2];
+    /** The earliest process CPU time at which a CPU timer may be due (Long.MAX_VALUE: none armed); read without the lock. */
+    private volatile long cpuNext = Long.MAX_VALUE;
+
+    /** TICK_NSEC for HZ=250 (riscv's defconfig): what an expired, unprocessed CPU itimer reads. */
+    private static final long TICK_NSEC = 4_000_000;
+
+    private static int cpuIndex(int which) {
+        return which == Time.ITIMER_PROF ? 0 : 1;
+    }
+
+    /** get_cpu_itimer: {value, interval} in ns. */
+    public synchronized long[] getCpu(TaskGroup g, int which) {
+        int i = cpuIndex(which);
+        return cpuOld(i, g.cpuNanos());
+    }
+
+    private long[] cpuOld(int i, long now) {
+        long v = cpuExpires[i];
+        if (v != 0) v = v < now ? TICK_NSEC : v - now;
+        return new long[]{v, cpuIncr[i]};
+    }
+
+    /** set_cpu_itimer: value 0 disarms; returns the old {value, interval}. */
+    public synchronized long[] setCpu(TaskGroup g, int which, long value, long interval) {
+        int i = cpuIndex(which);
+        long now = g.cpuNanos();
+        long[] old = cpuOld(i, now);
+        cpuExpires[i] = value > 0 ? now + value : 0;
+        cpuIncr[i] = interval;
+        updateCpuNext();
+        return old;
+    }
+
+    /** Recomputes cpuNext. Holds this. */
+    private void updateCpuNext() {
+        long next = Long.MAX_VALUE;
+        for (long e : cpuExpires) if (e != 0) next = Math.min(next, e);
+        TaskGroup g = null;
+        long groupNow = 0;
+        for (KTimer t : timers.values()) {
+            if (!isCpuClock(t.clock) || t.expiry == 0) continue;
+            if (g == null) {
+                g = t.group;
+                groupNow = g.cpuNanos();
+            }
+            // A thread clock runs no faster than the process's: due no earlier than this.
+            long due = t.cpuThread == null ? t.expiry : groupNow + Math.max(0, t.expiry - now(t));
+            next = Math.min(next, due);
+        }
+        cpuNext = next;
+    }
+
+    /** Process CPU ns until the next CPU timer may be due (for the run loop's budget), or Long.MAX_VALUE. */
+    public long cpuBudget(TaskGroup g) {
+        long next = cpuNext;
+        if (next == Long.MAX_VALUE) return Long.MAX_VALUE;
+        return Math.max(1, next - g.cpuNanos());
+    }
+
+    /**
+     * run_posix_cpu_timers, from the run loop after a slice of guest code: sends SIGPROF and
+     * SIGVTALRM (SI_KERNEL) for expired itimers and fires the CPU-clock POSIX timers that are due.
+     */
+    public void checkCpu(TaskGroup g) {
+        if (cpuNext == Long.MAX_VALUE) return;
+        long now = g.cpuNanos();
+        if (now < cpuNext) return;
+        int[] sigs = new int[2];
+        List<KTimer> due = new ArrayList<>();
+        synchronized (this) {
+            for (int i = 0; i < 2; i++) {
+                // check_cpu_itimer
+                if (cpuExpires[i] != 0 && now >= cpuExpires[i]) {
+                    cpuExpires[i] = cpuIncr[i] != 0 ? cpuExpires[i] + cpuIncr[i] : 0;
+                    sigs[i] = i == 0 ? Signal.SIGPROF : Signal.SIGVTALRM;
+                }
+            }
+            for (KTimer t : timers.values()) {
+                if (isCpuClock(t.clock) && t.expiry != 0 && now(t) >= t.expiry) due.add(t);
+            }
+            if (due.isEmpty()) updateCpuNext();
+        }
+        for (int sig : sigs) if (sig != 0) Signals.sendToGroup(g, SigInfo.user(sig, Signal.SI_KERNEL, 0, 0));
+        for (KTimer t : due) expire(t);
+        if (!due.isEmpty()) {
+            synchronized (this) {
+                updateCpuNext();
+            }
+        }
+    }
+
     /** exec and exit (exit_itimers): the POSIX timers go; exec keeps ITIMER_REAL. */
     public synchronized void execReset() {
         for (KTimer t : timers.values()) {
@@ -232,6 +370,7 @@ public final class PosixTimers {
             arm(t, 0, 0);
         }
         timers.clear();
+        updateCpuNext();
     }
 
     /** Every timer stops (the process is gone). */

@@ -50,16 +50,12 @@ public final class TimeSyscalls {
             case Time.CLOCK_TAI -> c.realtimeNanos() + 37 * Time.NSEC_PER_SEC; // TAI-UTC since 2017
             case Time.CLOCK_MONOTONIC, Time.CLOCK_MONOTONIC_RAW, Time.CLOCK_MONOTONIC_COARSE,
                  Time.CLOCK_BOOTTIME, Time.CLOCK_BOOTTIME_ALARM -> c.monotonicNanos();
-            case Time.CLOCK_PROCESS_CPUTIME_ID, Time.CLOCK_THREAD_CPUTIME_ID -> cpuTime();
+            case Time.CLOCK_PROCESS_CPUTIME_ID -> t.group.cpuNanos();
+            case Time.CLOCK_THREAD_CPUTIME_ID -> t.instructionsRetired();
             default -> cpuClockOf(t, clock);
         };
     }
 
-    /** CPU time of the calling task: the host thread running it, for now. */
-    private static long cpuTime() {
-        long n = THREADS.isCurrentThreadCpuTimeSupported() ? THREADS.getCurrentThreadCpuTime() : -1;
-        return n >= 0 ? n : System.nanoTime();
-    }
 
     /** The CPU clocks of clock_getcpuclockid: ~pid << 3 | which; only our own process and thread exist. */
     private static long cpuClockOf(Task t, int clock) {
@@ -67,7 +63,8 @@ public final class TimeSyscalls {
         int pid = ~(clock >> 3);
         boolean perThread = (clock & 4) != 0;
         if (pid != 0 && pid != (perThread ? t.tid : t.group.tgid)) return -Errno.EINVAL;
-        return cpuTime();
+        // CPU time is user time: guest instructions retired, one ns each (what getrusage reports).
+        return perThread ? t.instructionsRetired() : t.group.cpuNanos();
     }
 
     private static byte[] timespec(long nanos) {
@@ -184,10 +181,8 @@ public final class TimeSyscalls {
         long[] v;
         switch (which) {
             case Time.ITIMER_REAL -> v = t.group.signals.timers.getReal();
-            case Time.ITIMER_VIRTUAL, Time.ITIMER_PROF -> {
-                t.kernel.log().once("itimer-cpu", t.describe() + ": ITIMER_VIRTUAL/ITIMER_PROF are not implemented");
-                return -Errno.ENOSYS;
-            }
+            // kava counts no system time, so the profiling and virtual timers both run on user time.
+            case Time.ITIMER_VIRTUAL, Time.ITIMER_PROF -> v = t.group.signals.timers.getCpu(t.group, which);
             default -> { return -Errno.EINVAL; }
         }
         t.mem.write(value, itimerval(v));
@@ -210,10 +205,7 @@ public final class TimeSyscalls {
         long[] old;
         switch (which) {
             case Time.ITIMER_REAL -> old = t.group.signals.timers.setReal(t.group, val, interval);
-            case Time.ITIMER_VIRTUAL, Time.ITIMER_PROF -> {
-                t.kernel.log().once("itimer-cpu", t.describe() + ": ITIMER_VIRTUAL/ITIMER_PROF are not implemented");
-                return -Errno.ENOSYS;
-            }
+            case Time.ITIMER_VIRTUAL, Time.ITIMER_PROF -> old = t.group.signals.timers.setCpu(t.group, which, val, interval);
             default -> { return -Errno.EINVAL; }
         }
         if (ovalue != 0) t.mem.write(ovalue, itimerval(old));
@@ -237,10 +229,18 @@ public final class TimeSyscalls {
             case Time.CLOCK_MONOTONIC_RAW, Time.CLOCK_REALTIME_COARSE, Time.CLOCK_MONOTONIC_COARSE -> {
                 return -Errno.EOPNOTSUPP;
             }
+            case Time.CLOCK_PROCESS_CPUTIME_ID, Time.CLOCK_THREAD_CPUTIME_ID -> { }
             default -> {
-                if (clock == Time.CLOCK_PROCESS_CPUTIME_ID || clock == Time.CLOCK_THREAD_CPUTIME_ID || clock < 0) {
-                    t.kernel.log().once("cputimer", t.describe() + ": CPU-time POSIX timers are not implemented");
-                    return -Errno.ENOSYS;
+                if (clock < 0) {
+                    // clock_getcpuclockid's clocks: only the caller's own process or thread (posix_cpu_timer_create).
+                    if ((clock & 7) == 3 || (clock & 7) > 6) return -Errno.EINVAL;
+                    int pid = ~(clock >> 3);
+                    boolean perThread = (clock & 4) != 0;
+                    if (pid != 0 && pid != (perThread ? t.tid : t.group.tgid)) {
+                        t.kernel.log().once("cputimer", t.describe() + ": CPU-time timers on other processes are not implemented");
+                        return -Errno.ENOSYS;
+                    }
+                    break;
                 }
                 return -Errno.EINVAL;
             }
@@ -265,7 +265,14 @@ public final class TimeSyscalls {
                 default -> { return -Errno.EINVAL; }
             }
         }
-        int id = t.group.signals.timers.create(t.group, clock, notify, signo, value, ev == null, thread);
+        int id;
+        if (clock == Time.CLOCK_PROCESS_CPUTIME_ID || clock == Time.CLOCK_THREAD_CPUTIME_ID || clock < 0) {
+            boolean perThread = clock == Time.CLOCK_THREAD_CPUTIME_ID || (clock < 0 && (clock & 4) != 0);
+            int c = perThread ? Time.CLOCK_THREAD_CPUTIME_ID : Time.CLOCK_PROCESS_CPUTIME_ID;
+            id = t.group.signals.timers.createCpu(t.group, c, perThread ? t : null, notify, signo, value, ev == null, thread);
+        } else {
+            id = t.group.signals.timers.create(t.group, clock, notify, signo, value, ev == null, thread);
+        }
         if (id < 0) return -Errno.EAGAIN;
         try {
             t.mem.write32(timerIdPtr, id);
