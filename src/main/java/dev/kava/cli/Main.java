@@ -40,6 +40,35 @@ public final class Main implements Runnable {
             if (System.getenv("KAVA_DEBUG") != null) ex.printStackTrace(c.getErr());
             return 70; // EX_SOFTWARE
         });
-        return cl.execute(args);
+        return cl.execute(rewriteStraceFile(args));
+    }
+
+    /**
+     * Turns "--strace=FILE" (before PROGRAM) into the hidden "--strace-file FILE": a plain
+     * --strace takes no value, so "--strace /prog" keeps /prog as the program.
+     */
+    static String[] rewriteStraceFile(String[] args) {
+        java.util.Set<String> takesValue = java.util.Set.of("--root", "-e", "--env", "-w", "--workdir", "--kernel-log",
+                "--cpus", "--memory");
+        java.util.List<String> out = new java.util.ArrayList<>();
+        boolean valueNext = false, options = true;
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (options && i > 0) {
+                if (valueNext) {
+                    valueNext = false;
+                } else if (a.equals("--") || !a.startsWith("-")) {
+                    options = false; // PROGRAM (or the separator before it): the rest is the program's
+                } else if (a.startsWith("--strace=")) {
+                    out.add("--strace-file");
+                    out.add(a.substring("--strace=".length()));
+                    continue;
+                } else {
+                    valueNext = takesValue.contains(a);
+                }
+            }
+            out.add(a);
+        }
+        return out.toArray(new String[0]);
     }
 }

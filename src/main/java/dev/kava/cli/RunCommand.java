@@ -31,10 +31,18 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = {"-e", "--env"}, paramLabel = "NAME=VALUE", description = "Set an environment variable for the program (repeatable).")
     List<String> env = new ArrayList<>();
 
-    @Option(names = "--strace", description = "Trace the program's system calls to stderr, as strace does.")
+    @Option(names = "--strace", description = "Trace the program's system calls as strace does, to stderr (--strace=FILE: to FILE).")
     boolean strace;
 
-    @Option(names = "-v", description = "Print kernel log messages to stderr.")
+    /** --strace=FILE, rewritten by {@link Main} so that a bare --strace never swallows PROGRAM. */
+    @Option(names = "--strace-file", hidden = true)
+    String straceFile;
+
+    @Option(names = {"-w", "--workdir"}, paramLabel = "DIR", description = "The program's working directory inside the guest (default /).")
+    String workdir;
+
+    // -v is kept free for volumes (-v HOSTDIR:GUESTDIR), which arrive with the VFS.
+    @Option(names = "--verbose", description = "Print kernel log messages to stderr.")
     boolean kernelLog;
 
     @Option(names = "--kernel-log", paramLabel = "FILE", description = "Write kernel log messages to FILE.")
@@ -98,6 +106,15 @@ public final class RunCommand implements Callable<Integer> {
                 return 2;
             }
         }
+        PrintStream straceStream = strace ? err : null;
+        if (straceFile != null) {
+            try {
+                straceStream = new PrintStream(new java.io.FileOutputStream(straceFile), true, java.nio.charset.StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                err.println("kava run: --strace=" + straceFile + ": " + e.getMessage());
+                return 2;
+            }
+        }
         List<String> argv = new ArrayList<>();
         argv.add(program);
         argv.addAll(args);
@@ -112,7 +129,8 @@ public final class RunCommand implements Callable<Integer> {
                 .stderr(errOut)
                 .stdioKinds(HostConsole.kind(0), HostConsole.kind(1), HostConsole.kind(2))
                 .kernelLog(logStream)
-                .strace(strace ? err : null)
+                .strace(straceStream)
+                .workdir(workdir)
                 .memoryBytes(memoryBytes)
                 .deterministic(deterministic);
         if (cpus != null) config.cpus(cpus);
@@ -127,6 +145,9 @@ public final class RunCommand implements Callable<Integer> {
         ExitStatus status;
         try {
             status = kernel.run(program, argv, envp);
+        } catch (IllegalArgumentException e) {
+            err.println("kava run: " + e.getMessage());
+            return 2;
         } catch (ErrnoException e) {
             err.println("kava run: " + program + ": " + Errno.message(e.errno));
             // As a shell does: 127 when the program is not there, 126 when it cannot be executed.

@@ -249,12 +249,16 @@ public final class FileSyscalls {
     }
 
     static long chdir(Task t, long pathAddr) {
-        String path = t.mem.readPath(pathAddr, false);
-        HostRoot.Resolved r = Lookup.resolve(t, Fcntl.AT_FDCWD, path, true);
-        if (!r.stat().isDirectory()) return -Errno.ENOTDIR;
-        if ((r.stat().mode() & 0111) == 0) return -Errno.EACCES; // even root needs a search bit
-        t.group.fs.setCwd(r.guestPath());
+        chdir(t, t.mem.readPath(pathAddr, false));
         return 0;
+    }
+
+    /** chdir on a path the kernel already holds (also used for kava run -w); throws the errno. */
+    public static void chdir(Task t, String path) {
+        HostRoot.Resolved r = Lookup.resolve(t, Fcntl.AT_FDCWD, path, true);
+        if (!r.stat().isDirectory()) throw ErrnoException.of(Errno.ENOTDIR);
+        if ((r.stat().mode() & 0111) == 0) throw ErrnoException.of(Errno.EACCES); // even root needs a search bit
+        t.group.fs.setCwd(r.guestPath());
     }
 
     static long fchdir(Task t, int fd) {

@@ -73,6 +73,7 @@ public final class Kernel {
         Long seed;
         int cpus = Runtime.getRuntime().availableProcessors();
         boolean deterministic;
+        String workdir;
 
         public Config root(Path p) { root = p; return this; }
         public Config stdin(InputStream s) { stdin = s; return this; }
@@ -98,6 +99,8 @@ public final class Kernel {
          * one is given, and preemption at fixed instruction counts.
          */
         public Config deterministic(boolean on) { deterministic = on; return this; }
+        /** The first process's working directory, a guest path (default /). */
+        public Config workdir(String dir) { workdir = dir; return this; }
     }
 
     /** The most vCPUs a kernel has (an affinity mask is one 64-bit word). */
@@ -300,6 +303,15 @@ public final class Kernel {
      */
     public ExitStatus run(String path, List<String> argv, List<String> envp) {
         Task t = createInit();
+        if (config.workdir != null) {
+            try {
+                dev.kava.fs.FileSyscalls.chdir(t, config.workdir);
+            } catch (ErrnoException e) {
+                abandonInit(t);
+                throw new IllegalArgumentException("working directory " + config.workdir + ": "
+                        + dev.kava.abi.Errno.message(e.errno));
+            }
+        }
         try {
             Exec.execve(t, path, argv, envp);
         } catch (ErrnoException e) {
