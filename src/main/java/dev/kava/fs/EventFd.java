@@ -12,21 +12,19 @@ import dev.kava.kernel.Task;
 import dev.kava.kernel.Uaccess;
 import dev.kava.kernel.sched.WaitQueue;
 
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * eventfd (fs/eventfd.c): a 64-bit counter as a file. write adds to it (blocking while the
  * sum would reach 2^64-1), read takes it all, or 1 in semaphore mode (blocking while it is 0).
  */
 public final class EventFd extends File {
-    private static final AtomicLong NEXT_INO = new AtomicLong(5000);
     /** ULLONG_MAX */
     private static final long MAX = -1L;
 
     private long count;
     private final boolean semaphore;
     private final WaitQueue wqh = new WaitQueue();
-    private final long ino = NEXT_INO.getAndIncrement();
+    private final long ino = AnonInodes.nextIno();
 
     private EventFd(long count, int flags) {
         super(Fcntl.O_RDWR | (flags & Fcntl.O_NONBLOCK));
@@ -128,7 +126,7 @@ public final class EventFd extends File {
     /** An anon_inode file: mode 0600 with no file type bits, on the anon_inodefs superblock. */
     @Override
     public Kstat stat() {
-        return new Kstat(0xf, ino, 0600, 1, 0, 0, 0, 0, 4096, 0, 0, 0, 0, 0, 0, 0);
+        return AnonInodes.stat(ino);
     }
 
     @Override

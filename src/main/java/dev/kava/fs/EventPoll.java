@@ -16,7 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * epoll (fs/eventpoll.c): an interest set of (file, fd) items and a ready list. Each item hangs
@@ -30,7 +29,6 @@ import java.util.concurrent.atomic.AtomicLong;
  * since a file may call the callback with its own lock held.
  */
 public final class EventPoll extends File {
-    private static final AtomicLong NEXT_INO = new AtomicLong(6000);
     /** epnested_mutex: serialises loop checks. */
     private static final Object NESTED = new Object();
 
@@ -39,7 +37,7 @@ public final class EventPoll extends File {
     private LinkedHashSet<Item> ready = new LinkedHashSet<>();
     /** Woken when an item becomes ready (ep->wq and ep->poll_wait in one). */
     private final WaitQueue wq = new WaitQueue();
-    private final long ino = NEXT_INO.getAndIncrement();
+    private final long ino = AnonInodes.nextIno();
 
     private record Key(File file, int fd) {
         @Override
@@ -452,7 +450,7 @@ public final class EventPoll extends File {
 
     @Override
     public Kstat stat() {
-        return new Kstat(0xf, ino, 0600, 1, 0, 0, 0, 0, 4096, 0, 0, 0, 0, 0, 0, 0);
+        return AnonInodes.stat(ino);
     }
 
     /** ep_eventpoll_release: drop every item, and leave any epoll set watching this one. */

@@ -137,18 +137,27 @@ public final class AddressSpace {
 
     public synchronized void unmap(long addr, long len) {
         if (!validRange(addr, len)) throw new IllegalArgumentException("bad range " + Long.toHexString(addr) + "+" + len);
+        forEachEntry(addr, len, this::release);
+        flushTlbs();
+    }
+
+    private interface EntryAction {
+        void apply(Leaf l, int i);
+    }
+
+    /** Calls action on every entry slot of [addr, addr+len) in leaves that map anything, skipping empty 8 MiB leaves. */
+    private void forEachEntry(long addr, long len, EntryAction action) {
         long va = addr;
         while (va < addr + len) {
             long vpn = va >>> Page.SHIFT;
             Leaf l = leaf(vpn, false);
             if (l == null || l.present == 0) {
-                va = nextLeaf(va); // nothing mapped in this leaf's 8 MiB
+                va = nextLeaf(va);
                 continue;
             }
-            release(l, (int) vpn & (L3_SIZE - 1));
+            action.apply(l, (int) vpn & (L3_SIZE - 1));
             va += Page.SIZE;
         }
-        flushTlbs();
     }
 
     /** The first address covered by the next leaf of the page table. */
@@ -173,18 +182,10 @@ public final class AddressSpace {
     /** Changes the protection of the populated pages of [addr, addr+len); absent entries take the area's on their first fault. */
     public synchronized void protect(long addr, long len, int prot) {
         if (!validRange(addr, len)) throw new IllegalArgumentException("bad range " + Long.toHexString(addr) + "+" + len);
-        long va = addr;
-        while (va < addr + len) {
-            long vpn = va >>> Page.SHIFT;
-            Leaf l = leaf(vpn, false);
-            if (l == null || l.present == 0) {
-                va = nextLeaf(va);
-                continue;
-            }
-            int i = (int) vpn & (L3_SIZE - 1);
-            if ((l.flags[i] & PTE_PRESENT) != 0) l.flags[i] = (byte) ((l.flags[i] & (PTE_PRESENT | SHARED)) | normalize(prot));
-            va += Page.SIZE;
-        }
+        int p = normalize(prot);
+        forEachEntry(addr, len, (l, i) -> {
+            if ((l.flags[i] & PTE_PRESENT) != 0) l.flags[i] = (byte) ((l.flags[i] & (PTE_PRESENT | SHARED)) | p);
+        });
         flushTlbs();
     }
 
