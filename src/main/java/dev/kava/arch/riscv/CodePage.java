@@ -34,6 +34,20 @@ final class CodePage {
     }
 
     /** Whether an instruction must be the last of its block. */
+    static boolean endsBlock(Insn in) {
+        return endsBlock(in.op) && !readsCounter(in);
+    }
+
+    /**
+     * A pure read of cycle, time or instret (rdcycle, rdtime, rdinstret: CSRRS/CSRRC with rs1 =
+     * x0): it changes no state, so it need not end its block (the vDSO reads time mid-block).
+     */
+    static boolean readsCounter(Insn in) {
+        return (in.op == Op.CSRRS || in.op == Op.CSRRC) && in.rs1 == 0
+                && (in.rm == Csr.CYCLE || in.rm == Csr.TIME || in.rm == Csr.INSTRET);
+    }
+
+    /** Whether an instruction of this kind must end its block (a counter read excepted). */
     static boolean endsBlock(int op) {
         return switch (op) {
             case Op.BEQ, Op.BNE, Op.BLT, Op.BGE, Op.BLTU, Op.BGEU, Op.JAL, Op.JALR, Op.ECALL, Op.EBREAK, Op.ILLEGAL,

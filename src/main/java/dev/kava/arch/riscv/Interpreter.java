@@ -138,7 +138,9 @@ final class Interpreter {
                                 if (!FpExec.exec(h, in)) return illegalInBlock(h, in, base + offs[i], n - (cnt - i));
                                 continue;
                             } else if (in.op >= FIRST_CSR) {
-                                if (!csr(h, in, h.instret + n)) return illegalInBlock(h, in, base + offs[i], n - (cnt - i));
+                                // instret counts this block's instructions up to and including this one.
+                                if (!csr(h, in, h.instret + n - (cnt - 1 - i))) return illegalInBlock(h, in, base + offs[i], n - (cnt - i));
+                                if (i < cnt - 1) continue; // a counter read (CodePage.readsCounter) mid-block
                                 pc = base + offs[i] + in.len;
                                 continue outer;
                             } else if (in.op >= FIRST_ATOMIC) {

@@ -32,6 +32,14 @@ public final class Mmu implements AddressSpace.TlbHolder {
     private final MemorySegment[] rData = new MemorySegment[TLB_SIZE], wData = new MemorySegment[TLB_SIZE];
     private final MemoryFault fault = new MemoryFault();
 
+    // The instruction TLB: recently executed pages' decoded code, so that calls between pages
+    // (into the vDSO or a shared library, and back) skip the page-table walk. An entry holds only
+    // while its page still holds that CodePage (stores to code drop page.icache).
+    private static final int ITLB_SIZE = 16, ITLB_MASK = ITLB_SIZE - 1;
+    private final long[] xTag = new long[ITLB_SIZE];
+    private final Page[] xPage = new Page[ITLB_SIZE];
+    private final CodePage[] xData = new CodePage[ITLB_SIZE];
+
     /** Set by a store that hit a frame holding decoded code: the executor must refetch. */
     boolean codeModified;
 
@@ -65,6 +73,9 @@ public final class Mmu implements AddressSpace.TlbHolder {
         java.util.Arrays.fill(wTag, -1L);
         java.util.Arrays.fill(rData, null);
         java.util.Arrays.fill(wData, null);
+        java.util.Arrays.fill(xTag, -1L);
+        java.util.Arrays.fill(xPage, null);
+        java.util.Arrays.fill(xData, null);
     }
 
     /** Detaches this TLB from its address space (the hart is going away or switching mm). */
@@ -301,10 +312,18 @@ public final class Mmu implements AddressSpace.TlbHolder {
      * the address space is told to flush, so that stores to it reach the slow path.
      */
     CodePage codePage(long pc) {
+        long vpn = pc >>> Page.SHIFT;
+        int x = (int) vpn & ITLB_MASK;
+        if (xTag[x] == vpn && xPage[x].icache == xData[x]) return xData[x];
         Page p = as.translate(pc, AddressSpace.ACCESS_EXEC);
         if (p == null) throw fault.set(Trap.INSN_PAGE_FAULT, pc);
         Object ic = p.icache;
-        if (ic instanceof CodePage cp) return cp;
+        if (ic instanceof CodePage cp) {
+            xTag[x] = vpn;
+            xPage[x] = p;
+            xData[x] = cp;
+            return cp;
+        }
         CodePage cp = new CodePage();
         p.icache = cp;
         for (int i = 0; i < TLB_SIZE; i++) {
@@ -339,7 +358,7 @@ public final class Mmu implements AddressSpace.TlbHolder {
             insns.add(in);
             offs.add(off);
             off += in.len;
-            if (CodePage.endsBlock(in.op)) break;
+            if (CodePage.endsBlock(in)) break;
         }
         int[] o = new int[offs.size()];
         for (int i = 0; i < o.length; i++) o[i] = offs.get(i);

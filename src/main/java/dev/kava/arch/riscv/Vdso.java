@@ -17,6 +17,13 @@ import java.util.Map;
  * puts its address in ra) and the time, getcpu, flush_icache and hwprobe entry points, which
  * here enter the kernel with the corresponding system call. The image is generated, linked at
  * address 0, like the kernel's vdso.so: glibc adds the mapped base to every address in it.
+ *
+ * <p>__vdso_clock_gettime and __vdso_gettimeofday read the time without entering the kernel,
+ * as lib/vdso/gettimeofday.c does: the kernel maps a read-only data page, [vvar], just below
+ * the vDSO (as arch/riscv/kernel/vdso.c does), holding the clock mode, the clocks computed
+ * here, the time CSR's mult and each clock's time at time-CSR value 0; the code reads rdtime
+ * and computes the time. Clocks the page does not cover, and any clock while the page
+ * says VDSO_CLOCKMODE_NONE, fall back to the system call.
  */
 public final class Vdso {
     private Vdso() {}
@@ -25,9 +32,30 @@ public final class Vdso {
     public static final String SONAME = "linux-vdso.so.1";
     public static final String VERSION = "LINUX_4.15";
 
-    private static final int ADDI_A7_ZERO = 0x00000893; // addi a7, zero, imm (imm << 20)
-    private static final int ECALL = 0x00000073;
-    private static final int RET = 0x00008067; // jalr zero, 0(ra)
+    /** The vvar area mapped right below the vDSO text (one page here). */
+    public static final int VVAR_SIZE = 4096;
+
+    // The vvar page (after include/vdso/datapage.h's struct vdso_time_data, reduced to what the
+    // code below reads). Little-endian. Unlike Linux's, the page never changes while a kernel
+    // runs: kava's clocks are never set or slewed (no clock_settime, no adjtimex), so each clock
+    // is a constant base plus the time CSR scaled, and there is no seqcount, cycle_last or shift.
+    // Each process maps a private copy. A kernel that adjusts clocks must make this a shared,
+    // live page and add vdso_read_begin / vdso_read_retry around the reads.
+    /** u32: VDSO_CLOCKMODE_* (include/vdso/clocksource.h). */
+    public static final int VVAR_CLOCK_MODE = 0;
+    /** u32: bit n set when clock id n is computed in the vDSO; 0 in VDSO_CLOCKMODE_NONE. */
+    public static final int VVAR_CLOCK_MASK = 4;
+    /** u32: nanoseconds per time-CSR tick (the clocksource's mult, shift 0). */
+    public static final int VVAR_MULT = 8;
+    /** u64[VVAR_NCLOCKS]: per clock id, nanoseconds when the time CSR read 0. */
+    public static final int VVAR_BASE = 16;
+    /** Clock ids 0..CLOCK_TAI have a slot (include/uapi/linux/time.h). */
+    public static final int VVAR_NCLOCKS = 12;
+
+    /** include/vdso/clocksource.h: no fast path, always the system call. */
+    public static final int VDSO_CLOCKMODE_NONE = 0;
+    /** arch/riscv/include/asm/vdso/clocksource.h: the time CSR (VDSO_CLOCKMODE_ARCHTIMER). */
+    public static final int VDSO_CLOCKMODE_ARCHTIMER = 1;
 
     /** Exported functions and the system call each makes (-1: rt_sigreturn, which does not return). */
     private static final Map<String, Integer> FUNCTIONS = new LinkedHashMap<>();
@@ -43,6 +71,8 @@ public final class Vdso {
 
     private static final byte[] IMAGE;
     private static final Map<String, Long> SYMBOLS = new LinkedHashMap<>();
+    private static final Map<String, Long> SIZES = new LinkedHashMap<>();
+    private static String listing;
     static {
         IMAGE = build();
     }
@@ -57,6 +87,11 @@ public final class Vdso {
         Long v = SYMBOLS.get(name);
         if (v == null) throw new IllegalArgumentException("no vDSO symbol " + name);
         return v;
+    }
+
+    /** The text's assembly listing (GNU as syntax), for tests and readers. */
+    static String listing() {
+        return listing;
     }
 
     /** Offset of __vdso_rt_sigreturn. */
@@ -112,8 +147,9 @@ public final class Vdso {
         int dynOff = align(verdefOff + verdefLen, 16);
         int ndyn = 10;
         int textOff = align(dynOff + ndyn * Elf.DYN64_SIZE, 16);
-        int textLen = FUNCTIONS.size() * 16;
-        int end = textOff + textLen;
+        MiniAsm asm = text(textOff);
+        byte[] code = asm.bytes();
+        int end = textOff + code.length;
         if (end > SIZE) throw new AssertionError("vDSO image too large");
 
         // ELF header.
@@ -140,24 +176,19 @@ public final class Vdso {
         phdr(b, phoff + 2 * Elf.PHDR64_SIZE, Elf.PT_GNU_STACK, Elf.PF_R | Elf.PF_W, 0, 0, 16);
 
         // Code and symbols.
+        b.put(textOff, code);
         int i = 1;
-        int pc = textOff;
         long[] hashes = new long[nsyms];
-        for (Map.Entry<String, Integer> e : FUNCTIONS.entrySet()) {
-            boolean sigreturn = e.getValue() == SyscallNr.RT_SIGRETURN;
-            b.putInt(pc, ADDI_A7_ZERO | e.getValue() << 20);
-            b.putInt(pc + 4, ECALL);
-            b.putInt(pc + 8, sigreturn ? ECALL : RET); // rt_sigreturn never returns; a second ecall repeats it
-            SYMBOLS.put(e.getKey(), (long) pc);
+        for (String name : FUNCTIONS.keySet()) {
+            long at = SYMBOLS.get(name);
             int s = symOff + i * Elf.SYM64_SIZE;
-            b.putInt(s, strOff.get(e.getKey()));
+            b.putInt(s, strOff.get(name));
             b.put(s + 4, (byte) (Elf.STB_GLOBAL << 4 | Elf.STT_FUNC));
             b.put(s + 5, (byte) 0);
             b.putShort(s + 6, (short) 1); // defined (not SHN_UNDEF, not SHN_ABS)
-            b.putLong(s + 8, pc);
-            b.putLong(s + 16, sigreturn ? 8 : 12);
-            hashes[i] = elfHash(e.getKey());
-            pc += 16;
+            b.putLong(s + 8, at);
+            b.putLong(s + 16, SIZES.get(name));
+            hashes[i] = elfHash(name);
             i++;
         }
         b.put(strOffset, str);
@@ -198,6 +229,119 @@ public final class Vdso {
         d = dyn(b, d, Elf.DT_VERDEF, verdefOff);
         d = dyn(b, d, Elf.DT_VERDEFNUM, 2);
         dyn(b, d, Elf.DT_NULL, 0);
+        return b.array();
+    }
+
+    /**
+     * The code, at image offset textOff. The vvar page starts VVAR_SIZE bytes before the image;
+     * the code finds it pc-relatively (auipc), as Linux's vDSO finds its vvar symbol.
+     */
+    private static MiniAsm text(int textOff) {
+        MiniAsm a = new MiniAsm(textOff);
+        for (Map.Entry<String, Integer> e : FUNCTIONS.entrySet()) {
+            String name = e.getKey();
+            a.label(name);
+            long start = a.pc();
+            switch (name) {
+                case "__vdso_rt_sigreturn" -> {
+                    a.li(MiniAsm.A7, SyscallNr.RT_SIGRETURN);
+                    a.ecall();
+                    a.ecall(); // rt_sigreturn never returns; a second ecall repeats it
+                }
+                case "__vdso_clock_gettime" -> clockGettime(a);
+                case "__vdso_gettimeofday" -> gettimeofday(a);
+                default -> {
+                    a.li(MiniAsm.A7, e.getValue());
+                    a.ecall();
+                    a.ret();
+                }
+            }
+            SYMBOLS.put(name, start);
+            SIZES.put(name, a.pc() - start);
+        }
+        listing = a.listing();
+        return a;
+    }
+
+    /**
+     * t5 = nanoseconds of the clock whose base is at 0(t2), t6 = the vvar page: base + rdtime *
+     * mult. Clobbers t4. The callers check the clock's bit in VVAR_CLOCK_MASK first, which the
+     * kernel clears in VDSO_CLOCKMODE_NONE, so the fast path has one branch.
+     */
+    private static void readClock(MiniAsm a) {
+        int t2 = MiniAsm.T2, t4 = MiniAsm.T4, t5 = MiniAsm.T5, t6 = MiniAsm.T6;
+        a.rdtime(t5);
+        a.lwu(t4, VVAR_MULT, t6);
+        a.mul(t5, t5, t4);
+        a.ld(t4, 0, t2);
+        a.add(t5, t5, t4);
+    }
+
+    /** int __vdso_clock_gettime(clockid_t clk (a0), struct __kernel_timespec *ts (a1)). */
+    private static void clockGettime(MiniAsm a) {
+        int t0 = MiniAsm.T0, t1 = MiniAsm.T1, t2 = MiniAsm.T2, t5 = MiniAsm.T5, t6 = MiniAsm.T6;
+        String p = "cgt_";
+        a.sltiu(t0, MiniAsm.A0, VVAR_NCLOCKS); // negative ids (CPU clocks) are huge unsigned
+        a.la(t6, -VVAR_SIZE);
+        a.lwu(t1, VVAR_CLOCK_MASK, t6);
+        a.srl(t1, t1, MiniAsm.A0);
+        a.and(t1, t1, t0);
+        a.beq(t1, MiniAsm.ZERO, p + "fallback"); // not a clock computed here (or clock mode NONE)
+        a.slli(t2, MiniAsm.A0, 3);
+        a.add(t2, t2, t6);
+        a.addi(t2, t2, VVAR_BASE);
+        readClock(a);
+        a.li(t0, 1_000_000_000L); // NSEC_PER_SEC
+        a.divu(t1, t5, t0);
+        a.remu(t2, t5, t0);
+        a.sd(t1, 0, MiniAsm.A1); // tv_sec
+        a.sd(t2, 8, MiniAsm.A1); // tv_nsec
+        a.li(MiniAsm.A0, 0);
+        a.ret();
+        a.label(p + "fallback");
+        a.li(MiniAsm.A7, SyscallNr.CLOCK_GETTIME);
+        a.ecall();
+        a.ret();
+    }
+
+    /** int __vdso_gettimeofday(struct __kernel_old_timeval *tv (a0), struct timezone *tz (a1)). */
+    private static void gettimeofday(MiniAsm a) {
+        int t0 = MiniAsm.T0, t1 = MiniAsm.T1, t2 = MiniAsm.T2, t5 = MiniAsm.T5, t6 = MiniAsm.T6;
+        String p = "gtod_";
+        a.bne(MiniAsm.A1, MiniAsm.ZERO, p + "fallback"); // the timezone comes from the kernel
+        a.beq(MiniAsm.A0, MiniAsm.ZERO, p + "fallback");
+        a.la(t6, -VVAR_SIZE);
+        a.lwu(t1, VVAR_CLOCK_MASK, t6);
+        a.andi(t1, t1, 1 << dev.kava.abi.Time.CLOCK_REALTIME);
+        a.beq(t1, MiniAsm.ZERO, p + "fallback");
+        a.addi(t2, t6, VVAR_BASE + 8 * dev.kava.abi.Time.CLOCK_REALTIME);
+        readClock(a);
+        a.li(t0, 1_000_000_000L); // NSEC_PER_SEC
+        a.divu(t1, t5, t0);
+        a.remu(t2, t5, t0);
+        a.li(t0, 1000); // NSEC_PER_USEC
+        a.divu(t2, t2, t0);
+        a.sd(t1, 0, MiniAsm.A0); // tv_sec
+        a.sd(t2, 8, MiniAsm.A0); // tv_usec
+        a.li(MiniAsm.A0, 0);
+        a.ret();
+        a.label(p + "fallback");
+        a.li(MiniAsm.A7, SyscallNr.GETTIMEOFDAY);
+        a.ecall();
+        a.ret();
+    }
+
+    /**
+     * A vvar page. fast: VDSO_CLOCKMODE_ARCHTIMER (else NONE: every call makes the system
+     * call); clockMask: the clock ids computed here; base: nanoseconds per clock id when the
+     * time CSR read 0; a clock reads base + ticks * mult.
+     */
+    public static byte[] vvarPage(boolean fast, int clockMask, int mult, long[] base) {
+        ByteBuffer b = ByteBuffer.allocate(VVAR_SIZE).order(ByteOrder.LITTLE_ENDIAN);
+        b.putInt(VVAR_CLOCK_MODE, fast ? VDSO_CLOCKMODE_ARCHTIMER : VDSO_CLOCKMODE_NONE);
+        b.putInt(VVAR_CLOCK_MASK, fast ? clockMask & ((1 << VVAR_NCLOCKS) - 1) : 0); // the code reads only this
+        b.putInt(VVAR_MULT, mult);
+        for (int k = 0; k < VVAR_NCLOCKS && base != null && k < base.length; k++) b.putLong(VVAR_BASE + 8 * k, base[k]);
         return b.array();
     }
 

@@ -55,8 +55,14 @@ public final class ElfLoader {
 
     /** A program checked and ready to load. */
     public record Prepared(ElfFile exe, ElfFile interp) {
+        /** Loads with a vvar page that sends every vDSO time call to the kernel. */
         public Loaded load(Mmap mm, StackInfo info) {
-            return ElfLoader.load(this, mm, info);
+            return ElfLoader.load(this, mm, info, NO_VVAR);
+        }
+
+        /** Loads, mapping vvar (the kernel's {@link #vvarBacking}) below the vDSO. */
+        public Loaded load(Mmap mm, StackInfo info, Mmap.Backing vvar) {
+            return ElfLoader.load(this, mm, info, vvar);
         }
     }
 
@@ -162,7 +168,7 @@ public final class ElfLoader {
         return Mmap.pageAlign(a);
     }
 
-    private static Loaded load(Prepared prep, Mmap mm, StackInfo info) {
+    private static Loaded load(Prepared prep, Mmap mm, StackInfo info, Mmap.Backing vvar) {
         ElfFile exe = prep.exe;
         mm.setupStack();
         long loadBias = 0, totalSize = 0;
@@ -232,7 +238,7 @@ public final class ElfLoader {
             entry = eEntry;
             if (badAddr(entry)) throw ErrnoException.of(Errno.EINVAL);
         }
-        long vdso = mapVdso(mm);
+        long vdso = mapVdso(mm, vvar);
         long sp = createElfTables(mm, exe, info, interpBase, eEntry, phdrAddr, vdso);
         // A static PIE (ET_DYN run directly) gets its brk out of the mmap area, at ELF_ET_DYN_BASE.
         if (exe.type == Elf.ET_DYN && prep.interp == null) elfBrk = Mmap.ELF_ET_DYN_BASE;
@@ -291,11 +297,43 @@ public final class ElfLoader {
         }
     };
 
-    /** arch_setup_additional_pages (arch/riscv/kernel/vdso.c): the vDSO page, read and execute, where mmap puts it. */
-    private static long mapVdso(Mmap mm) {
-        long addr = mm.mmap(0, Vdso.SIZE, Mman.PROT_READ | Mman.PROT_EXEC, Mman.MAP_PRIVATE, VDSO_BACKING, 0);
+    /** The name of the vDSO's data area in /proc/PID/maps. */
+    public static final String VVAR_NAME = "[vvar]";
+
+    /** A vvar page (Vdso.vvarPage) as a mapping's contents. */
+    public static Mmap.Backing vvarBacking(byte[] page) {
+        byte[] data = page.clone();
+        return new Mmap.Backing() {
+            @Override
+            public int readAt(byte[] dst, int off, int len, long offset) {
+                if (offset >= data.length) return 0;
+                int n = (int) Math.min(len, data.length - offset);
+                System.arraycopy(data, (int) offset, dst, off, n);
+                return n;
+            }
+
+            @Override
+            public String name() {
+                return VVAR_NAME;
+            }
+        };
+    }
+
+    /** A vvar page in VDSO_CLOCKMODE_NONE: the vDSO's time calls all make the system call. */
+    private static final Mmap.Backing NO_VVAR = vvarBacking(Vdso.vvarPage(false, 0, 0, null));
+
+    /**
+     * __setup_additional_pages (arch/riscv/kernel/vdso.c): the read-only vvar page and, right
+     * above it, the vDSO, read and execute, where mmap puts the pair. Returns the vDSO's base.
+     * The page's contents never change while a kernel runs, so a private copy of it is exact.
+     */
+    private static long mapVdso(Mmap mm, Mmap.Backing vvar) {
+        long addr = mm.mmap(0, Vdso.VVAR_SIZE + Vdso.SIZE, Mman.PROT_READ, Mman.MAP_PRIVATE, vvar, 0);
         if (Errno.isError(addr)) throw ErrnoException.of((int) -addr);
-        return addr;
+        long text = mm.mmap(addr + Vdso.VVAR_SIZE, Vdso.SIZE, Mman.PROT_READ | Mman.PROT_EXEC,
+                Mman.MAP_PRIVATE | Mman.MAP_FIXED, VDSO_BACKING, 0);
+        if (Errno.isError(text)) throw ErrnoException.of((int) -text);
+        return text;
     }
 
     /** Where the vDSO is mapped in mm, or 0 (the area named [vdso]; mm->context.vdso). */

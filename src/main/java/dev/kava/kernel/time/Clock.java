@@ -1,5 +1,9 @@
 package dev.kava.kernel.time;
 
+import dev.kava.abi.Time;
+import dev.kava.arch.riscv.Isa;
+import dev.kava.arch.riscv.Vdso;
+
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -8,12 +12,22 @@ import java.util.concurrent.atomic.AtomicLong;
  * count since boot for CLOCK_MONOTONIC and CLOCK_BOOTTIME. A virtual clock (deterministic
  * mode) counts guest instructions instead: one retired instruction is one nanosecond, and an
  * idle machine jumps to its next timer, so runs repeat exactly.
+ *
+ * <p>The host clock's source is the riscv time CSR (drivers/clocksource/timer-riscv.c): ticks
+ * of {@link Isa#TIMEBASE_HZ} since boot. CLOCK_MONOTONIC is those ticks in nanoseconds and
+ * CLOCK_REALTIME is CLOCK_MONOTONIC plus the wall time at boot, so the vDSO, reading the same
+ * CSR and the bases in {@link #vvarPage()}, computes exactly what the system calls return.
  */
 public class Clock {
     /** The wall time a virtual clock starts at: 2025-01-01T00:00:00Z. */
     public static final long VIRTUAL_EPOCH_NANOS = 1_735_689_600L * 1_000_000_000L;
 
+    /** Nanoseconds per time-CSR tick (the clocksource's mult, with shift 0). */
+    public static final long NS_PER_TICK = Time.NSEC_PER_SEC / Isa.TIMEBASE_HZ;
+
     private final long bootNanos = System.nanoTime();
+    /** CLOCK_REALTIME - CLOCK_MONOTONIC (the wall time at boot; wall_to_monotonic negated). */
+    private final long realtimeOffset;
     private final boolean virtual;
     private final AtomicLong virtualNanos = new AtomicLong();
 
@@ -24,6 +38,9 @@ public class Clock {
 
     protected Clock(boolean virtual) {
         this.virtual = virtual;
+        Instant now = Instant.now();
+        this.realtimeOffset = virtual ? VIRTUAL_EPOCH_NANOS
+                : now.getEpochSecond() * Time.NSEC_PER_SEC + now.getNano() - (System.nanoTime() - bootNanos) / NS_PER_TICK * NS_PER_TICK;
     }
 
     /** A clock driven by guest instructions retired (deterministic mode). */
@@ -37,15 +54,36 @@ public class Clock {
 
     /** Nanoseconds since the Unix epoch. */
     public long realtimeNanos() {
-        if (virtual) return VIRTUAL_EPOCH_NANOS + virtualNanos.get();
-        Instant now = Instant.now();
-        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+        return realtimeOffset + monotonicNanos();
     }
 
     /** Nanoseconds since boot; never goes backwards. */
     public long monotonicNanos() {
         if (virtual) return virtualNanos.get();
-        return System.nanoTime() - bootNanos;
+        return timeCsr() * NS_PER_TICK;
+    }
+
+    /** The time CSR every hart reads (rdtime): ticks of {@link Isa#TIMEBASE_HZ} since boot. */
+    public long timeCsr() {
+        if (virtual) return virtualNanos.get() / NS_PER_TICK;
+        return (System.nanoTime() - bootNanos) / NS_PER_TICK;
+    }
+
+    /**
+     * update_vsyscall (kernel/time/vsyscall.c): the vDSO's data page for this clock. A host
+     * clock is exact in the vDSO (ticks times NS_PER_TICK plus a constant base per clock). A
+     * virtual clock counts nanoseconds the time CSR cannot resolve, so there the page says
+     * VDSO_CLOCKMODE_NONE and every call makes the system call.
+     */
+    public byte[] vvarPage() {
+        long[] base = new long[Vdso.VVAR_NCLOCKS];
+        base[Time.CLOCK_REALTIME] = base[Time.CLOCK_REALTIME_COARSE] = realtimeOffset;
+        base[Time.CLOCK_TAI] = realtimeOffset + TimeSyscalls.TAI_OFFSET_NANOS;
+        // CLOCK_MONOTONIC, _RAW, _COARSE and CLOCK_BOOTTIME start at 0: no suspend, no NTP slew.
+        int mask = 1 << Time.CLOCK_REALTIME | 1 << Time.CLOCK_MONOTONIC | 1 << Time.CLOCK_MONOTONIC_RAW
+                | 1 << Time.CLOCK_REALTIME_COARSE | 1 << Time.CLOCK_MONOTONIC_COARSE | 1 << Time.CLOCK_BOOTTIME
+                | 1 << Time.CLOCK_TAI;
+        return Vdso.vvarPage(!virtual, mask, (int) NS_PER_TICK, base);
     }
 
     /** Accounts retired guest instructions (virtual clock only; a host clock ignores it). */

@@ -20,6 +20,9 @@ import java.lang.management.ThreadMXBean;
 public final class TimeSyscalls {
     private TimeSyscalls() {}
 
+    /** CLOCK_TAI - CLOCK_REALTIME: TAI-UTC, 37 s since 2017 (what an NTP-synced Linux sets with adjtimex). */
+    public static final long TAI_OFFSET_NANOS = 37 * Time.NSEC_PER_SEC;
+
     /** TICK_NSEC at HZ=250, the resolution of the coarse clocks. */
     private static final long TICK_NSEC = 4_000_000;
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
@@ -47,7 +50,7 @@ public final class TimeSyscalls {
         Clock c = t.kernel.clock();
         return switch (clock) {
             case Time.CLOCK_REALTIME, Time.CLOCK_REALTIME_COARSE, Time.CLOCK_REALTIME_ALARM -> c.realtimeNanos();
-            case Time.CLOCK_TAI -> c.realtimeNanos() + 37 * Time.NSEC_PER_SEC; // TAI-UTC since 2017
+            case Time.CLOCK_TAI -> c.realtimeNanos() + TAI_OFFSET_NANOS;
             case Time.CLOCK_MONOTONIC, Time.CLOCK_MONOTONIC_RAW, Time.CLOCK_MONOTONIC_COARSE,
                  Time.CLOCK_BOOTTIME, Time.CLOCK_BOOTTIME_ALARM -> c.monotonicNanos();
             case Time.CLOCK_PROCESS_CPUTIME_ID -> t.group.cpuNanos();
