@@ -164,13 +164,21 @@ public final class Exec {
             Kernel.dropFiles(shared);
         }
         closeOnExec(t);
+        // de_thread: a table shared with another process (clone(CLONE_SIGHAND)) is replaced by a
+        // private copy before the handlers are flushed, so the other process keeps its handlers.
+        SigHand shared = t.group.sighand;
+        if (shared.isShared()) {
+            t.group.sighand = shared.copy();
+            shared.unshareLast();
+        }
         // flush_signal_handlers: caught signals go back to the default; ignored ones stay ignored.
         for (int sig = 1; sig <= Signal.NSIG; sig++) {
             SigHand.Action a = t.group.sighand.get(sig);
             t.group.sighand.set(sig, a.handler() == Signal.SIG_IGN ? new SigHand.Action(Signal.SIG_IGN, 0, 0) : SigHand.Action.DEFAULT);
         }
         Signals.execReset(t); // the alternate stack and the POSIX timers go too (kernel/signal)
-        t.group.setCommFromPath(filename);
+        t.setCommFromPath(filename);
+        t.group.comm = t.comm; // after de_thread the exec'ing thread leads the process
         t.group.exePath = cur.guestPath();
         t.group.didExec = true;
         t.group.dumpable = 1;
@@ -181,7 +189,7 @@ public final class Exec {
                 cred.egid(), false, random, Isa.hwcap());
         ElfLoader.Loaded loaded;
         try {
-            loaded = prepared.load(mm, info);
+            loaded = prepared.load(mm, info, k.vvar());
         } catch (ErrnoException e) {
             k.log().info(t.describe() + ": exec of " + filename + " failed after the point of no return: "
                     + Errno.name(e.errno));

@@ -4,6 +4,7 @@ import dev.kava.abi.Fcntl;
 import dev.kava.abi.Signal;
 import dev.kava.arch.riscv.Hart;
 import dev.kava.arch.riscv.Trap;
+import dev.kava.fs.binfmt.ElfLoader;
 import dev.kava.fs.Exec;
 import dev.kava.fs.FdTable;
 import dev.kava.fs.File;
@@ -25,7 +26,6 @@ import dev.kava.kernel.sched.Scheduler;
 import dev.kava.kernel.sys.ExitSyscalls;
 import dev.kava.kernel.sys.CredSyscalls;
 import dev.kava.fs.PipeSyscalls;
-import dev.kava.arch.riscv.Isa;
 import dev.kava.kernel.sys.RandomSyscalls;
 import dev.kava.kernel.sys.RiscvSyscalls;
 import dev.kava.kernel.sys.SysSyscalls;
@@ -187,6 +187,15 @@ public final class Kernel {
     public HostRoot root() { return root; }
 
     public Clock clock() { return clock; }
+
+    private volatile Mmap.Backing vvar;
+
+    /** The vDSO's data page every exec maps (the clock's vvarPage; constant while the kernel runs). */
+    public Mmap.Backing vvar() {
+        Mmap.Backing v = vvar;
+        if (v == null) vvar = v = ElfLoader.vvarBacking(clock.vvarPage());
+        return v;
+    }
 
     public Random entropy() { return entropy; }
 
@@ -384,8 +393,7 @@ public final class Kernel {
     /** A hart over as whose time CSR reads the kernel's clock. */
     public Hart newHart(AddressSpace as) {
         Hart h = new Hart(as);
-        long nsPerTick = 1_000_000_000L / Isa.TIMEBASE_HZ;
-        h.timeSource = () -> clock.monotonicNanos() / nsPerTick;
+        h.timeSource = clock::timeCsr;
         return h;
     }
 
@@ -618,6 +626,7 @@ public final class Kernel {
         if (strace != null) strace.exit(last, st);
         dropFiles(g.files);
         dropMm(g.mm);
+        g.sighand.unshareLast(); // __cleanup_sighand
         List<TaskGroup> pdeath = new ArrayList<>();
         List<TaskGroup> zombiesToReaper = new ArrayList<>();
         TaskGroup parent;

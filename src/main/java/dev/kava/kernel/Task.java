@@ -43,6 +43,11 @@ public final class Task {
 
     /** The scheduler's per-task state. */
     public final SchedEntity se = new SchedEntity(this);
+    /**
+     * This thread's name (task->comm): at most 15 bytes (TASK_COMM_LEN - 1), copied from the
+     * creator by clone, set by exec from the file name and by prctl(PR_SET_NAME).
+     */
+    public volatile String comm = "";
     /** The nice value, -20..19 (setpriority). */
     public volatile int nice;
     /** The scheduling policy (SCHED_NORMAL, SCHED_BATCH or SCHED_IDLE). */
@@ -93,9 +98,32 @@ public final class Task {
         this.affinity = kernel.cpuMask();
     }
 
-    /** "pid 1 (prog)", for log lines. */
+    /** "pid 1 (prog)", for log lines (the thread's own comm, as printk's current->comm). */
     public String describe() {
-        return "pid " + tid + " (" + group.comm + ")";
+        return "pid " + tid + " (" + comm + ")";
+    }
+
+    /** Sets comm from an executable path: its last component (__set_task_comm from exec's kbasename). */
+    public void setCommFromPath(String path) {
+        String base = path.substring(path.lastIndexOf('/') + 1);
+        setComm(base.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Sets this thread's comm from bytes up to a NUL, cut to 15 bytes (__set_task_comm). The
+     * group leader's name is also the process's name ({@link TaskGroup#comm}).
+     */
+    public void setComm(byte[] b) {
+        int n = 0;
+        while (n < b.length && n < dev.kava.abi.Prctl.TASK_COMM_LEN - 1 && b[n] != 0) n++;
+        String s = new String(b, 0, n, java.nio.charset.StandardCharsets.ISO_8859_1);
+        comm = s;
+        if (tid == group.tgid) group.comm = s;
+    }
+
+    /** comm as the bytes the guest set (PR_GET_NAME copies them back unchanged). */
+    public byte[] commBytes() {
+        return comm.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
     }
 
     /** Whether this thread must stop running guest code: it exits, or its whole group does. */

@@ -24,14 +24,22 @@ public final class TaskGroup {
     public volatile Mmap mm;
     public volatile FdTable files;
     public volatile FsContext fs;
-    public final SigHand sighand = new SigHand();
+    /**
+     * The signal actions; shared with other processes after clone(CLONE_SIGHAND) without
+     * CLONE_THREAD, replaced by a private copy when this process execs.
+     */
+    public volatile SigHand sighand = new SigHand();
     /** Signals sent to the whole process (kill). */
     public final SigPending sharedPending = new SigPending();
     public final Rlimits rlimits;
     public volatile Cred cred = Cred.ROOT;
     /** Supplementary groups (getgroups). */
     public volatile int[] groups = new int[0];
-    /** The executable's name, at most 15 bytes (TASK_COMM_LEN - 1). */
+    /**
+     * The process's name as process-level readers show it (/proc/PID/stat and /proc/PID/comm
+     * read the group leader's task->comm): the leader's {@link Task#comm}, kept in step by
+     * {@link Task#setComm}. At most 15 bytes (TASK_COMM_LEN - 1).
+     */
     public volatile String comm = "";
     /** The path of the running executable inside the guest (for /proc/self/exe later). */
     public volatile String exePath = "";
@@ -142,16 +150,4 @@ public final class TaskGroup {
         return childrenNs;
     }
 
-    /** Sets comm from an executable path: its last component, cut to 15 bytes (__set_task_comm). */
-    public void setCommFromPath(String path) {
-        String base = path.substring(path.lastIndexOf('/') + 1);
-        setComm(base.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    }
-
-    /** Sets comm from bytes, cut to 15 bytes. */
-    public void setComm(byte[] b) {
-        int n = 0;
-        while (n < b.length && n < 15 && b[n] != 0) n++;
-        comm = new String(b, 0, n, java.nio.charset.StandardCharsets.UTF_8);
-    }
 }

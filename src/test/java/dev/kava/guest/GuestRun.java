@@ -81,6 +81,12 @@ record GuestRun(byte[] stdout, byte[] stderr, int status) {
 
     /** As above; deterministic: kava's reproducible mode (one vCPU, instruction-counted time, fixed seed). */
     static GuestRun underKava(Path dir, String name, byte[] stdin, Duration timeout, boolean deterministic) throws Exception {
+        return underKava(dir, name, stdin, timeout, deterministic, null);
+    }
+
+    /** As above, tracing syscalls in strace's format to strace (null: no tracing). */
+    static GuestRun underKava(Path dir, String name, byte[] stdin, Duration timeout, boolean deterministic,
+                              PrintStream strace) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
         ByteArrayOutputStream klog = new ByteArrayOutputStream();
         Kernel kernel = new Kernel(new Kernel.Config()
@@ -90,7 +96,8 @@ record GuestRun(byte[] stdout, byte[] stderr, int status) {
                 .stderr(err)
                 .stdioKinds(stdin == null ? HostStdio.Kind.NULL : HostStdio.Kind.PIPE, HostStdio.Kind.PIPE, HostStdio.Kind.PIPE)
                 .kernelLog(new PrintStream(klog, true, StandardCharsets.UTF_8))
-                .deterministic(deterministic));
+                .deterministic(deterministic)
+                .strace(strace));
         CompletableFuture<ExitStatus> run = CompletableFuture.supplyAsync(() -> {
             try {
                 return kernel.run("/" + name, List.of("/" + name), List.of());

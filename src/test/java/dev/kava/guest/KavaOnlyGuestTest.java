@@ -77,4 +77,26 @@ class KavaOnlyGuestTest {
         assertEquals(0, a.status(), a.stderrText());
         assertArrayEquals(a.stdout(), b.stdout(), "deterministic runs differ:\n" + a.stdoutText() + "\n---\n" + b.stdoutText());
     }
+
+    /**
+     * The acceptance criterion of --deterministic: a multi-threaded program run twice prints the same
+     * bytes and leaves the same strace -f trace (same tids, addresses, results and interleaving).
+     */
+    @Test
+    void deterministicRunsRepeatTheirTrace() throws Exception {
+        String missing = GuestToolchain.missing();
+        Assumptions.assumeTrue(missing == null, () -> "skipped: " + missing);
+        Files.createDirectories(ROOT);
+        Path bin = GuestToolchain.compile(Path.of("src/test/guest/deterministic/race.c"), ROOT, true);
+        String name = bin.getFileName().toString();
+        java.io.ByteArrayOutputStream ta = new java.io.ByteArrayOutputStream(), tb = new java.io.ByteArrayOutputStream();
+        GuestRun a = GuestRun.underKava(ROOT, name, null, TIMEOUT, true, new java.io.PrintStream(ta, true, StandardCharsets.UTF_8));
+        GuestRun b = GuestRun.underKava(ROOT, name, null, TIMEOUT, true, new java.io.PrintStream(tb, true, StandardCharsets.UTF_8));
+        assertEquals(0, a.status(), a.stderrText());
+        String traceA = ta.toString(StandardCharsets.UTF_8), traceB = tb.toString(StandardCharsets.UTF_8);
+        // The trace must show the threads (clone and the strace -f prefixes), or it proves nothing.
+        org.junit.jupiter.api.Assertions.assertTrue(traceA.contains("[pid ") && traceA.contains("exit_group("), traceA);
+        assertArrayEquals(a.stdout(), b.stdout(), "deterministic runs differ:\n" + a.stdoutText() + "\n---\n" + b.stdoutText());
+        assertEquals(traceA, traceB, "deterministic runs leave different strace traces");
+    }
 }

@@ -29,7 +29,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * <p>Where qemu-user itself cannot act as the oracle, NAME.expected (stdout) and
  * NAME.expected-status hold Linux's answer, written from the kernel source and named in the
  * program's header comment: exec.c (qemu-user 7.2 cannot execve a riscv64 program without
- * binfmt_misc) and clone3.c (qemu-user 7.2 answers clone3 with ENOSYS). signals.expected is
+ * binfmt_misc), clone3.c (qemu-user 7.2 answers clone3 with ENOSYS) and clone_sighand.c (qemu-user
+ * 7.2 refuses CLONE_VM without CLONE_THREAD). signals.expected is
  * qemu-riscv64-static's own output, recorded (identical over repeated runs) because qemu 7.2's
  * signal emulation sometimes hangs this program under load (a sigsuspend race in qemu-user),
  * which made the live oracle flaky in CI.

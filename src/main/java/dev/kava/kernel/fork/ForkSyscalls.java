@@ -136,20 +136,26 @@ public final class ForkSyscalls {
             g.sid = pg.sid;
             g.cred = pg.cred;
             g.groups = pg.groups;
-            g.comm = pg.comm;
+            g.comm = t.comm; // the child's leader is a copy of the calling thread
             g.exePath = pg.exePath;
             g.dumpable = pg.dumpable;
             g.noNewPrivs = pg.noNewPrivs;
-            for (int s = 1; s <= Signal.NSIG; s++) {
-                SigHand.Action act = pg.sighand.get(s);
-                if ((f & Sched.CLONE_CLEAR_SIGHAND) != 0 && act.handler() != Signal.SIG_IGN) act = SigHand.Action.DEFAULT;
-                g.sighand.set(s, act);
-            }
             if ((f & Sched.CLONE_SIGHAND) != 0) {
-                t.kernel.log().once("clone-sighand", t.describe() + ": CLONE_SIGHAND without CLONE_THREAD: handlers are copied, not shared");
+                // copy_sighand: CLONE_SIGHAND shares the parent's table (clone rejects it with
+                // CLONE_CLEAR_SIGHAND, and without CLONE_VM, before this point).
+                g.sighand = pg.sighand.share();
+            } else {
+                SigHand sh = pg.sighand.copy();
+                if ((f & Sched.CLONE_CLEAR_SIGHAND) != 0) {
+                    for (int s = 1; s <= Signal.NSIG; s++) {
+                        if (sh.get(s).handler() != Signal.SIG_IGN) sh.set(s, SigHand.Action.DEFAULT);
+                    }
+                }
+                g.sighand = sh;
             }
         }
         Task c = new Task(k, g, tid, h);
+        c.comm = t.comm; // dup_task_struct: a new thread or process starts with its creator's name
         c.blocked = t.blocked;
         c.nice = t.nice;
         c.affinity = t.affinity;

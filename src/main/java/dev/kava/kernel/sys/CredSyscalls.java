@@ -220,12 +220,12 @@ public final class CredSyscalls {
                     if (one[0] == 0) break;
                     b[n++] = one[0];
                 }
-                g.setComm(Arrays.copyOf(b, n));
+                t.setComm(Arrays.copyOf(b, n)); // the calling thread's comm only
                 return 0;
             }
             case Prctl.PR_GET_NAME -> {
                 byte[] b = new byte[Prctl.TASK_COMM_LEN];
-                byte[] c = g.comm.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                byte[] c = t.commBytes();
                 System.arraycopy(c, 0, b, 0, Math.min(c.length, Prctl.TASK_COMM_LEN - 1));
                 t.mem.write(arg2, b);
                 return 0;
