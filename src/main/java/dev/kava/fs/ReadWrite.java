@@ -136,33 +136,29 @@ public final class ReadWrite {
 
     static long readv(Task t, int fd, long iov, long iovcnt) {
         File f = readableFile(t, fd);
-        Iovec[] v = importIovec(t, iov, iovcnt);
-        long done = 0;
-        for (Iovec e : v) {
-            if (e.len == 0) continue;
-            long n;
-            try {
-                n = readInto(t, f, e.base, e.len, -1);
-            } catch (ErrnoException ex) {
-                if (done > 0) return done;
-                throw ex;
-            }
-            if (n < 0) return done > 0 ? done : n;
-            done += n;
-            if (n < e.len) break;
-        }
-        return done;
+        return eachIovec(importIovec(t, iov, iovcnt), e -> readInto(t, f, e.base, e.len, -1));
     }
 
     static long writev(Task t, int fd, long iov, long iovcnt) {
         File f = writableFile(t, fd);
-        Iovec[] v = importIovec(t, iov, iovcnt);
+        return eachIovec(importIovec(t, iov, iovcnt), e -> writeFrom(t, f, e.base, e.len));
+    }
+
+    private interface IovecTransfer {
+        long apply(Iovec e);
+    }
+
+    /**
+     * do_loop_readv_writev: moves each segment in turn and stops at the first short one. An
+     * error after some bytes moved returns the count instead, as Linux does.
+     */
+    private static long eachIovec(Iovec[] v, IovecTransfer op) {
         long done = 0;
         for (Iovec e : v) {
             if (e.len == 0) continue;
             long n;
             try {
-                n = writeFrom(t, f, e.base, e.len);
+                n = op.apply(e);
             } catch (ErrnoException ex) {
                 if (done > 0) return done;
                 throw ex;
