@@ -11,7 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Runs src/test/guest/kava_only/futex_selfcheck.c under kava only: futex_waitv, robust lists,
+ * Runs src/test/guest/kava_only/futex_selfcheck.c under kava only: futex_waitv, the futex2
+ * futex_wake/futex_wait/futex_requeue, FUTEX_WAIT_REQUEUE_PI/FUTEX_CMP_REQUEUE_PI, robust lists,
  * rseq, riscv_hwprobe and RLIMIT_AS, where qemu-user is no oracle. The program carries the
  * values Linux's source gives and prints FAIL lines for mismatches.
  */

@@ -33,7 +33,9 @@ import static dev.kava.abi.Futex.*;
  * the frame's memory, the same memory the guest's AMOs and LR/SC use.
  *
  * <p>PI futexes implement the ownership protocol (TID, FUTEX_WAITERS, FUTEX_OWNER_DIED, direct
- * hand-over on unlock) without priority boosting.
+ * hand-over on unlock) without priority boosting. FUTEX_WAIT_REQUEUE_PI/FUTEX_CMP_REQUEUE_PI are in
+ * FutexRequeuePi, the futex2 calls futex_wake/futex_wait/futex_requeue in Futex2; all share these
+ * buckets and keys.
  */
 public final class Futex {
     private Futex() {}
@@ -63,7 +65,12 @@ public final class Futex {
         Key key;
         Bucket bucket;
         final int bitset;
-        final boolean pi;
+        /** A PI waiter; a requeue-PI waiter becomes one when requeued onto the PI futex. */
+        volatile boolean pi;
+        /** For FUTEX_WAIT_REQUEUE_PI (the rt_waiter): the key of the PI futex it may be requeued to. */
+        Key requeuePiKey;
+        /** For FUTEX_WAIT_REQUEUE_PI: the waiter's address of the PI futex. */
+        long uaddr2;
         WaitQueue wq = new WaitQueue();
         /** Set under the bucket lock when woken (or, for PI, when the lock was handed over). */
         volatile boolean woken;
@@ -107,6 +114,9 @@ public final class Futex {
 
     public static void register(SyscallTable t) {
         t.register(SyscallNr.FUTEX, (task, a) -> sysFutex(task, a[0], (int) a[1], (int) a[2], a[3], a[4], (int) a[5]));
+        t.register(SyscallNr.FUTEX_WAKE, (task, a) -> Futex2.sysFutexWake(task, a[0], a[1], (int) a[2], (int) a[3]));
+        t.register(SyscallNr.FUTEX_WAIT, (task, a) -> Futex2.sysFutexWait(task, a[0], a[1], a[2], (int) a[3], a[4], (int) a[5]));
+        t.register(SyscallNr.FUTEX_REQUEUE, (task, a) -> Futex2.sysFutexRequeue(task, a[0], (int) a[1], (int) a[2], (int) a[3]));
         t.register(SyscallNr.FUTEX_WAITV, (task, a) -> FutexWaitv.sysFutexWaitv(task, a[0], (int) a[1], (int) a[2], a[3], (int) a[4]));
         t.register(SyscallNr.SET_ROBUST_LIST, (task, a) -> Robust.setRobustList(task, a[0], a[1]));
         t.register(SyscallNr.GET_ROBUST_LIST, (task, a) -> Robust.getRobustList(task, (int) a[0], a[1], a[2]));
@@ -180,13 +190,14 @@ public final class Futex {
             case FUTEX_WAIT_BITSET -> wait(t, uaddr, shared, val, hasTimeout, deadline, val3);
             case FUTEX_WAKE -> wake(t, uaddr, shared, val, FUTEX_BITSET_MATCH_ANY);
             case FUTEX_WAKE_BITSET -> wake(t, uaddr, shared, val, val3);
-            case FUTEX_REQUEUE -> requeue(t, uaddr, shared, uaddr2, val, val2, false, 0);
-            case FUTEX_CMP_REQUEUE -> requeue(t, uaddr, shared, uaddr2, val, val2, true, val3);
+            case FUTEX_REQUEUE -> requeue(t, uaddr, shared, uaddr2, shared, val, val2, false, 0);
+            case FUTEX_CMP_REQUEUE -> requeue(t, uaddr, shared, uaddr2, shared, val, val2, true, val3);
             case FUTEX_WAKE_OP -> wakeOp(t, uaddr, shared, uaddr2, val, val2, val3);
             case FUTEX_LOCK_PI, FUTEX_LOCK_PI2 -> FutexPi.lockPi(t, uaddr, shared, hasTimeout ? deadline : Long.MAX_VALUE, false);
             case FUTEX_TRYLOCK_PI -> FutexPi.lockPi(t, uaddr, shared, Long.MAX_VALUE, true);
             case FUTEX_UNLOCK_PI -> FutexPi.unlockPi(t, uaddr, shared);
-            // Requeue-PI (the condvar-to-PI-mutex hand-over) is not implemented.
+            case FUTEX_WAIT_REQUEUE_PI -> FutexRequeuePi.waitRequeuePi(t, uaddr, shared, val, hasTimeout, deadline, uaddr2);
+            case FUTEX_CMP_REQUEUE_PI -> FutexRequeuePi.cmpRequeuePi(t, uaddr, shared, uaddr2, val, val2, val3);
             default -> -Errno.ENOSYS;
         };
     }
@@ -289,7 +300,7 @@ public final class Futex {
         try {
             for (Q q : new ArrayList<>(b.chain)) {
                 if (!q.key.equals(k)) continue;
-                if (q.pi) {
+                if (q.pi || q.requeuePiKey != null) {
                     ret = -Errno.EINVAL;
                     break;
                 }
@@ -323,10 +334,11 @@ public final class Futex {
     }
 
     /** futex_requeue (kernel/futex/requeue.c) for plain futexes. */
-    static long requeue(Task t, long uaddr1, boolean shared, long uaddr2, int nrWake, int nrRequeue, boolean cmp, int cmpval) {
+    static long requeue(Task t, long uaddr1, boolean shared1, long uaddr2, boolean shared2, int nrWake, int nrRequeue,
+                        boolean cmp, int cmpval) {
         if (nrWake < 0 || nrRequeue < 0) return -Errno.EINVAL;
-        Key k1 = key(t, uaddr1, shared, false);
-        Key k2 = key(t, uaddr2, shared, false);
+        Key k1 = key(t, uaddr1, shared1, false);
+        Key k2 = key(t, uaddr2, shared2, false);
         Bucket b1 = bucket(k1), b2 = bucket(k2);
         List<Q> toWake = new ArrayList<>();
         int count = 0;
@@ -340,7 +352,7 @@ public final class Futex {
             for (Q q : new ArrayList<>(b1.chain)) {
                 if (count - nrWake >= nrRequeue) break;
                 if (!q.key.equals(k1)) continue;
-                if (q.pi) {
+                if (q.pi || q.requeuePiKey != null) {
                     ret = -Errno.EINVAL;
                     break;
                 }
@@ -374,7 +386,7 @@ public final class Futex {
             if (opRet < 0) return opRet;
             for (Q q : new ArrayList<>(b1.chain)) {
                 if (!q.key.equals(k1)) continue;
-                if (q.pi) return -Errno.EINVAL;
+                if (q.pi || q.requeuePiKey != null) return -Errno.EINVAL;
                 markWoken(q, toWake);
                 if (++ret >= nrWake) break;
             }
@@ -382,7 +394,7 @@ public final class Futex {
                 int op2 = 0;
                 for (Q q : new ArrayList<>(b2.chain)) {
                     if (!q.key.equals(k2)) continue;
-                    if (q.pi) return -Errno.EINVAL;
+                    if (q.pi || q.requeuePiKey != null) return -Errno.EINVAL;
                     markWoken(q, toWake);
                     if (++op2 >= nrWake2) break;
                 }

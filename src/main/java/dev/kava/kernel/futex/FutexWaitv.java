@@ -15,7 +15,8 @@ import static dev.kava.abi.Futex.*;
 final class FutexWaitv {
     private FutexWaitv() {}
 
-    private static final int FUTEX2_VALID_MASK = FUTEX2_SIZE_MASK | FUTEX2_NUMA | FUTEX2_MPOL | FUTEX2_PRIVATE;
+    /** FUTEX2_VALID_MASK (kernel/futex/syscalls.c). */
+    static final int FUTEX2_VALID_MASK = FUTEX2_SIZE_MASK | FUTEX2_NUMA | FUTEX2_MPOL | FUTEX2_PRIVATE;
 
     static long sysFutexWaitv(Task t, long waiters, int nr, int flags, long timeout, int clockid) {
         if (flags != 0) return -Errno.EINVAL;
