@@ -1,6 +1,6 @@
 /* futex(2), membarrier and rlimits from one thread, compared with Linux (qemu passes these to the host).
  * futex_waitv, robust lists, RLIMIT_AS, rseq and hwprobe, which qemu emulates itself or lacks, are in
- * kava_only/futex_selfcheck.c. */
+ * kava-only/selfcheck/futex_selfcheck.c. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
