@@ -96,7 +96,8 @@ public final class SignalSyscalls {
     }
 
     static long rtSigpending(Task t, long uset, long sigsetsize) {
-        if (sigsetsize > Signal.SIGSET_SIZE) return -Errno.EINVAL;
+        // size_t: a "negative" size is a huge one (kernel/signal.c).
+        if (Long.compareUnsigned(sigsetsize, Signal.SIGSET_SIZE) > 0) return -Errno.EINVAL;
         long pending = (t.pending.mask() | t.group.sharedPending.mask()) & t.blocked;
         byte[] b = new byte[8];
         Uaccess.putLong(b, 0, pending);
