@@ -1,7 +1,6 @@
 package dev.kava.kernel.futex;
 
 import dev.kava.abi.Errno;
-import dev.kava.abi.Time;
 import dev.kava.kernel.Task;
 import dev.kava.kernel.Uaccess;
 
@@ -43,16 +42,7 @@ final class Futex2 {
     static long sysFutexWait(Task t, long uaddr, long val, long mask, int flags, long timeout, int clockid) {
         if (!flagsValid(flags)) return -Errno.EINVAL;
         if (!inputValid(val) || !inputValid(mask)) return -Errno.EINVAL;
-        long deadline = Long.MAX_VALUE;
-        if (timeout != 0) {
-            // futex2_setup_timeout: an absolute time on CLOCK_MONOTONIC or CLOCK_REALTIME.
-            if (clockid != Time.CLOCK_REALTIME && clockid != Time.CLOCK_MONOTONIC) return -Errno.EINVAL;
-            byte[] b = t.mem.read(timeout, 16);
-            long sec = Uaccess.getLong(b, 0), nsec = Uaccess.getLong(b, 8);
-            if (sec < 0 || nsec < 0 || nsec >= 1_000_000_000L) return -Errno.EINVAL;
-            long ns = Futex.saturatingNanos(sec, nsec);
-            deadline = clockid == Time.CLOCK_REALTIME ? Futex.realtimeToMonotonic(t, ns) : ns;
-        }
+        long deadline = FutexWaitv.futex2Deadline(t, timeout, clockid);
         // __futex_wait: an interrupted wait returns -ERESTARTSYS (the deadline is absolute).
         return Futex.wait(t, uaddr, (flags & FUTEX2_PRIVATE) == 0, (int) val, false, deadline, (int) mask);
     }

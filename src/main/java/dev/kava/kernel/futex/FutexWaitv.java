@@ -2,6 +2,7 @@ package dev.kava.kernel.futex;
 
 import dev.kava.abi.Errno;
 import dev.kava.abi.Time;
+import dev.kava.kernel.ErrnoException;
 import dev.kava.kernel.Task;
 import dev.kava.kernel.Uaccess;
 import dev.kava.kernel.futex.Futex.Bucket;
@@ -18,18 +19,25 @@ final class FutexWaitv {
     /** FUTEX2_VALID_MASK (kernel/futex/syscalls.c). */
     static final int FUTEX2_VALID_MASK = FUTEX2_SIZE_MASK | FUTEX2_NUMA | FUTEX2_MPOL | FUTEX2_PRIVATE;
 
+    /**
+     * futex2_setup_timeout: timeout (0 = none) is an absolute time on CLOCK_MONOTONIC or
+     * CLOCK_REALTIME; returns the kernel-monotonic deadline, or Long.MAX_VALUE for none.
+     * EINVAL for another clock or a bad timespec, EFAULT for a bad pointer.
+     */
+    static long futex2Deadline(Task t, long timeout, int clockid) {
+        if (timeout == 0) return Long.MAX_VALUE;
+        if (clockid != Time.CLOCK_REALTIME && clockid != Time.CLOCK_MONOTONIC) throw ErrnoException.of(Errno.EINVAL);
+        byte[] b = t.mem.read(timeout, 16);
+        long sec = Uaccess.getLong(b, 0), nsec = Uaccess.getLong(b, 8);
+        if (sec < 0 || nsec < 0 || nsec >= 1_000_000_000L) throw ErrnoException.of(Errno.EINVAL);
+        long ns = Futex.saturatingNanos(sec, nsec);
+        return clockid == Time.CLOCK_REALTIME ? Futex.realtimeToMonotonic(t, ns) : ns;
+    }
+
     static long sysFutexWaitv(Task t, long waiters, int nr, int flags, long timeout, int clockid) {
         if (flags != 0) return -Errno.EINVAL;
         if (nr == 0 || Integer.compareUnsigned(nr, FUTEX_WAITV_MAX) > 0 || waiters == 0) return -Errno.EINVAL;
-        long deadline = Long.MAX_VALUE;
-        if (timeout != 0) {
-            if (clockid != Time.CLOCK_REALTIME && clockid != Time.CLOCK_MONOTONIC) return -Errno.EINVAL;
-            byte[] b = t.mem.read(timeout, 16);
-            long sec = Uaccess.getLong(b, 0), nsec = Uaccess.getLong(b, 8);
-            if (sec < 0 || nsec < 0 || nsec >= 1_000_000_000L) return -Errno.EINVAL;
-            long ns = Futex.saturatingNanos(sec, nsec);
-            deadline = clockid == Time.CLOCK_REALTIME ? Futex.realtimeToMonotonic(t, ns) : ns;
-        }
+        long deadline = futex2Deadline(t, timeout, clockid);
         // futex_parse_waitv: read and check every entry before waiting on any.
         byte[] raw = t.mem.read(waiters, nr * FUTEX_WAITV_SIZE);
         long[] uaddr = new long[nr];
