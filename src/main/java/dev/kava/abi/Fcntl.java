@@ -64,4 +64,9 @@ public final class Fcntl {
     public static final int SEEK_END = 2;
     public static final int SEEK_DATA = 3;
     public static final int SEEK_HOLE = 4;
+
+    // renameat2 flags (include/uapi/linux/fs.h)
+    public static final int RENAME_NOREPLACE = 1 << 0;
+    public static final int RENAME_EXCHANGE = 1 << 1;
+    public static final int RENAME_WHITEOUT = 1 << 2;
 }

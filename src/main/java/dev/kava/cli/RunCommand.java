@@ -115,9 +115,11 @@ public final class RunCommand implements Callable<Integer> {
                 return 2;
             }
         }
+        // Guest strings are bytes: the kernel holds them as one char per byte (ISO-8859-1).
         List<String> argv = new ArrayList<>();
-        argv.add(program);
-        argv.addAll(args);
+        argv.add(guestBytes(program));
+        for (String a : args) argv.add(guestBytes(a));
+        envp = envp.stream().map(RunCommand::guestBytes).toList();
 
         // Unbuffered views of the host's descriptors: the guest's writes reach them in order, at once.
         OutputStream out = new FileOutputStream(FileDescriptor.out);
@@ -130,7 +132,7 @@ public final class RunCommand implements Callable<Integer> {
                 .stdioKinds(HostConsole.kind(0), HostConsole.kind(1), HostConsole.kind(2))
                 .kernelLog(logStream)
                 .strace(straceStream)
-                .workdir(workdir)
+                .workdir(workdir == null ? null : guestBytes(workdir))
                 .memoryBytes(memoryBytes)
                 .deterministic(deterministic);
         if (cpus != null) config.cpus(cpus);
@@ -144,7 +146,7 @@ public final class RunCommand implements Callable<Integer> {
         }
         ExitStatus status;
         try {
-            status = kernel.run(program, argv, envp);
+            status = kernel.run(guestBytes(program), argv, envp);
         } catch (IllegalArgumentException e) {
             err.println("kava run: " + e.getMessage());
             return 2;
@@ -199,5 +201,10 @@ public final class RunCommand implements Callable<Integer> {
             out.add(e);
         }
         return out;
+    }
+
+    /** A host string as the guest sees it: its UTF-8 bytes, one char per byte. */
+    static String guestBytes(String s) {
+        return new String(s.getBytes(java.nio.charset.StandardCharsets.UTF_8), java.nio.charset.StandardCharsets.ISO_8859_1);
     }
 }

@@ -10,6 +10,7 @@ public interface Directory {
     /** The entries, "." and ".." first, as a snapshot taken when first read or after a rewind. */
     List<Entry> entries();
 
-    /** The guest path of this directory, for *at() lookups relative to it. */
-    String guestPath();
+    long position();
+
+    void setPosition(long p);
 }

@@ -59,9 +59,7 @@ public final class Exec {
             file = ef;
             bprmName = "/dev/fd/" + fd;
         } else {
-            HostRoot.Resolved r = Lookup.resolve(t, fd, path, (flags & Fcntl.AT_SYMLINK_NOFOLLOW) == 0);
-            if (r.stat().isSymlink()) throw ErrnoException.of(Errno.ELOOP);
-            file = open(t, r);
+            file = openExec(t, fd, path, (flags & Fcntl.AT_SYMLINK_NOFOLLOW) == 0);
             bprmName = fd == Fcntl.AT_FDCWD || path.startsWith("/") ? path : "/dev/fd/" + fd + "/" + path;
         }
         long stackLimit = argLimit(t);
@@ -100,7 +98,7 @@ public final class Exec {
      * process with SIGSEGV, as Linux does.
      */
     public static void execve(Task t, String path, List<String> argv, List<String> envp) {
-        ExecFile file = openExec(t, path);
+        ExecFile file = openExec(t, Fcntl.AT_FDCWD, path, true);
         exec(t, file, path, argv, envp);
     }
 
@@ -108,6 +106,21 @@ public final class Exec {
     record Script(String interp, String arg) {}
 
     private static void exec(Task t, ExecFile file, String filename, List<String> argv, List<String> envp) {
+        // The files opened for the exec are put when it is done: mappings hold their own references.
+        List<ExecFile> opened = new ArrayList<>();
+        // A file exec'd through its descriptor (execveat AT_EMPTY_PATH) stays the descriptor's.
+        if (!(file instanceof File ff0 && t.group.files.refersTo(ff0))) opened.add(file);
+        try {
+            execFiles(t, file, filename, argv, envp, opened);
+        } finally {
+            for (ExecFile f : opened) {
+                if (f instanceof File ff) ff.fput();
+            }
+        }
+    }
+
+    private static void execFiles(Task t, ExecFile file, String filename, List<String> argv, List<String> envp,
+                                  List<ExecFile> opened) {
         // search_binary_handler, at most MAX_DEPTH hand-overs (scripts running scripts).
         ExecFile cur = file;
         String interp = filename;
@@ -119,7 +132,11 @@ public final class Exec {
             cur.readAt(buf, 0, buf.length, 0);
             Script s = parseScript(buf);
             if (s == null) {
-                prepared = ElfLoader.prepare(cur, p -> openExec(t, p));
+                prepared = ElfLoader.prepare(cur, p -> {
+                    ExecFile ef = openExec(t, Fcntl.AT_FDCWD, p, true);
+                    opened.add(ef);
+                    return ef;
+                });
                 break;
             }
             List<String> n = new ArrayList<>();
@@ -129,7 +146,8 @@ public final class Exec {
             if (!args.isEmpty()) n.addAll(args.subList(1, args.size()));
             args = n;
             interp = s.interp;
-            cur = openExec(t, s.interp);
+            cur = openExec(t, Fcntl.AT_FDCWD, s.interp, true);
+            opened.add(cur);
         }
         checkArgSize(t, args, envp);
 
@@ -230,10 +248,10 @@ public final class Exec {
             if (a >= 0) {
                 int aEnd = a;
                 while (aEnd < iEnd && buf[aEnd] != 0) aEnd++;
-                arg = new String(buf, a, aEnd - a, StandardCharsets.UTF_8);
+                arg = new String(buf, a, aEnd - a, StandardCharsets.ISO_8859_1);
             }
         }
-        return new Script(new String(buf, name, nameEnd - name, StandardCharsets.UTF_8), arg);
+        return new Script(new String(buf, name, nameEnd - name, StandardCharsets.ISO_8859_1), arg);
     }
 
     private static int nextNonSpacetab(byte[] b, int first, int last) {
@@ -256,21 +274,27 @@ public final class Exec {
         h.pc = pc;
     }
 
-    /** open_exec: a regular file with an execute bit (root may execute any file with one). */
-    static ExecFile openExec(Task t, String path) {
-        return open(t, t.kernel.root().lookup(t.group.fs.cwd(), path, true));
+    /**
+     * open_exec (do_open_execat): a regular file on a mount without noexec that the caller may
+     * execute (root may execute any file with an x bit).
+     */
+    static ExecFile openExec(Task t, int dirfd, String path, boolean follow) {
+        FsPath p = Namei.lookup(t, dirfd, path, follow);
+        Inode inode = p.inode();
+        if (inode.isSymlink()) throw ErrnoException.of(Errno.ELOOP);
+        if (!inode.isRegular() || p.mnt().noExec()) throw ErrnoException.of(Errno.EACCES);
+        Permission.check(t.group.cred, inode, Permission.MAY_EXEC);
+        File f = inode.open(t, p, Fcntl.O_RDONLY | Fcntl.O_LARGEFILE);
+        if (!(f instanceof ExecFile ef)) {
+            f.fput();
+            throw ErrnoException.of(Errno.EACCES);
+        }
+        return ef;
     }
 
     private static void checkExecutable(Kstat st) {
         if (!st.isRegular()) throw ErrnoException.of(Errno.EACCES);
         if ((st.mode() & 0111) == 0) throw ErrnoException.of(Errno.EACCES);
-    }
-
-    private static ExecFile open(Task t, HostRoot.Resolved r) {
-        checkExecutable(r.stat());
-        File f = t.kernel.root().open(r, Fcntl.O_RDONLY | Fcntl.O_LARGEFILE);
-        if (!(f instanceof ExecFile ef)) throw ErrnoException.of(Errno.EACCES);
-        return ef;
     }
 
     /** bprm_stack_limits and copy_strings' E2BIG checks. */
@@ -287,7 +311,7 @@ public final class Exec {
         long total = 0;
         for (List<String> l : List.of(argv, envp)) {
             for (String s : l) {
-                int len = s.getBytes(StandardCharsets.UTF_8).length + 1;
+                int len = s.getBytes(StandardCharsets.ISO_8859_1).length + 1;
                 if (len > MAX_ARG_STRLEN) throw ErrnoException.of(Errno.E2BIG);
                 total += len;
             }
@@ -297,6 +321,6 @@ public final class Exec {
 
     /** do_close_on_exec. */
     private static void closeOnExec(Task t) {
-        for (File f : t.group.files.removeCloseOnExec()) f.release();
+        for (File f : t.group.files.removeCloseOnExec()) f.fput();
     }
 }

@@ -9,4 +9,15 @@ public interface ExecFile {
 
     /** The path the file was opened by, inside the guest. */
     String guestPath();
+
+    /**
+     * get_file for a mapping (vma->vm_file): keeps what the file's pages come from alive after
+     * its descriptors are closed. False if it is already gone.
+     */
+    default boolean pin() {
+        return true;
+    }
+
+    /** fput for a mapping. */
+    default void unpin() {}
 }

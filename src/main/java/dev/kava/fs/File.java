@@ -15,9 +15,36 @@ public abstract class File {
     protected int flags;
     /** The file position (f_pos). */
     protected long pos;
+    /** Where the file was opened (f_path), or null for anonymous files (pipes, eventfd, ...). */
+    protected final FsPath path;
 
     protected File(int flags) {
+        this(null, flags);
+    }
+
+    protected File(FsPath path, int flags) {
         this.flags = flags;
+        this.path = path;
+        if (path != null) path.mnt().users.incrementAndGet();
+    }
+
+    /** f_path: where the file was opened, or null for an anonymous file. */
+    public FsPath path() {
+        return path;
+    }
+
+    /** The inode behind the file (file_inode), or null for files without one. */
+    public Inode inode() {
+        return path == null ? null : path.dentry().inode();
+    }
+
+    /** fput: the last descriptor is gone; releases the file and the mount it pinned. */
+    public final void fput() {
+        try {
+            release();
+        } finally {
+            if (path != null) path.mnt().users.decrementAndGet();
+        }
     }
 
     public int flags() {
@@ -64,6 +91,19 @@ public abstract class File {
         throw ErrnoException.of(Errno.ESPIPE);
     }
 
+    /** Writes at an explicit offset without moving the position; ESPIPE for streams. */
+    public int pwrite(Task t, byte[] src, int off, int len, long offset) {
+        throw ErrnoException.of(Errno.ESPIPE);
+    }
+
+    /** fallocate (vfs_fallocate's checks are the caller's): EOPNOTSUPP where the filesystem has none. */
+    public void fallocate(Task t, int mode, long offset, long len) {
+        Inode i = inode();
+        if (i != null && i.isDir()) throw ErrnoException.of(Errno.EISDIR);
+        if (i == null || !i.isRegular()) throw ErrnoException.of(Errno.ENODEV);
+        throw ErrnoException.of(Errno.EOPNOTSUPP);
+    }
+
     /** Whether read() returns once some data is there, instead of filling the buffer (pipes, ttys). */
     public boolean isStream() {
         return false;
@@ -74,7 +114,12 @@ public abstract class File {
         throw ErrnoException.of(Errno.ESPIPE);
     }
 
-    public abstract Kstat stat();
+    /** fstat: the inode's attributes; anonymous files override this. */
+    public Kstat stat() {
+        Inode i = inode();
+        if (i == null) throw ErrnoException.of(Errno.EBADF);
+        return i.getattr();
+    }
 
     /** The file-specific ioctls (unlocked_ioctl); ENOTTY when the file has none. */
     public long ioctl(Task t, int cmd, long arg) {
@@ -86,9 +131,9 @@ public abstract class File {
         return null;
     }
 
-    /** The guest path this file was opened by, when known (for *at() lookups and getcwd). */
+    /** The file's name in its mount tree (d_path), or null for anonymous files. */
     public String guestPath() {
-        return null;
+        return path == null ? null : MountNamespace.path(path, null);
     }
 
     /** Called when the last descriptor referring to this file is closed (release). */

@@ -14,19 +14,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * Opening and naming files: openat, close, dup, dup3, fcntl, ioctl (fs/open.c, fs/fcntl.c,
- * fs/ioctl.c), getdents64 (fs/readdir.c), readlinkat (fs/stat.c), getcwd, chdir, fchdir,
- * faccessat (fs/d_path.c, fs/open.c).
+ * Descriptors and names: dup, dup3, fcntl, ioctl (fs/fcntl.c, fs/ioctl.c), getdents64
+ * (fs/readdir.c), readlinkat (fs/stat.c), getcwd (fs/d_path.c).
  */
 public final class FileSyscalls {
     private FileSyscalls() {}
 
-    /** The flags O_PATH keeps (O_PATH_FLAGS in fs/open.c). */
-    private static final int O_PATH_FLAGS = Fcntl.O_DIRECTORY | Fcntl.O_NOFOLLOW | Fcntl.O_PATH | Fcntl.O_CLOEXEC;
-
     public static void register(SyscallTable t) {
-        t.register(SyscallNr.OPENAT, (task, a) -> openat(task, (int) a[0], a[1], (int) a[2], (int) a[3]));
-        t.register(SyscallNr.CLOSE, (task, a) -> close(task, (int) a[0]));
         t.register(SyscallNr.DUP, (task, a) -> dup(task, (int) a[0]));
         t.register(SyscallNr.DUP3, (task, a) -> dup3(task, (int) a[0], (int) a[1], (int) a[2]));
         t.register(SyscallNr.FCNTL, (task, a) -> fcntl(task, (int) a[0], (int) a[1], a[2]));
@@ -34,64 +28,10 @@ public final class FileSyscalls {
         t.register(SyscallNr.GETDENTS64, (task, a) -> getdents64(task, (int) a[0], a[1], (int) a[2]));
         t.register(SyscallNr.READLINKAT, (task, a) -> readlinkat(task, (int) a[0], a[1], a[2], (int) a[3]));
         t.register(SyscallNr.GETCWD, (task, a) -> getcwd(task, a[0], a[1]));
-        t.register(SyscallNr.CHDIR, (task, a) -> chdir(task, a[0]));
-        t.register(SyscallNr.FCHDIR, (task, a) -> fchdir(task, (int) a[0]));
-        t.register(SyscallNr.FACCESSAT, (task, a) -> faccessat(task, (int) a[0], a[1], (int) a[2], 0));
-        t.register(SyscallNr.FACCESSAT2, (task, a) -> faccessat(task, (int) a[0], a[1], (int) a[2], (int) a[3]));
     }
 
     private static long nofile(Task t) {
         return t.group.rlimits.cur(Resource.RLIMIT_NOFILE);
-    }
-
-    /** do_sys_open with build_open_how: unknown flags are dropped, as openat (unlike openat2) does. */
-    static long openat(Task t, int dirfd, long pathAddr, int flags, int mode) {
-        flags &= Fcntl.VALID_OPEN_FLAGS;
-        if ((flags & Fcntl.O_PATH) != 0) flags &= O_PATH_FLAGS;
-        flags |= Fcntl.O_LARGEFILE; // force_o_largefile() on 64-bit
-        if ((flags & Fcntl.__O_TMPFILE) != 0) {
-            if ((flags & (Fcntl.__O_TMPFILE | Fcntl.O_DIRECTORY | Fcntl.O_CREAT)) != Fcntl.O_TMPFILE) return -Errno.EINVAL;
-            int acc = flags & Fcntl.O_ACCMODE;
-            if (acc != Fcntl.O_WRONLY && acc != Fcntl.O_RDWR) return -Errno.EINVAL;
-        }
-        String path = t.mem.readPath(pathAddr, false);
-        // get_unused_fd_flags comes before the lookup: a full table is EMFILE whatever the path.
-        FdTable files = t.group.files;
-        if (files.lowestFree(nofile(t)) < 0) return -Errno.EMFILE;
-        if ((flags & Fcntl.__O_TMPFILE) != 0) {
-            Lookup.resolve(t, dirfd, path, true);
-            return -Errno.EROFS; // the directory exists; the root is read-only
-        }
-        boolean creat = (flags & Fcntl.O_CREAT) != 0;
-        boolean follow = (flags & Fcntl.O_NOFOLLOW) == 0 && !(creat && (flags & Fcntl.O_EXCL) != 0);
-        HostRoot.Resolved r;
-        try {
-            r = Lookup.resolve(t, dirfd, path, follow);
-        } catch (ErrnoException e) {
-            if (creat && e.errno == Errno.ENOENT) {
-                // The name is missing: if its directory exists, creating it fails on the read-only root.
-                int slash = path.lastIndexOf('/', path.length() - 2);
-                String parent = slash < 0 ? "." : slash == 0 ? "/" : path.substring(0, slash);
-                HostRoot.Resolved dir = Lookup.resolve(t, dirfd, parent, true);
-                if (!dir.stat().isDirectory()) return -Errno.ENOTDIR;
-                if (path.endsWith("/")) return -Errno.EISDIR;
-                return -Errno.EROFS;
-            }
-            throw e;
-        }
-        if (creat && (flags & Fcntl.O_EXCL) != 0) return -Errno.EEXIST;
-        if (creat && r.stat().isDirectory()) return -Errno.EISDIR;
-        if ((flags & Fcntl.O_DIRECTORY) != 0 && !r.stat().isDirectory() && !(r.stat().isSymlink() && (flags & Fcntl.O_PATH) != 0)) {
-            return -Errno.ENOTDIR;
-        }
-        File f = t.kernel.root().open(r, flags);
-        return files.install(f, (flags & Fcntl.O_CLOEXEC) != 0, 0, nofile(t));
-    }
-
-    static long close(Task t, int fd) {
-        File f = t.group.files.remove(fd);
-        if (!t.group.files.refersTo(f)) f.release();
-        return 0;
     }
 
     static long dup(Task t, int fd) {
@@ -105,7 +45,7 @@ public final class FileSyscalls {
         if (Integer.toUnsignedLong(newfd) >= nofile(t)) return -Errno.EBADF;
         File f = t.group.files.require(oldfd);
         File old = t.group.files.installAt(newfd, f, (flags & Fcntl.O_CLOEXEC) != 0);
-        if (old != null && old != f && !t.group.files.refersTo(old)) old.release();
+        if (old != null && old != f && !t.group.files.refersTo(old)) old.fput();
         return newfd;
     }
 
@@ -194,7 +134,7 @@ public final class FileSyscalls {
     static long getdents64(Task t, int fd, long dirp, int count) {
         File f = t.group.files.get(fd);
         if (f == null || f.isPath()) return -Errno.EBADF;
-        if (!(f instanceof HostDirectory d)) return -Errno.ENOTDIR;
+        if (!(f.asDirectory() instanceof Directory d)) return -Errno.ENOTDIR;
         long ucount = Integer.toUnsignedLong(count);
         if (!ReadWrite.accessOk(dirp, ucount)) return -Errno.EFAULT;
         List<Directory.Entry> entries = d.entries();
@@ -203,7 +143,7 @@ public final class FileSyscalls {
         int used = 0;
         while (pos < entries.size()) {
             Directory.Entry e = entries.get((int) pos);
-            byte[] name = e.name().getBytes(StandardCharsets.UTF_8);
+            byte[] name = e.name().getBytes(StandardCharsets.ISO_8859_1);
             int reclen = (19 + name.length + 1 + 7) & ~7;
             if (used + reclen > out.length) {
                 if (used == 0) return -Errno.EINVAL;
@@ -225,64 +165,33 @@ public final class FileSyscalls {
     static long readlinkat(Task t, int dirfd, long pathAddr, long buf, int bufsiz) {
         if (bufsiz <= 0) return -Errno.EINVAL;
         String path = t.mem.readPath(pathAddr, true);
-        HostRoot.Resolved r;
+        FsPath p;
         if (path.isEmpty()) {
             // An empty name means dirfd itself: a symlink opened with O_PATH | O_NOFOLLOW.
-            File f = dirfd == Fcntl.AT_FDCWD ? null : t.group.files.require(dirfd);
-            if (!(f instanceof PathFile pf) || !pf.stat().isSymlink()) return -Errno.ENOENT;
-            r = pf.where();
+            p = dirfd == Fcntl.AT_FDCWD ? null : t.group.files.require(dirfd).path();
+            if (p == null || !p.inode().isSymlink()) return -Errno.ENOENT;
         } else {
-            r = Lookup.resolve(t, dirfd, path, false);
+            p = Namei.lookup(t, dirfd, path, false);
         }
-        byte[] target = t.kernel.root().readlink(r).getBytes(StandardCharsets.UTF_8);
+        Inode inode = p.inode();
+        if (!inode.isSymlink()) return -Errno.EINVAL;
+        FsPath magic = inode.followMagic(t);
+        String text = magic != null ? MountNamespace.path(magic, t.group.fs.root()) : inode.readlink();
+        byte[] target = text.getBytes(StandardCharsets.ISO_8859_1);
         int n = Math.min(target.length, bufsiz);
         t.mem.write(buf, target, 0, n);
+        inode.touchAtime();
         return n;
     }
 
+    /** getcwd (fs/d_path.c): the working directory from the process's root; ENOENT once it is removed. */
     static long getcwd(Task t, long buf, long size) {
-        byte[] cwd = (t.group.fs.cwd() + "\0").getBytes(StandardCharsets.UTF_8);
-        if (cwd.length > Uaccess.PATH_MAX) return -Errno.ENAMETOOLONG;
-        if (Long.compareUnsigned(cwd.length, size) > 0) return -Errno.ERANGE;
-        t.mem.write(buf, cwd);
-        return cwd.length;
-    }
-
-    static long chdir(Task t, long pathAddr) {
-        chdir(t, t.mem.readPath(pathAddr, false));
-        return 0;
-    }
-
-    /** chdir on a path the kernel already holds (also used for kava run -w); throws the errno. */
-    public static void chdir(Task t, String path) {
-        HostRoot.Resolved r = Lookup.resolve(t, Fcntl.AT_FDCWD, path, true);
-        if (!r.stat().isDirectory()) throw ErrnoException.of(Errno.ENOTDIR);
-        if ((r.stat().mode() & 0111) == 0) throw ErrnoException.of(Errno.EACCES); // even root needs a search bit
-        t.group.fs.setCwd(r.guestPath());
-    }
-
-    static long fchdir(Task t, int fd) {
-        File f = t.group.files.require(fd);
-        if (f.guestPath() == null || !f.stat().isDirectory()) return -Errno.ENOTDIR;
-        t.group.fs.setCwd(f.guestPath());
-        return 0;
-    }
-
-    /** do_faccessat for root: read and write are granted (write fails on the read-only root), execute needs an x bit. */
-    static long faccessat(Task t, int dirfd, long pathAddr, int mode, int flags) {
-        if ((mode & ~7) != 0) return -Errno.EINVAL;
-        if ((flags & ~(Fcntl.AT_EACCESS | Fcntl.AT_SYMLINK_NOFOLLOW | Fcntl.AT_EMPTY_PATH)) != 0) return -Errno.EINVAL;
-        String path = t.mem.readPath(pathAddr, (flags & Fcntl.AT_EMPTY_PATH) != 0);
-        Kstat st;
-        if (path.isEmpty()) {
-            st = dirfd == Fcntl.AT_FDCWD
-                    ? t.kernel.root().lookup("/", t.group.fs.cwd(), true).stat()
-                    : t.group.files.require(dirfd).stat();
-        } else {
-            st = Lookup.resolve(t, dirfd, path, (flags & Fcntl.AT_SYMLINK_NOFOLLOW) == 0).stat();
-        }
-        if ((mode & 2) != 0 && (st.isRegular() || st.isDirectory() || st.isSymlink())) return -Errno.EROFS;
-        if ((mode & 1) != 0 && !st.isDirectory() && (st.mode() & 0111) == 0) return -Errno.EACCES;
-        return 0;
+        FsPath cwd = t.group.fs.cwd();
+        if (cwd.dentry().unhashed() && !cwd.dentry().isRoot()) return -Errno.ENOENT;
+        byte[] name = (MountNamespace.path(cwd, t.group.fs.root()) + "\0").getBytes(StandardCharsets.ISO_8859_1);
+        if (name.length > Uaccess.PATH_MAX) return -Errno.ENAMETOOLONG;
+        if (Long.compareUnsigned(name.length, size) > 0) return -Errno.ERANGE;
+        t.mem.write(buf, name);
+        return name.length;
     }
 }

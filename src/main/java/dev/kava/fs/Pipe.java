@@ -39,8 +39,22 @@ public final class Pipe {
         this.packetMode = packetMode;
     }
 
-    synchronized void openEnd(boolean readEnd) {
-        if (readEnd) readers++; else writers++;
+    /** Opens of each end so far (r_counter, w_counter): a FIFO open waits for the other side's to change. */
+    int readOpens, writeOpens;
+
+    void openEnd(boolean readEnd) {
+        synchronized (this) {
+            if (readEnd) { readers++; readOpens++; } else { writers++; writeOpens++; }
+        }
+        waitq.wakeAll();
+    }
+
+    synchronized int readers() {
+        return readers;
+    }
+
+    synchronized int writers() {
+        return writers;
     }
 
     void closeEnd(boolean readEnd) {

@@ -13,15 +13,27 @@ public final class PipeFile extends File {
     private static final AtomicLong NEXT_INO = new AtomicLong(1000);
 
     final Pipe pipe;
-    private final boolean readEnd;
+    private final boolean readEnd, writeEnd;
     private final long ino;
 
     private PipeFile(Pipe pipe, boolean readEnd, int flags, long ino) {
         super(flags);
         this.pipe = pipe;
         this.readEnd = readEnd;
+        this.writeEnd = !readEnd;
         this.ino = ino;
         pipe.openEnd(readEnd);
+    }
+
+    /** An open FIFO (fifo_open): a reader, a writer, or both for O_RDWR. */
+    PipeFile(Pipe pipe, FsPath path, int flags, boolean reader, boolean writer) {
+        super(path, flags);
+        this.pipe = pipe;
+        this.readEnd = reader;
+        this.writeEnd = writer;
+        this.ino = 0;
+        if (reader) pipe.openEnd(true);
+        if (writer) pipe.openEnd(false);
     }
 
     /** create_pipe_files: the read end (O_RDONLY) and write end (O_WRONLY) of a new pipe. */
@@ -53,6 +65,7 @@ public final class PipeFile extends File {
 
     @Override
     public Kstat stat() {
+        if (path != null) return super.stat();
         return new Kstat(PIPEFS_DEV, ino, Stat.S_IFIFO | 0600, 1, 0, 0, 0, 0, 4096, 0, 0, 0, 0, 0, 0, 0);
     }
 
@@ -80,6 +93,8 @@ public final class PipeFile extends File {
     @Override
     public void release() {
         eventpollRelease();
-        pipe.closeEnd(readEnd);
+        if (readEnd) pipe.closeEnd(true);
+        if (writeEnd) pipe.closeEnd(false);
+        if (path != null) Fifo.closed(path.inode(), pipe);
     }
 }

@@ -32,9 +32,9 @@ public final class StatSyscalls {
         Kstat st;
         if (path.isEmpty()) {
             if (dirfd != Fcntl.AT_FDCWD) return -Errno.EBADF;
-            st = t.kernel.root().lookup("/", t.group.fs.cwd(), true).stat();
+            st = t.group.fs.cwd().inode().getattr();
         } else {
-            st = Lookup.resolve(t, dirfd, path, (flags & Fcntl.AT_SYMLINK_NOFOLLOW) == 0).stat();
+            st = Namei.lookup(t, dirfd, path, (flags & Fcntl.AT_SYMLINK_NOFOLLOW) == 0).inode().getattr();
         }
         t.mem.write(statbuf, st.toStatStruct());
         return 0;

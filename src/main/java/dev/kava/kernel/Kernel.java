@@ -10,7 +10,6 @@ import dev.kava.fs.FdTable;
 import dev.kava.fs.File;
 import dev.kava.fs.FileSyscalls;
 import dev.kava.fs.FsContext;
-import dev.kava.fs.HostRoot;
 import dev.kava.fs.HostStdio;
 import dev.kava.fs.ReadWrite;
 import dev.kava.fs.StatSyscalls;
@@ -117,7 +116,7 @@ public final class Kernel {
     private final KernelLog log;
     private final Strace strace;
     private final SyscallTable syscalls = new SyscallTable();
-    private final HostRoot root;
+    private final dev.kava.fs.MountNamespace mountNs;
     private final Clock clock;
     private final Random entropy;
     private final PageAllocator pages;
@@ -141,11 +140,11 @@ public final class Kernel {
         this.config = config;
         this.log = new KernelLog(config.kernelLog);
         this.strace = config.strace != null ? new Strace(config.strace) : null;
-        this.root = new HostRoot(config.root);
         Long seed = config.seed != null ? config.seed : config.deterministic ? Long.valueOf(DETERMINISTIC_SEED) : null;
         this.entropy = seed != null ? new Random(seed) : new SecureRandom();
         this.pages = PageAllocator.ofBytes(config.memoryBytes);
         this.clock = config.deterministic ? Clock.virtual() : new Clock();
+        this.mountNs = dev.kava.init.InitMounts.boot(config.root, clock, pages);
         log.setClock(clock::monotonicNanos);
         this.ncpus = config.deterministic ? 1 : Math.max(1, Math.min(config.cpus, MAX_CPUS));
         this.scheduler = new Scheduler(ncpus, new SchedPolicy.Fifo(), clock, config.deterministic);
@@ -170,6 +169,7 @@ public final class Kernel {
         dev.kava.arch.riscv.HwprobeSyscall.register(syscalls);
         Mmap.register(syscalls);
         ReadWrite.register(syscalls);
+        dev.kava.fs.Open.register(syscalls);
         FileSyscalls.register(syscalls);
         StatSyscalls.register(syscalls);
         PipeSyscalls.register(syscalls);
@@ -184,7 +184,8 @@ public final class Kernel {
     /** The syscall tracer, or null when tracing is off. */
     public Strace strace() { return strace; }
 
-    public HostRoot root() { return root; }
+    /** The initial mount namespace. */
+    public dev.kava.fs.MountNamespace mountNamespace() { return mountNs; }
 
     public Clock clock() { return clock; }
 
@@ -314,7 +315,7 @@ public final class Kernel {
         Task t = createInit();
         if (config.workdir != null) {
             try {
-                dev.kava.fs.FileSyscalls.chdir(t, config.workdir);
+                dev.kava.fs.Open.chdir(t, config.workdir);
             } catch (ErrnoException e) {
                 abandonInit(t);
                 throw new IllegalArgumentException("working directory " + config.workdir + ": "
@@ -355,7 +356,7 @@ public final class Kernel {
         AddressSpace as = new AddressSpace(pages);
         FdTable files = new FdTable();
         Mmap mm = new Mmap(as);
-        TaskGroup g = new TaskGroup(this, pid, null, mm, files, new FsContext(), new Rlimits(maxThreads()));
+        TaskGroup g = new TaskGroup(this, pid, null, mm, files, new FsContext(mountNs.rootPath(), mountNs.rootPath()), new Rlimits(maxThreads()));
         g.exitSignal = Signal.SIGCHLD;
         Task t = new Task(this, g, pid, newHart(as));
         files.installAt(0, new HostStdio(config.stdioKinds[0], config.stdin, null, stdioFlags(0), 0), false);
@@ -379,6 +380,7 @@ public final class Kernel {
             groups.remove(t.group.tgid);
         }
         dropFiles(t.group.files);
+        t.group.fs.put();
         dropMm(t.group.mm);
         t.hart.release();
         t.group.exit(ExitStatus.killed(Signal.SIGKILL));
@@ -450,7 +452,7 @@ public final class Kernel {
         if (files.unshareLast()) {
             for (File f : files.removeAll()) {
                 if (f instanceof HostStdio s) s.flush();
-                f.release();
+                f.fput();
             }
         }
     }
@@ -625,6 +627,7 @@ public final class Kernel {
         ExitStatus st = g.exitStatus();
         if (strace != null) strace.exit(last, st);
         dropFiles(g.files);
+        g.fs.put(); // exit_fs
         dropMm(g.mm);
         g.sighand.unshareLast(); // __cleanup_sighand
         List<TaskGroup> pdeath = new ArrayList<>();

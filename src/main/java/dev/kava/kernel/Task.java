@@ -106,7 +106,7 @@ public final class Task {
     /** Sets comm from an executable path: its last component (__set_task_comm from exec's kbasename). */
     public void setCommFromPath(String path) {
         String base = path.substring(path.lastIndexOf('/') + 1);
-        setComm(base.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        setComm(base.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
     }
 
     /**

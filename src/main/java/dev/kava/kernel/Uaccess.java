@@ -74,7 +74,7 @@ public final class Uaccess {
             if (n + chunk > buf.length) buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, n + chunk));
             if (!as.copyFromUser(addr + n, buf, n, chunk)) throw ErrnoException.of(Errno.EFAULT);
             for (int i = n; i < n + chunk; i++) {
-                if (buf[i] == 0) return new String(buf, 0, i, java.nio.charset.StandardCharsets.UTF_8);
+                if (buf[i] == 0) return new String(buf, 0, i, java.nio.charset.StandardCharsets.ISO_8859_1);
             }
             n += chunk;
         }

@@ -212,7 +212,7 @@ public final class Mmap {
         public FileBacking(ExecFile file, boolean readable) {
             this.file = file;
             this.readable = readable;
-            if (file instanceof dev.kava.fs.HostFile hf && hf.pin()) CLEANER.register(this, hf::unpin);
+            if (file.pin()) CLEANER.register(this, file::unpin);
         }
 
         public ExecFile file() {

@@ -33,6 +33,18 @@ public final class Page {
 
     Page() {}
 
+    /** A zeroed frame not (yet) mapped anywhere: page cache and tmpfs data pages. The caller accounts for it. */
+    public static Page newFrame() {
+        Page p = new Page();
+        p.mapCount.set(0);
+        return p;
+    }
+
+    /** Fills [offset, offset+len) with zeros. */
+    public void zero(int offset, int len) {
+        mem.asSlice(offset, len).fill((byte) 0);
+    }
+
     /** Copies bytes out of the frame. */
     public void read(int offset, byte[] dst, int dstOff, int len) {
         MemorySegment.copy(mem, ValueLayout.JAVA_BYTE, offset, dst, dstOff, len);

@@ -81,7 +81,7 @@ public final class ElfLoader {
             if (name[name.length - 1] != 0) throw ErrnoException.of(Errno.ENOEXEC);
             int nul = 0;
             while (name[nul] != 0) nul++;
-            ExecFile ifile = opener.open(new String(name, 0, nul, StandardCharsets.UTF_8));
+            ExecFile ifile = opener.open(new String(name, 0, nul, StandardCharsets.ISO_8859_1));
             byte[] ibuf = readFully(ifile, 0, Elf.EHDR64_SIZE);
             if (ibuf == null) throw ErrnoException.of(Errno.EIO);
             interp = parse(ifile, ibuf, Errno.ELIBBAD);
@@ -478,7 +478,7 @@ public final class ElfLoader {
         }
 
         long pushString(String s) {
-            byte[] b = s.getBytes(StandardCharsets.UTF_8);
+            byte[] b = s.getBytes(StandardCharsets.ISO_8859_1);
             byte[] z = java.util.Arrays.copyOf(b, b.length + 1);
             p -= z.length;
             if (p < Mmap.STACK_TOP - Mmap.STACK_SIZE) throw ErrnoException.of(Errno.E2BIG);

@@ -127,7 +127,7 @@ public final class ForkSyscalls {
             parent = pg.parent;
         } else {
             FdTable files = (f & Sched.CLONE_FILES) != 0 ? pg.files.share() : pg.files.copy();
-            FsContext fs = (f & Sched.CLONE_FS) != 0 ? pg.fs : pg.fs.copy();
+            FsContext fs = (f & Sched.CLONE_FS) != 0 ? pg.fs.share() : pg.fs.copy();
             Rlimits rl = pg.rlimits.copy(); // copy_signal: signal->rlim
             parent = (f & Sched.CLONE_PARENT) != 0 ? pg.parent : pg;
             g = new TaskGroup(k, tid, parent, mm, files, fs, rl);
@@ -177,7 +177,10 @@ public final class ForkSyscalls {
         if (!k.startTask(c)) {
             h.release();
             if (!shareVm) mm.exitMmap();
-            if (!thread) Kernel.dropFiles(g.files);
+            if (!thread) {
+                Kernel.dropFiles(g.files);
+                g.fs.put();
+            }
             return -Errno.EAGAIN;
         }
         k.attach(c, parent, !thread, shareVm);

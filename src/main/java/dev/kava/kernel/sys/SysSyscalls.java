@@ -39,7 +39,6 @@ public final class SysSyscalls {
         t.register(SyscallNr.GETRESGID, (task, a) -> getres(task, a, false));
         t.register(SyscallNr.GETPGID, (task, a) -> getpgid(task, (int) a[0]));
         t.register(SyscallNr.GETSID, (task, a) -> getsid(task, (int) a[0]));
-        t.register(SyscallNr.UMASK, (task, a) -> umask(task, (int) a[0]));
         t.register(SyscallNr.PRLIMIT64, (task, a) -> Rlimits.prlimit64(task, (int) a[0], (int) a[1], a[2], a[3]));
         t.register(SyscallNr.GETRLIMIT, (task, a) -> Rlimits.getrlimit(task, (int) a[0], a[1]));
         t.register(SyscallNr.SETRLIMIT, (task, a) -> Rlimits.setrlimit(task, (int) a[0], a[1]));
@@ -63,7 +62,7 @@ public final class SysSyscalls {
     }
 
     private static void put(byte[] b, int off, String s) {
-        byte[] v = s.getBytes(StandardCharsets.UTF_8);
+        byte[] v = s.getBytes(StandardCharsets.ISO_8859_1);
         System.arraycopy(v, 0, b, off, Math.min(v.length, Utsname.FIELD_LEN - 1));
     }
 
@@ -103,11 +102,5 @@ public final class SysSyscalls {
     private static long getsid(Task t, int pid) {
         TaskGroup g = pid == 0 ? t.group : t.kernel.findGroup(pid);
         return g == null ? -Errno.ESRCH : g.sid;
-    }
-
-    private static long umask(Task t, int mask) {
-        int old = t.group.fs.umask;
-        t.group.fs.umask = mask & 0777;
-        return old;
     }
 }

@@ -2,21 +2,23 @@ package dev.kava.fs;
 
 import dev.kava.abi.Errno;
 import dev.kava.abi.Fcntl;
+import dev.kava.abi.Stat;
 import dev.kava.kernel.ErrnoException;
 import dev.kava.kernel.Task;
 
+import java.util.ArrayList;
 import java.util.List;
 
-/** A directory of the host root, open for reading its entries. The position counts entries. */
-public final class HostDirectory extends File implements Directory {
-    private final HostRoot fs;
-    private final HostRoot.Resolved where;
+/**
+ * An open directory (the iterate_shared side of file_operations): getdents reads a snapshot
+ * of the entries taken at the first read and after each rewind, "." and ".." first. The
+ * position counts entries, so telldir/seekdir cookies are stable within a snapshot.
+ */
+public final class DirFile extends File implements Directory {
     private List<Entry> snapshot;
 
-    HostDirectory(HostRoot fs, HostRoot.Resolved where, int flags) {
-        super(flags);
-        this.fs = fs;
-        this.where = where;
+    public DirFile(FsPath path, int flags) {
+        super(path, flags);
     }
 
     @Override
@@ -30,8 +32,24 @@ public final class HostDirectory extends File implements Directory {
     }
 
     @Override
+    public int write(Task t, byte[] src, int off, int len) {
+        throw ErrnoException.of(Errno.EBADF);
+    }
+
+    @Override
     public synchronized List<Entry> entries() {
-        if (snapshot == null) snapshot = fs.list(where);
+        if (snapshot == null) {
+            Inode dir = path.inode();
+            List<Entry> out = new ArrayList<>();
+            out.add(new Entry(dir.ino, Stat.DT_DIR, "."));
+            // ".." of a mount's root is the parent directory in the mount above, as readdir shows it.
+            FsPath up = MountNamespace.followUp(path);
+            Inode parent = up.dentry().parent().inode();
+            out.add(new Entry(parent.ino, Stat.DT_DIR, ".."));
+            if (!path.dentry().unhashed()) out.addAll(dir.list()); // a removed directory lists nothing
+            snapshot = out;
+            dir.touchAtime();
+        }
         return snapshot;
     }
 
@@ -57,17 +75,7 @@ public final class HostDirectory extends File implements Directory {
     }
 
     @Override
-    public Kstat stat() {
-        return fs.statHost(where.hostPath());
-    }
-
-    @Override
     public Directory asDirectory() {
         return this;
-    }
-
-    @Override
-    public String guestPath() {
-        return where.guestPath();
     }
 }

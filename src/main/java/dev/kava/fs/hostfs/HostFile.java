@@ -1,7 +1,11 @@
-package dev.kava.fs;
+package dev.kava.fs.hostfs;
 
 import dev.kava.abi.Errno;
 import dev.kava.abi.Fcntl;
+import dev.kava.fs.ExecFile;
+import dev.kava.fs.File;
+import dev.kava.fs.FsPath;
+import dev.kava.fs.Kstat;
 import dev.kava.kernel.ErrnoException;
 import dev.kava.kernel.Task;
 
@@ -11,26 +15,25 @@ import java.nio.channels.FileChannel;
 import java.nio.file.LinkOption;
 import java.nio.file.StandardOpenOption;
 
-/** A regular file of the host root, open read-only. */
+/** A regular file of a hostfs mount, open for reading. */
 public final class HostFile extends File implements ExecFile {
-    private final HostRoot fs;
-    private final HostRoot.Resolved where;
+    private final HostInode inode;
     private final FileChannel channel;
 
-    private HostFile(HostRoot fs, HostRoot.Resolved where, FileChannel channel, int flags) {
-        super(flags);
-        this.fs = fs;
-        this.where = where;
+    private HostFile(HostInode inode, FsPath path, FileChannel channel, int flags) {
+        super(path, flags);
+        this.inode = inode;
         this.channel = channel;
     }
 
-    static HostFile open(HostRoot fs, HostRoot.Resolved r, int flags) {
+    static HostFile open(HostInode inode, FsPath path, int flags) {
+        if ((flags & Fcntl.O_ACCMODE) != Fcntl.O_RDONLY || (flags & Fcntl.O_TRUNC) != 0) throw ErrnoException.of(Errno.EROFS);
         try {
             // NOFOLLOW_LINKS: the walk found a regular file here; never let the host follow a link swapped in since.
-            FileChannel ch = FileChannel.open(r.hostPath(), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
-            return new HostFile(fs, r, ch, flags);
+            FileChannel ch = FileChannel.open(inode.host, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+            return new HostFile(inode, path, ch, flags);
         } catch (IOException e) {
-            throw ErrnoException.of(HostRoot.errnoOf(e));
+            throw ErrnoException.of(HostFs.errnoOf(e));
         }
     }
 
@@ -107,15 +110,6 @@ public final class HostFile extends File implements ExecFile {
         throw ErrnoException.of(Errno.ENOTTY);
     }
 
-    @Override
-    public Kstat stat() {
-        return fs.statHost(where.hostPath());
-    }
-
-    @Override
-    public String guestPath() {
-        return where.guestPath();
-    }
 
     /** The descriptors' hold on the host channel (one) plus one per mapping of the file (vma->vm_file). */
     private final java.util.concurrent.atomic.AtomicInteger holders = new java.util.concurrent.atomic.AtomicInteger(1);
@@ -124,6 +118,7 @@ public final class HostFile extends File implements ExecFile {
      * get_file for a mapping: the host file stays open after the last descriptor closes, for as
      * long as a mapping may still fault pages in from it. False if it is already closed.
      */
+    @Override
     public boolean pin() {
         while (true) {
             int h = holders.get();
@@ -133,6 +128,7 @@ public final class HostFile extends File implements ExecFile {
     }
 
     /** fput for a mapping (or for the descriptors, from release): the last holder closes the channel. */
+    @Override
     public void unpin() {
         if (holders.decrementAndGet() != 0) return;
         try {

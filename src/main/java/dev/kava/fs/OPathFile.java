@@ -4,15 +4,10 @@ import dev.kava.abi.Errno;
 import dev.kava.kernel.ErrnoException;
 import dev.kava.kernel.Task;
 
-/** A file opened with O_PATH: a location for *at() calls and fstat, with no I/O. */
-final class PathFile extends File {
-    private final HostRoot fs;
-    private final HostRoot.Resolved where;
-
-    PathFile(HostRoot fs, HostRoot.Resolved where, int flags) {
-        super(flags);
-        this.fs = fs;
-        this.where = where;
+/** A file opened with O_PATH (empty_fops): a location for *at() calls and fstat, with no I/O. */
+final class OPathFile extends File {
+    OPathFile(FsPath path, int flags) {
+        super(path, flags);
     }
 
     @Override
@@ -33,19 +28,5 @@ final class PathFile extends File {
     @Override
     public long ioctl(Task t, int cmd, long arg) {
         throw ErrnoException.of(Errno.EBADF);
-    }
-
-    @Override
-    public Kstat stat() {
-        return fs.statHost(where.hostPath());
-    }
-
-    @Override
-    public String guestPath() {
-        return where.guestPath();
-    }
-
-    HostRoot.Resolved where() {
-        return where;
     }
 }

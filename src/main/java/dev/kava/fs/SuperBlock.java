@@ -1,0 +1,73 @@
+package dev.kava.fs;
+
+import dev.kava.abi.Stat;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+
+/**
+ * A mounted filesystem instance (struct super_block): its root, its device number, its
+ * statfs figures. Several mounts may show the same superblock (bind mounts).
+ */
+public abstract class SuperBlock {
+    /** Anonymous device minors (get_anon_bdev: major 0), one per superblock. */
+    private static final AtomicInteger NEXT_ANON_MINOR = new AtomicInteger(16);
+
+    private final String type;
+    private final long dev;
+    private final LongSupplier clock;
+    private final AtomicLong nextIno = new AtomicLong(1);
+    /** SB_RDONLY: the filesystem itself is read-only, whatever the mount says. */
+    private final boolean readOnly;
+    private volatile Dentry root;
+
+    /** @param clock realtime in nanoseconds since the epoch, for timestamps */
+    protected SuperBlock(String type, LongSupplier clock, boolean readOnly) {
+        this.type = type;
+        this.clock = clock;
+        this.readOnly = readOnly;
+        this.dev = Stat.encodeDev(0, NEXT_ANON_MINOR.getAndIncrement());
+    }
+
+    /** The filesystem type's name, as /proc/mounts and /proc/filesystems show it. */
+    public String type() { return type; }
+
+    public long dev() { return dev; }
+
+    public boolean readOnly() { return readOnly; }
+
+    public long nowNanos() { return clock.getAsLong(); }
+
+    public LongSupplier clock() { return clock; }
+
+    /** get_next_ino: a fresh inode number for this filesystem. */
+    public long nextIno() { return nextIno.getAndIncrement(); }
+
+    public int blockSize() { return 4096; }
+
+    public Dentry root() { return root; }
+
+    /** d_make_root: called once by the filesystem when it has its root inode. */
+    protected void setRoot(Inode inode) {
+        this.root = Dentry.makeRoot(this, inode);
+    }
+
+    /** The f_type magic number statfs reports (include/uapi/linux/magic.h). */
+    public abstract long magic();
+
+    /** statfs figures: total/free/available blocks and total/free inodes, in blockSize units. */
+    public StatFs statfs() {
+        return new StatFs(magic(), blockSize(), 0, 0, 0, 0, 0, 255);
+    }
+
+    /** The source shown in /proc/mounts' first column ("none", "tmpfs", a device or directory). */
+    public String source() { return type; }
+
+    /** Filesystem-specific options for /proc/mounts (",size=..,mode=.."), or "". */
+    public String options() { return ""; }
+
+    /** struct kstatfs, in the units of struct statfs. */
+    public record StatFs(long type, long bsize, long blocks, long bfree, long bavail, long files, long ffree,
+                         long namelen) {}
+}

@@ -1,0 +1,143 @@
+package dev.kava.fs.tmpfs;
+
+import dev.kava.abi.Errno;
+import dev.kava.kernel.ErrnoException;
+import dev.kava.mm.Page;
+
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A tmpfs file's contents: a sparse map of page frames (the file's page cache, which for
+ * tmpfs is the only copy) and its size. Holes read as zeros and take no memory.
+ */
+final class ShmemData {
+    /** MAX_LFS_FILESIZE on 64-bit. */
+    static final long MAX_FILE_SIZE = Long.MAX_VALUE;
+
+    private final Tmpfs fs;
+    private final TreeMap<Long, Page> pages = new TreeMap<>();
+    private long size;
+
+    ShmemData(Tmpfs fs) {
+        this.fs = fs;
+    }
+
+    synchronized long size() {
+        return size;
+    }
+
+    synchronized long pageCount() {
+        return pages.size();
+    }
+
+    /** The frame holding page index, allocated (and charged) when create is set; null for a hole. */
+    synchronized Page page(long index, boolean create) {
+        Page p = pages.get(index);
+        if (p == null && create) {
+            fs.chargePage();
+            p = Page.newFrame();
+            pages.put(index, p);
+        }
+        return p;
+    }
+
+    synchronized int read(long pos, byte[] dst, int off, int len) {
+        if (pos >= size || len == 0) return 0;
+        int n = (int) Math.min(len, size - pos);
+        int done = 0;
+        while (done < n) {
+            long p = pos + done;
+            int inPage = (int) (p & Page.MASK);
+            int chunk = Math.min(n - done, Page.SIZE - inPage);
+            Page pg = pages.get(p >>> Page.SHIFT);
+            if (pg == null) java.util.Arrays.fill(dst, off + done, off + done + chunk, (byte) 0);
+            else pg.read(inPage, dst, off + done, chunk);
+            done += chunk;
+        }
+        return n;
+    }
+
+    /** Writes at pos; returns the bytes written, fewer than len only if space ran out after some were. */
+    synchronized int write(long pos, byte[] src, int off, int len) {
+        if (len == 0) return 0;
+        if (pos < 0 || pos > MAX_FILE_SIZE - len) throw ErrnoException.of(Errno.EFBIG);
+        int done = 0;
+        try {
+            while (done < len) {
+                long p = pos + done;
+                int inPage = (int) (p & Page.MASK);
+                int chunk = Math.min(len - done, Page.SIZE - inPage);
+                page(p >>> Page.SHIFT, true).write(inPage, src, off + done, chunk);
+                done += chunk;
+                if (p + chunk > size) size = p + chunk;
+            }
+        } catch (ErrnoException e) {
+            if (done == 0) throw e;
+        }
+        return done;
+    }
+
+    /** Sets the size; pages wholly past it are freed and the tail of the last one is zeroed. */
+    synchronized void truncate(long newSize) {
+        if (newSize < 0) throw ErrnoException.of(Errno.EINVAL);
+        if (newSize < size) {
+            long firstGone = (newSize + Page.SIZE - 1) >>> Page.SHIFT;
+            Map<Long, Page> tail = pages.tailMap(firstGone, true);
+            long n = tail.size();
+            tail.clear();
+            fs.unchargePages(n);
+            int inPage = (int) (newSize & Page.MASK);
+            if (inPage != 0) {
+                Page last = pages.get(newSize >>> Page.SHIFT);
+                if (last != null) last.zero(inPage, Page.SIZE - inPage);
+            }
+        }
+        size = newSize;
+    }
+
+    /** fallocate mode 0 / KEEP_SIZE: allocates the pages of [off, off+len). */
+    synchronized void allocate(long off, long len, boolean keepSize) {
+        long first = off >>> Page.SHIFT, last = (off + len - 1) >>> Page.SHIFT;
+        // A failure part way keeps the zero pages already added (Linux undoes them; the content is the same).
+        for (long i = first; i <= last; i++) page(i, true);
+        if (!keepSize && off + len > size) size = off + len;
+    }
+
+    /** FALLOC_FL_PUNCH_HOLE: zeroes [off, off+len), freeing whole pages. */
+    synchronized void punchHole(long off, long len) {
+        long end = Math.min(size, off + len);
+        long p = off;
+        while (p < end) {
+            long idx = p >>> Page.SHIFT;
+            int inPage = (int) (p & Page.MASK);
+            int chunk = (int) Math.min(end - p, Page.SIZE - inPage);
+            Page pg = pages.get(idx);
+            if (pg != null) {
+                if (chunk == Page.SIZE) {
+                    pages.remove(idx);
+                    fs.unchargePages(1);
+                } else {
+                    pg.zero(inPage, chunk);
+                }
+            }
+            p += chunk;
+        }
+    }
+
+    /** SEEK_DATA: the first data offset at or after off (holes are whole missing pages); -1 if none. */
+    synchronized long seekData(long off) {
+        if (off >= size) return -1;
+        Long idx = pages.ceilingKey(off >>> Page.SHIFT);
+        if (idx == null) return -1;
+        long at = Math.max(off, idx << Page.SHIFT);
+        return at >= size ? -1 : at;
+    }
+
+    /** SEEK_HOLE: the first hole offset at or after off (end of file counts as a hole). */
+    synchronized long seekHole(long off) {
+        long idx = off >>> Page.SHIFT;
+        while ((idx << Page.SHIFT) < size && pages.containsKey(idx)) idx++;
+        return Math.min(size, Math.max(off, idx << Page.SHIFT));
+    }
+}

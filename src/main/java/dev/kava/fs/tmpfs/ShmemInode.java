@@ -1,0 +1,307 @@
+package dev.kava.fs.tmpfs;
+
+import dev.kava.abi.Errno;
+import dev.kava.abi.Stat;
+import dev.kava.fs.Directory;
+import dev.kava.fs.File;
+import dev.kava.fs.FsPath;
+import dev.kava.fs.Inode;
+import dev.kava.kernel.Cred;
+import dev.kava.kernel.ErrnoException;
+import dev.kava.kernel.Task;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A tmpfs inode (struct shmem_inode_info): a directory of named entries, a regular file of
+ * memory pages, a symlink, or a special file. Directory operations run under the VFS's
+ * directory lock; data under this inode's monitor.
+ */
+public class ShmemInode extends Inode {
+    /** Directory entries in creation order (readdir order, as simple_offset gives on Linux). */
+    private final Map<String, ShmemInode> entries;
+    /** A regular file's data. */
+    final ShmemData data;
+    private final String target;
+    private final Map<String, byte[]> xattrs = new TreeMap<>();
+    /** Descriptors open on a regular file: its pages are freed only when unlinked and closed. */
+    int openCount;
+
+    ShmemInode(Tmpfs sb, int mode) {
+        this(sb, mode, null, 0);
+    }
+
+    ShmemInode(Tmpfs sb, int mode, String target, long rdev) {
+        super(sb, sb.nextIno(), mode);
+        sb.chargeInode();
+        int type = mode & Stat.S_IFMT;
+        this.entries = type == Stat.S_IFDIR ? new LinkedHashMap<>() : null;
+        this.data = type == Stat.S_IFREG ? new ShmemData(sb) : null;
+        this.target = target;
+        this.rdev = rdev;
+        if (type == Stat.S_IFDIR) nlink = 2;
+        if (target != null) size = target.length();
+    }
+
+    Tmpfs tmpfs() {
+        return (Tmpfs) sb;
+    }
+
+    @Override
+    public synchronized long size() {
+        return data != null ? data.size() : super.size();
+    }
+
+    @Override
+    public synchronized dev.kava.fs.Kstat getattr() {
+        if (data != null) size = data.size();
+        dev.kava.fs.Kstat k = super.getattr();
+        if (data == null) return k;
+        // st_blocks counts the pages really allocated (sparse files have holes), in 512-byte units.
+        return new dev.kava.fs.Kstat(k.dev(), k.ino(), k.mode(), k.nlink(), k.uid(), k.gid(), k.rdev(), k.size(),
+                k.blksize(), data.pageCount() * 8, k.atimeSec(), k.atimeNsec(), k.mtimeSec(), k.mtimeNsec(),
+                k.ctimeSec(), k.ctimeNsec());
+    }
+
+    // ---- directories
+
+    private Map<String, ShmemInode> dir() {
+        if (entries == null) throw ErrnoException.of(Errno.ENOTDIR);
+        return entries;
+    }
+
+    @Override
+    public Inode lookup(String name) {
+        synchronized (this) {
+            return dir().get(name);
+        }
+    }
+
+    @Override
+    public List<Directory.Entry> list() {
+        synchronized (this) {
+            List<Directory.Entry> out = new ArrayList<>();
+            for (var e : dir().entrySet()) out.add(new Directory.Entry(e.getValue().ino, Stat.dtype(e.getValue().mode()), e.getKey()));
+            return out;
+        }
+    }
+
+    private ShmemInode add(String name, ShmemInode child, Cred c) {
+        child.initOwner(c, this);
+        synchronized (this) {
+            dir().put(name, child);
+            if (child.isDir()) nlink++;
+        }
+        touchMtime();
+        return child;
+    }
+
+    @Override
+    public Inode create(String name, int mode, Cred c) {
+        return add(name, new ShmemInode(tmpfs(), Stat.S_IFREG | (mode & 07777)), c);
+    }
+
+    @Override
+    public Inode mkdir(String name, int mode, Cred c) {
+        return add(name, new ShmemInode(tmpfs(), Stat.S_IFDIR | (mode & 07777)), c);
+    }
+
+    @Override
+    public Inode mknod(String name, int mode, long rdev, Cred c) {
+        return add(name, new ShmemInode(tmpfs(), mode, null, rdev), c);
+    }
+
+    @Override
+    public Inode symlink(String name, String target, Cred c) {
+        return add(name, new ShmemInode(tmpfs(), Stat.S_IFLNK | 0777, target, 0), c);
+    }
+
+    @Override
+    public Inode tmpfile(int mode, Cred c) {
+        ShmemInode i = new ShmemInode(tmpfs(), Stat.S_IFREG | (mode & 07777));
+        i.initOwner(c, this);
+        synchronized (i) {
+            i.nlink = 0;
+        }
+        return i;
+    }
+
+    @Override
+    public void link(Inode target, String name) {
+        ShmemInode t = (ShmemInode) target;
+        synchronized (this) {
+            dir().put(name, t);
+        }
+        synchronized (t) {
+            t.nlink++;
+        }
+        t.touchCtime();
+        touchMtime();
+    }
+
+    @Override
+    public void unlink(String name, Inode victim) {
+        ShmemInode v;
+        synchronized (this) {
+            v = dir().remove(name);
+        }
+        if (v == null) throw ErrnoException.of(Errno.ENOENT);
+        v.dropLink();
+        touchMtime();
+    }
+
+    @Override
+    public void rmdir(String name, Inode victim) {
+        ShmemInode v;
+        synchronized (this) {
+            v = dir().get(name);
+            if (v == null) throw ErrnoException.of(Errno.ENOENT);
+            if (!v.isEmptyDir()) throw ErrnoException.of(Errno.ENOTEMPTY);
+            dir().remove(name);
+            nlink--;
+        }
+        synchronized (v) {
+            v.nlink = 0;
+        }
+        tmpfs().unchargeInode();
+        touchMtime();
+    }
+
+    synchronized boolean isEmptyDir() {
+        return entries != null && entries.isEmpty();
+    }
+
+    /** One name less; the last one frees the inode unless a descriptor still has it open. */
+    void dropLink() {
+        boolean free;
+        synchronized (this) {
+            nlink--;
+            free = nlink <= 0 && openCount == 0;
+        }
+        touchCtime();
+        if (free) evict();
+    }
+
+    /** evict: the inode's pages and its place in nr_inodes go back. */
+    void evict() {
+        if (data != null) data.truncate(0);
+        tmpfs().unchargeInode();
+    }
+
+    @Override
+    public void rename(String oldName, Inode newDirInode, String newName, int flags) {
+        ShmemInode newDir = (ShmemInode) newDirInode;
+        // Both directory locks are held by the VFS; entry maps are guarded by each inode's monitor.
+        ShmemInode moving, replaced;
+        synchronized (this) {
+            moving = dir().get(oldName);
+        }
+        synchronized (newDir) {
+            replaced = newDir.dir().get(newName);
+        }
+        if (moving == null) throw ErrnoException.of(Errno.ENOENT);
+        if ((flags & dev.kava.abi.Fcntl.RENAME_EXCHANGE) != 0) {
+            if (replaced == null) throw ErrnoException.of(Errno.ENOENT);
+            synchronized (this) { dir().put(oldName, replaced); }
+            synchronized (newDir) { newDir.dir().put(newName, moving); }
+            if (moving.isDir() != replaced.isDir() && this != newDir) {
+                int d = moving.isDir() ? 1 : -1;
+                synchronized (this) { nlink -= d; }
+                synchronized (newDir) { newDir.nlink += d; }
+            }
+        } else {
+            if (replaced != null) {
+                if (replaced.isDir()) {
+                    if (!replaced.isEmptyDir()) throw ErrnoException.of(Errno.ENOTEMPTY);
+                    synchronized (newDir) { newDir.nlink--; }
+                    synchronized (replaced) { replaced.nlink = 0; }
+                    tmpfs().unchargeInode();
+                } else {
+                    replaced.dropLink();
+                }
+            }
+            synchronized (this) { dir().remove(oldName); }
+            synchronized (newDir) { newDir.dir().put(newName, moving); }
+            if (moving.isDir() && this != newDir) {
+                synchronized (this) { nlink--; }
+                synchronized (newDir) { newDir.nlink++; }
+            }
+        }
+        moving.touchCtime();
+        touchMtime();
+        if (newDir != this) newDir.touchMtime();
+    }
+
+    // ---- files and links
+
+    @Override
+    public String readlink() {
+        if (target == null) throw ErrnoException.of(Errno.EINVAL);
+        return target;
+    }
+
+    @Override
+    public void truncate(long newSize) {
+        if (data == null) throw ErrnoException.of(isDir() ? Errno.EISDIR : Errno.EINVAL);
+        data.truncate(newSize);
+        touchMtime();
+    }
+
+    @Override
+    public File open(Task t, FsPath path, int flags) {
+        if (data != null) {
+            synchronized (this) {
+                openCount++;
+            }
+            return new ShmemFile(this, path, flags);
+        }
+        return super.open(t, path, flags);
+    }
+
+    /** The last descriptor of an open regular file closed. */
+    void closed() {
+        boolean free;
+        synchronized (this) {
+            openCount--;
+            free = nlink <= 0 && openCount == 0;
+        }
+        if (free) evict();
+    }
+
+    // ---- xattrs: tmpfs keeps trusted.*, security.* and user.* attributes in memory
+
+    /** XATTR_SIZE_MAX (include/uapi/linux/limits.h). */
+    private static final int XATTR_SIZE_MAX = 65536;
+
+    @Override
+    public synchronized byte[] getxattr(String name) {
+        byte[] v = xattrs.get(name);
+        if (v == null) throw ErrnoException.of(Errno.ENODATA);
+        return v;
+    }
+
+    @Override
+    public synchronized void setxattr(String name, byte[] value, int flags) {
+        if (value.length > XATTR_SIZE_MAX) throw ErrnoException.of(Errno.E2BIG);
+        boolean exists = xattrs.containsKey(name);
+        if ((flags & 1) != 0 && exists) throw ErrnoException.of(Errno.EEXIST); // XATTR_CREATE
+        if ((flags & 2) != 0 && !exists) throw ErrnoException.of(Errno.ENODATA); // XATTR_REPLACE
+        xattrs.put(name, value.clone());
+        touchCtime();
+    }
+
+    @Override
+    public synchronized List<String> listxattr() {
+        return new ArrayList<>(xattrs.keySet());
+    }
+
+    @Override
+    public synchronized void removexattr(String name) {
+        if (xattrs.remove(name) == null) throw ErrnoException.of(Errno.ENODATA);
+        touchCtime();
+    }
+}
