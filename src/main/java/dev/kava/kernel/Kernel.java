@@ -626,6 +626,7 @@ public final class Kernel {
         if (strace != null) strace.exit(last, st);
         dropFiles(g.files);
         dropMm(g.mm);
+        dev.kava.drivers.tty.TtyJobCtrl.disassociateCtty(g, true); // do_exit: a session leader lets go of its terminal
         g.sighand.unshareLast(); // __cleanup_sighand
         List<TaskGroup> pdeath = new ArrayList<>();
         List<TaskGroup> zombiesToReaper = new ArrayList<>();
