@@ -34,7 +34,8 @@ public final class TtyIo {
             // tty_reopen: a master is opened only through ptmx; TIOCEXCL keeps others out.
             if (tty.count > 0 && tty.isPtyMaster()) throw ErrnoException.of(Errno.EIO);
             if (tty.count > 0 && tty.exclusive && !TtyJobCtrl.capableSysAdmin(t)) throw ErrnoException.of(Errno.EBUSY);
-            if (tty.hupped && tty.count > 0) tty.ldisc.open();
+            // A hangup killed the line discipline: whoever opens the tty next gets a fresh one.
+            if (tty.hupped) tty.ldisc.open();
             tty.count++;
             tty.files.add(file);
             try {
@@ -46,6 +47,18 @@ public final class TtyIo {
             tty.hupped = false;
         }
         if (!noctty && !tty.isPtyMaster()) TtyJobCtrl.openProcSetTty(t, file, tty);
+    }
+
+    /**
+     * tty_open_current_tty (/dev/tty, char 5:0): opens the caller's controlling terminal again;
+     * ENXIO when it has none. node is how stat() shows the file (the /dev/tty inode).
+     */
+    public static TtyFile openCurrentTty(Task t, int flags, TtyFile.Node node) {
+        TtyStruct tty = t.group.tty;
+        if (tty == null) throw ErrnoException.of(Errno.ENXIO);
+        TtyFile file = new TtyFile(tty, fileFlags(flags), node);
+        open(t, file, true);
+        return file;
     }
 
     /** tty_release: the last descriptor of file is gone. */
