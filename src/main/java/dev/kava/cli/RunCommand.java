@@ -1,6 +1,8 @@
 package dev.kava.cli;
 
 import dev.kava.abi.Errno;
+import dev.kava.drivers.tty.NativeTerminal;
+import dev.kava.fs.HostStdio;
 import dev.kava.kernel.ErrnoException;
 import dev.kava.kernel.ExitStatus;
 import dev.kava.kernel.Kernel;
@@ -97,6 +99,20 @@ public final class RunCommand implements Callable<Integer> {
         }
         List<String> envp = environment(err);
         if (envp == null) return 2;
+        HostStdio.Kind[] kinds = {HostConsole.kind(0), HostConsole.kind(1), HostConsole.kind(2)};
+        // A terminal on stdin becomes the guest's console tty, the host terminal in raw mode meanwhile.
+        NativeTerminal terminal = kinds[0] == HostStdio.Kind.TTY ? HostConsole.openTerminal(kinds) : null;
+        // In raw mode the host terminal no longer turns \n into \r\n: kava's own messages must.
+        PrintStream diag = terminal != null ? HostConsole.crlf(err) : err;
+        try {
+            return run(diag, kinds, terminal, memoryBytes, envp);
+        } finally {
+            if (terminal != null) terminal.close();
+        }
+    }
+
+    /** Boots the kernel and runs the program; err is where kava's own messages go. */
+    private int run(PrintStream err, HostStdio.Kind[] kinds, NativeTerminal terminal, long memoryBytes, List<String> envp) {
         PrintStream logStream = kernelLog ? err : null;
         if (kernelLogFile != null) {
             try {
@@ -129,7 +145,8 @@ public final class RunCommand implements Callable<Integer> {
                 .stdin(new FileInputStream(FileDescriptor.in))
                 .stdout(out)
                 .stderr(errOut)
-                .stdioKinds(HostConsole.kind(0), HostConsole.kind(1), HostConsole.kind(2))
+                .stdioKinds(kinds[0], kinds[1], kinds[2])
+                .console(terminal)
                 .kernelLog(logStream)
                 .strace(straceStream)
                 .workdir(workdir == null ? null : guestBytes(workdir))

@@ -66,6 +66,7 @@ public final class Kernel {
         OutputStream stdout = OutputStream.nullOutputStream();
         OutputStream stderr = OutputStream.nullOutputStream();
         HostStdio.Kind[] stdioKinds = {HostStdio.Kind.PIPE, HostStdio.Kind.PIPE, HostStdio.Kind.PIPE};
+        dev.kava.drivers.tty.HostTerminal console;
         PrintStream kernelLog;
         PrintStream strace;
         long memoryBytes = 4L << 30;
@@ -83,6 +84,11 @@ public final class Kernel {
             stdioKinds = new HostStdio.Kind[]{in, out, err};
             return this;
         }
+        /**
+         * The host terminal behind a TTY stdin: the first process then gets kava's console tty
+         * (drivers/tty/ConsoleTty) on the descriptors whose kind is TTY, instead of host streams.
+         */
+        public Config console(dev.kava.drivers.tty.HostTerminal t) { console = t; return this; }
         /** Where kernel log messages go (null: nowhere). */
         public Config kernelLog(PrintStream s) { kernelLog = s; return this; }
         /** Where to trace syscalls in strace's format (null: no tracing). */
@@ -359,9 +365,15 @@ public final class Kernel {
         TaskGroup g = new TaskGroup(this, pid, null, mm, files, new FsContext(mountNs.rootPath(), mountNs.rootPath()), new Rlimits(maxThreads()));
         g.exitSignal = Signal.SIGCHLD;
         Task t = new Task(this, g, pid, newHart(as));
-        files.installAt(0, new HostStdio(config.stdioKinds[0], config.stdin, null, stdioFlags(0), 0), false);
-        files.installAt(1, new HostStdio(config.stdioKinds[1], null, config.stdout, stdioFlags(1), 1), false);
-        files.installAt(2, new HostStdio(config.stdioKinds[2], null, config.stderr, stdioFlags(2), 2), false);
+        // A terminal on stdin: the console tty, which also becomes the controlling terminal of pid 1.
+        File console = config.console != null && config.stdioKinds[0] == HostStdio.Kind.TTY
+                ? dev.kava.drivers.tty.ConsoleTty.openForInit(this, t, config.console, stdioFlags(0)) : null;
+        files.installAt(0, console != null ? console
+                : new HostStdio(config.stdioKinds[0], config.stdin, null, stdioFlags(0), 0), false);
+        files.installAt(1, console != null && config.stdioKinds[1] == HostStdio.Kind.TTY ? console
+                : new HostStdio(config.stdioKinds[1], null, config.stdout, stdioFlags(1), 1), false);
+        files.installAt(2, console != null && config.stdioKinds[2] == HostStdio.Kind.TTY ? console
+                : new HostStdio(config.stdioKinds[2], null, config.stderr, stdioFlags(2), 2), false);
         synchronized (tasklist) {
             mmUsers.put(mm, new int[]{1});
             g.threads.add(t);
@@ -629,6 +641,7 @@ public final class Kernel {
         dropFiles(g.files);
         g.fs.put(); // exit_fs
         dropMm(g.mm);
+        dev.kava.drivers.tty.TtyJobCtrl.disassociateCtty(g, true); // do_exit: a session leader lets go of its terminal
         g.sighand.unshareLast(); // __cleanup_sighand
         List<TaskGroup> pdeath = new ArrayList<>();
         List<TaskGroup> zombiesToReaper = new ArrayList<>();

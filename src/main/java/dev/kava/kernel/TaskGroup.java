@@ -76,6 +76,16 @@ public final class TaskGroup {
     public volatile boolean childSubreaper;
     /** Set by a successful execve (setpgid then refuses the parent with EACCES). */
     public volatile boolean didExec;
+    /**
+     * The controlling terminal (signal->tty), null when none. Inherited by fork, dropped by
+     * setsid; set and cleared by the tty layer (drivers/tty/TtyJobCtrl) under the tasklist lock.
+     */
+    public volatile dev.kava.drivers.tty.TtyStruct tty;
+    /**
+     * The foreground process group of the controlling terminal this session leader lost in a
+     * hangup (signal->tty_old_pgrp), 0 when none: it gets SIGHUP and SIGCONT when the leader exits.
+     */
+    public volatile int ttyOldPgrp;
 
     private volatile ExitStatus exitStatus;
 

@@ -134,6 +134,7 @@ public final class ForkSyscalls {
             g.exitSignal = (f & Sched.CLONE_PARENT) != 0 ? pg.exitSignal : a.exitSignal;
             g.pgid = pg.pgid;
             g.sid = pg.sid;
+            g.tty = pg.tty; // copy_process: the controlling terminal is inherited
             g.cred = pg.cred;
             g.groups = pg.groups;
             g.comm = t.comm; // the child's leader is a copy of the calling thread
