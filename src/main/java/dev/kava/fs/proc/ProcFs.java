@@ -28,8 +28,8 @@ public final class ProcFs extends SuperBlock {
 
     private final Kernel kernel;
     private final String source;
-    /** /proc/sys/kernel/random/boot_id: one random UUID per boot. */
-    final String bootId;
+    /** /proc/sys/kernel/random/boot_id: one random UUID per boot, drawn when first read. */
+    private String bootId;
 
     /** A procfs instance for kernel, its timestamps from the kernel's realtime clock. */
     public ProcFs(Kernel kernel) {
@@ -40,7 +40,6 @@ public final class ProcFs extends SuperBlock {
         super("proc", kernel.clock()::realtimeNanos, readOnly);
         this.kernel = kernel;
         this.source = source;
-        this.bootId = randomUuid(kernel);
         setRoot(new Root(this));
     }
 
@@ -56,6 +55,15 @@ public final class ProcFs extends SuperBlock {
 
     public Kernel kernel() {
         return kernel;
+    }
+
+    /**
+     * The boot id. It is drawn from the kernel's entropy at the first read rather than at boot,
+     * so that a seeded kernel whose programs never read it gives them the same random bytes.
+     */
+    synchronized String bootId() {
+        if (bootId == null) bootId = randomUuid(kernel);
+        return bootId;
     }
 
     @Override

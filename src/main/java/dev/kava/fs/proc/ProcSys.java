@@ -62,7 +62,7 @@ final class ProcSys {
         value(fs, kernel, "overflowuid", () -> Integer.toString(OVERFLOWUID));
         value(fs, kernel, "overflowgid", () -> Integer.toString(OVERFLOWUID));
         ProcDir random = kernel.dir("random");
-        value(fs, random, "boot_id", () -> fs.bootId);
+        value(fs, random, "boot_id", fs::bootId);
         value(fs, random, "uuid", () -> ProcFs.randomUuid(k));
         value(fs, random, "poolsize", () -> "256");
         value(fs, random, "entropy_avail", () -> "256");
