@@ -111,10 +111,13 @@ public final class ProcFs extends SuperBlock {
             return (ProcFs) sb;
         }
 
+        /** proc_root_getattr: the links of the fixed entries' subdirectories plus one per process. */
         @Override
-        public synchronized int nlink() {
-            // proc_root_getattr: the fixed entries' subdirectories plus one per process.
-            return super.nlink() + fs().kernel.allGroups().size();
+        public dev.kava.fs.Kstat getattr() {
+            dev.kava.fs.Kstat k = super.getattr();
+            int n = k.nlink() + fs().kernel.allGroups().size();
+            return new dev.kava.fs.Kstat(k.dev(), k.ino(), k.mode(), n, k.uid(), k.gid(), k.rdev(), k.size(), k.blksize(),
+                    k.blocks(), k.atimeSec(), k.atimeNsec(), k.mtimeSec(), k.mtimeNsec(), k.ctimeSec(), k.ctimeNsec());
         }
 
         @Override

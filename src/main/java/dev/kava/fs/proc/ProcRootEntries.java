@@ -108,7 +108,10 @@ final class ProcRootEntries {
         sb.append(label).append(String.format("%8d", kb)).append(" kB\n");
     }
 
-    /** c_show of arch/riscv/kernel/cpu.c for every vCPU. */
+    /**
+     * c_show of arch/riscv/kernel/cpu.c for every vCPU. There is no "uarch" line: Linux prints
+     * one only for a device-tree compatible other than plain "riscv", and kava's harts are that.
+     */
     static byte[] cpuinfo(Kernel k) {
         StringBuilder sb = new StringBuilder();
         String isa = Isa.isaString();
