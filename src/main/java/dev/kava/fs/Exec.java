@@ -198,6 +198,7 @@ public final class Exec {
         t.setCommFromPath(filename);
         t.group.comm = t.comm; // after de_thread the exec'ing thread leads the process
         t.group.exePath = cur.guestPath();
+        if (cur instanceof File ef) t.group.exeFile = ef.path();
         t.group.didExec = true;
         t.group.dumpable = 1;
         byte[] random = new byte[16];

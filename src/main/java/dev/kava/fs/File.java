@@ -131,6 +131,30 @@ public abstract class File {
         return null;
     }
 
+    /**
+     * d_dname: the name /proc/PID/fd shows for a file without a path: "pipe:[ino]",
+     * "socket:[ino]", or "anon_inode:[name]" (anon_inodefs files override this with their name).
+     */
+    public String dname() {
+        Kstat st = stat();
+        return switch (st.mode() & dev.kava.abi.Stat.S_IFMT) {
+            case dev.kava.abi.Stat.S_IFIFO -> "pipe:[" + st.ino() + "]";
+            case dev.kava.abi.Stat.S_IFSOCK -> "socket:[" + st.ino() + "]";
+            // A device with no name in the tree: udev's by-number name for it.
+            case dev.kava.abi.Stat.S_IFCHR -> "/dev/char/" + ((st.rdev() >>> 8) & 0xfff) + ":" + ((st.rdev() & 0xff) | ((st.rdev() >>> 12) & 0xfff00));
+            default -> "anon_inode:[" + getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT) + "]";
+        };
+    }
+
+    /**
+     * Opening /proc/PID/fd/N of this file when it has no path: a new open file on the same
+     * object, as fifo_open does on a pipe's inode. Files without one refuse with ENXIO, as
+     * opening an anon_inode or a socket does.
+     */
+    public File reopen(Task t, int flags) {
+        throw ErrnoException.of(Errno.ENXIO);
+    }
+
     /** The file's name in its mount tree (d_path), or null for anonymous files. */
     public String guestPath() {
         return path == null ? null : MountNamespace.path(path, null);

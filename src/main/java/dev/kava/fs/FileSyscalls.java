@@ -102,7 +102,7 @@ public final class FileSyscalls {
     }
 
     /** /proc/sys/fs/pipe-max-size's default. */
-    private static final long PIPE_MAX_SIZE = 1 << 20;
+    public static final long PIPE_MAX_SIZE = 1 << 20;
     /** kava keeps a pipe's bytes on the Java heap: a root F_SETPIPE_SZ beyond this gets ENOMEM. */
     private static final long MAX_KAVA_PIPE = 1L << 28;
 
@@ -175,8 +175,7 @@ public final class FileSyscalls {
         }
         Inode inode = p.inode();
         if (!inode.isSymlink()) return -Errno.EINVAL;
-        FsPath magic = inode.followMagic(t);
-        String text = magic != null ? MountNamespace.path(magic, t.group.fs.root()) : inode.readlink();
+        String text = inode.readlink(t);
         byte[] target = text.getBytes(StandardCharsets.ISO_8859_1);
         int n = Math.min(target.length, bufsiz);
         t.mem.write(buf, target, 0, n);

@@ -156,6 +156,15 @@ public abstract class Inode {
     }
 
     /**
+     * readlink as task t sees it: procfs's links depend on who asks (/proc/self names the
+     * caller). A magic link reads as where it leads, seen from t's root (proc_pid_readlink).
+     */
+    public String readlink(Task t) {
+        FsPath magic = followMagic(t);
+        return magic != null ? MountNamespace.path(magic, t.group.fs.root()) : readlink();
+    }
+
+    /**
      * get_link of a "magic" link (procfs's /proc/PID/fd/N, exe, cwd, root): where the link
      * leads, as a location rather than text. Null for an ordinary symlink.
      */

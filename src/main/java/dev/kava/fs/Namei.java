@@ -237,7 +237,7 @@ public final class Namei {
             nd.pos = magic;
             return null;
         }
-        String target = inode.readlink();
+        String target = nd.task != null ? inode.readlink(nd.task) : inode.readlink();
         if (target.isEmpty()) throw ErrnoException.of(Errno.ENOENT);
         if (target.startsWith("/")) jumpRoot(nd);
         return target;

@@ -26,6 +26,15 @@ public final class InitMounts {
 
     /** Builds the initial namespace with root (a host directory, read-only) as "/". */
     public static MountNamespace boot(Path root, Clock clock, PageAllocator memory) throws IOException {
+        return boot(root, clock, memory, null);
+    }
+
+    /**
+     * The initial namespace of kernel: also procfs on /proc and sysfs on /sys when the root has
+     * those directories (as an init system mounts them: nosuid, nodev, noexec).
+     */
+    public static MountNamespace boot(Path root, Clock clock, PageAllocator memory, dev.kava.kernel.Kernel kernel)
+            throws IOException {
         NullFs nullfs = new NullFs(clock::realtimeNanos);
         MountNamespace ns = new MountNamespace(nullfs);
         HostFs rootfs = new HostFs(root, true, clock::realtimeNanos);
@@ -36,6 +45,11 @@ public final class InitMounts {
                 Mount.MS_NOSUID | Mount.MS_NODEV | Mount.MS_RELATIME);
         mountIfDir(ns, "/run", new Tmpfs("tmpfs", "tmpfs", clock::realtimeNanos, memory, half / 5, inodes, 0755),
                 Mount.MS_NOSUID | Mount.MS_NODEV | Mount.MS_RELATIME);
+        if (kernel != null) {
+            int pseudo = Mount.MS_NOSUID | Mount.MS_NODEV | Mount.MS_NOEXEC | Mount.MS_RELATIME;
+            mountIfDir(ns, "/proc", new dev.kava.fs.proc.ProcFs(kernel), pseudo);
+            mountIfDir(ns, "/sys", new dev.kava.fs.sysfs.SysFs(kernel), pseudo);
+        }
         return ns;
     }
 

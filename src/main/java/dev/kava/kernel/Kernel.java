@@ -129,6 +129,9 @@ public final class Kernel {
     private final Scheduler scheduler;
     private final int ncpus;
     private final AtomicInteger nextPid = new AtomicInteger(1);
+    /** Pids handed out since boot (total_forks, /proc/stat's processes) and the last one (/proc/loadavg). */
+    private final java.util.concurrent.atomic.AtomicLong forks = new java.util.concurrent.atomic.AtomicLong();
+    private volatile int lastPid;
     /** Live threads by tid. */
     private final Map<Integer, Task> tasks = new ConcurrentHashMap<>();
     /** Processes by tgid, from fork until reaped (zombies included). */
@@ -150,9 +153,9 @@ public final class Kernel {
         this.entropy = seed != null ? new Random(seed) : new SecureRandom();
         this.pages = PageAllocator.ofBytes(config.memoryBytes);
         this.clock = config.deterministic ? Clock.virtual() : new Clock();
-        this.mountNs = dev.kava.init.InitMounts.boot(config.root, clock, pages);
-        log.setClock(clock::monotonicNanos);
         this.ncpus = config.deterministic ? 1 : Math.max(1, Math.min(config.cpus, MAX_CPUS));
+        this.mountNs = dev.kava.init.InitMounts.boot(config.root, clock, pages, this);
+        log.setClock(clock::monotonicNanos);
         this.scheduler = new Scheduler(ncpus, new SchedPolicy.Fifo(), clock, config.deterministic);
         registerSyscalls();
     }
@@ -265,6 +268,16 @@ public final class Kernel {
         return out;
     }
 
+    /** Tasks created since boot (total_forks). */
+    public long totalForks() {
+        return forks.get();
+    }
+
+    /** The pid handed out last. */
+    public int lastPid() {
+        return lastPid;
+    }
+
     /** Every process not yet reaped, in pid order. */
     public List<TaskGroup> allGroups() {
         List<TaskGroup> out = new ArrayList<>();
@@ -286,7 +299,11 @@ public final class Kernel {
                 nextPid.compareAndSet(pid + 1, 300); // wrapped: start again above the reserved range, as pid_max does
                 continue;
             }
-            if (!tasks.containsKey(pid) && !groups.containsKey(pid)) return pid;
+            if (!tasks.containsKey(pid) && !groups.containsKey(pid)) {
+                forks.incrementAndGet();
+                lastPid = pid;
+                return pid;
+            }
         }
     }
 

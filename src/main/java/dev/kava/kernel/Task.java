@@ -68,6 +68,8 @@ public final class Task {
     final WaitQueue vforkWait = new WaitQueue();
     /** Instructions retired by harts this task had before an exec. */
     long retiredBeforeExec;
+    /** When the task was created, in kernel monotonic ns (start_time; /proc/PID/stat's starttime). */
+    public final long startTimeNanos;
 
     /** Makes parent sleep in vfork until this child execs or exits. */
     public void vforkParentOf(Task parent) {
@@ -96,6 +98,7 @@ public final class Task {
         this.hart = hart;
         this.mem = new Uaccess(hart.addressSpace());
         this.affinity = kernel.cpuMask();
+        this.startTimeNanos = kernel.clock().monotonicNanos();
     }
 
     /** "pid 1 (prog)", for log lines (the thread's own comm, as printk's current->comm). */

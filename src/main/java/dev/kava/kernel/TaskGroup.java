@@ -43,6 +43,8 @@ public final class TaskGroup {
     public volatile String comm = "";
     /** The path of the running executable inside the guest (for /proc/self/exe later). */
     public volatile String exePath = "";
+    /** The running executable (mm->exe_file): where the /proc/PID/exe magic link leads; null before the first exec. */
+    public volatile dev.kava.fs.FsPath exeFile;
 
     /** The live threads, in creation order (thread_head). Guarded by the tasklist lock. */
     final List<Task> threads = new ArrayList<>();

@@ -94,7 +94,18 @@ public final class Mmap {
         }
     }
 
+    /**
+     * Where exec put the program's pieces (mm_struct's start_code .. env_end): /proc/PID/stat,
+     * cmdline and environ read them. The argument and environment strings are contiguous on
+     * the stack, arguments first; the program may overwrite them (setproctitle).
+     */
+    public record Layout(long startCode, long endCode, long startData, long endData, long startStack,
+                         long argStart, long argEnd, long envStart, long envEnd) {
+        public static final Layout NONE = new Layout(0, 0, 0, 0, 0, 0, 0, 0, 0);
+    }
+
     public final AddressSpace as;
+    private volatile Layout layout = Layout.NONE;
     private final ConcurrentSkipListMap<Long, Vma> vmas = new ConcurrentSkipListMap<>();
     private final long mmapBase;
     private long startBrk, brk;
@@ -121,6 +132,7 @@ public final class Mmap {
         c.vmas.putAll(vmas);
         c.startBrk = startBrk;
         c.brk = brk;
+        c.layout = layout;
         return c;
     }
 
@@ -143,6 +155,15 @@ public final class Mmap {
     /** Sets where the heap starts, after exec loaded the program (mm->start_brk = mm->brk). */
     public synchronized void setBrkStart(long start) {
         startBrk = brk = start;
+    }
+
+    public Layout layout() {
+        return layout;
+    }
+
+    /** Set by exec once the program and its stack are in place. */
+    public void setLayout(Layout l) {
+        layout = l;
     }
 
     public synchronized List<Vma> vmas() {

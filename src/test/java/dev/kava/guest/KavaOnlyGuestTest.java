@@ -48,9 +48,15 @@ class KavaOnlyGuestTest {
         }));
     }
 
-    /** Scripts the exec test runs: one for its own binary, a loop, an empty #! line; and a non-executable file. */
+    /**
+     * Scripts the exec test runs: one for its own binary, a loop, an empty #! line; a
+     * non-executable file; and the mount points of /proc and /sys.
+     */
     static void createRoot() throws IOException {
         Files.createDirectories(ROOT.resolve("data"));
+        // Empty mount points: the kernel mounts procfs and sysfs on them at boot.
+        Files.createDirectories(ROOT.resolve("proc"));
+        Files.createDirectories(ROOT.resolve("sys"));
         script("script.sh", "#!/exec_clone3 child\n");
         script("loop.sh", "#!/loop.sh\n");
         script("empty.sh", "#!  \n");

@@ -139,6 +139,7 @@ public final class ForkSyscalls {
             g.groups = pg.groups;
             g.comm = t.comm; // the child's leader is a copy of the calling thread
             g.exePath = pg.exePath;
+            g.exeFile = pg.exeFile;
             g.dumpable = pg.dumpable;
             g.noNewPrivs = pg.noNewPrivs;
             if ((f & Sched.CLONE_SIGHAND) != 0) {
