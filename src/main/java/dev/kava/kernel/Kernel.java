@@ -159,6 +159,7 @@ public final class Kernel {
         ForkSyscalls.register(syscalls);
         WaitSyscalls.register(syscalls);
         SchedSyscalls.register(syscalls);
+        dev.kava.block.IoprioSyscalls.register(syscalls);
         Exec.register(syscalls);
         TimeSyscalls.register(syscalls);
         RandomSyscalls.register(syscalls);

@@ -54,6 +54,8 @@ public final class Task {
     public volatile int schedPolicy;
     /** sched_setaffinity's mask of vCPUs (bit n = CPU n). */
     public volatile long affinity;
+    /** The I/O context (ioprio_set's priority), null until one is made; CLONE_IO shares it. */
+    public volatile dev.kava.block.IoContext ioContext;
 
     /** This thread alone is leaving (exit, or killed by a de_thread of its group). */
     volatile boolean threadExiting;

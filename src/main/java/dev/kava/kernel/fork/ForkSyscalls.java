@@ -159,6 +159,7 @@ public final class ForkSyscalls {
         c.blocked = t.blocked;
         c.nice = t.nice;
         c.affinity = t.affinity;
+        c.ioContext = dev.kava.block.IoContext.forClone(t.ioContext, f); // copy_io
         // copy_process: the signal stack (sas_ss_*) and rseq registration (rseq_fork).
         c.signals.copyForFork(t.signals, shareVm && (f & Sched.CLONE_VFORK) == 0);
         dev.kava.kernel.rseq.Rseq.fork(t, c, shareVm);
