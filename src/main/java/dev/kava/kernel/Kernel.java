@@ -155,6 +155,7 @@ public final class Kernel {
     private void registerSyscalls() {
         ExitSyscalls.register(syscalls);
         SysSyscalls.register(syscalls);
+        ExecDomain.register(syscalls);
         CredSyscalls.register(syscalls);
         ForkSyscalls.register(syscalls);
         WaitSyscalls.register(syscalls);

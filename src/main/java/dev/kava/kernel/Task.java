@@ -56,6 +56,8 @@ public final class Task {
     public volatile boolean schedResetOnFork;
     /** sched_setaffinity's mask of vCPUs (bit n = CPU n). */
     public volatile long affinity;
+    /** The execution domain and its flags (task_struct->personality; personality(2)). */
+    public volatile int personality;
     /** The I/O context (ioprio_set's priority), null until one is made; CLONE_IO shares it. */
     public volatile dev.kava.block.IoContext ioContext;
 

@@ -176,7 +176,8 @@ class BusyboxSmokeTest {
                 new Case("awk", List.of("/bin/busybox", "awk", "BEGIN{for(i=1;i<=100;i++) s+=i; printf \"%d %.2f %s\\n\", s, s/7, substr(\"kava\", 2)}"),
                         "5050 721.43 ava\n", 0),
                 new Case("ionice", List.of("/bin/busybox", "ionice", "-c2", "-n7", "/bin/busybox", "ionice"), "best-effort: prio 7\n", 0),
-                sh("uname", "busybox uname -m; busybox uname -r | busybox cut -d. -f1", "riscv64\n7\n"));
+                sh("uname", "busybox uname -m; busybox uname -r | busybox cut -d. -f1", "riscv64\n7\n"),
+                sh("linux32 and linux64", "busybox linux32 busybox uname -m; busybox linux64 busybox uname -m", "riscv32\nriscv64\n"));
         return cases.stream().map(c -> DynamicTest.dynamicTest(c.name(), () -> {
             GuestRun r = GuestRun.underKava(root, c.argv(), ENV, null, TIMEOUT);
             String context = c.argv() + "\n--- kava stderr ---\n" + r.stderrText();
