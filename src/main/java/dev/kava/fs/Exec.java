@@ -195,6 +195,7 @@ public final class Exec {
             t.group.sighand.set(sig, a.handler() == Signal.SIG_IGN ? new SigHand.Action(Signal.SIG_IGN, 0, 0) : SigHand.Action.DEFAULT);
         }
         Signals.execReset(t); // the alternate stack and the POSIX timers go too (kernel/signal)
+        dev.kava.kernel.ExecDomain.exec(t); // SET_PERSONALITY
         t.setCommFromPath(filename);
         t.group.comm = t.comm; // after de_thread the exec'ing thread leads the process
         t.group.exePath = cur.guestPath();

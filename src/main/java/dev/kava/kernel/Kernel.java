@@ -163,10 +163,12 @@ public final class Kernel {
     private void registerSyscalls() {
         ExitSyscalls.register(syscalls);
         SysSyscalls.register(syscalls);
+        ExecDomain.register(syscalls);
         CredSyscalls.register(syscalls);
         ForkSyscalls.register(syscalls);
         WaitSyscalls.register(syscalls);
         SchedSyscalls.register(syscalls);
+        dev.kava.block.IoprioSyscalls.register(syscalls);
         Exec.register(syscalls);
         TimeSyscalls.register(syscalls);
         RandomSyscalls.register(syscalls);

@@ -52,8 +52,14 @@ public final class Task {
     public volatile int nice;
     /** The scheduling policy (SCHED_NORMAL, SCHED_BATCH or SCHED_IDLE). */
     public volatile int schedPolicy;
+    /** SCHED_RESET_ON_FORK was set with the policy: a child starts from SCHED_NORMAL-like defaults (sched_fork). */
+    public volatile boolean schedResetOnFork;
     /** sched_setaffinity's mask of vCPUs (bit n = CPU n). */
     public volatile long affinity;
+    /** The execution domain and its flags (task_struct->personality; personality(2)). */
+    public volatile int personality;
+    /** The I/O context (ioprio_set's priority), null until one is made; CLONE_IO shares it. */
+    public volatile dev.kava.block.IoContext ioContext;
 
     /** This thread alone is leaving (exit, or killed by a de_thread of its group). */
     volatile boolean threadExiting;

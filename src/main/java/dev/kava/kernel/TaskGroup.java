@@ -112,16 +112,18 @@ public final class TaskGroup {
     /**
      * Makes the whole group exit (exit_group, a fatal signal): the first status wins, as in
      * do_group_exit, and every thread is kicked out of guest code and out of its waits.
+     * Returns false when the group was already exiting (this status was not taken).
      */
-    public void exit(ExitStatus status) {
+    public boolean exit(ExitStatus status) {
         synchronized (this) {
-            if (exitStatus != null) return;
+            if (exitStatus != null) return false;
             exitStatus = status;
         }
         for (Task t : threadsSnapshot()) {
             t.hart.interrupt();
             t.kernel.scheduler().wake(t);
         }
+        return true;
     }
 
     public boolean exiting() {

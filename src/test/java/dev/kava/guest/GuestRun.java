@@ -87,6 +87,21 @@ record GuestRun(byte[] stdout, byte[] stderr, int status) {
     /** As above, tracing syscalls in strace's format to strace (null: no tracing). */
     static GuestRun underKava(Path dir, String name, byte[] stdin, Duration timeout, boolean deterministic,
                               PrintStream strace) throws Exception {
+        return underKava(dir, List.of("/" + name), List.of(), stdin, timeout, deterministic, strace);
+    }
+
+    /**
+     * Runs argv (argv[0] is the program's path inside the guest) with environment env in a fresh
+     * in-process kernel whose root is dir.
+     */
+    static GuestRun underKava(Path dir, List<String> argv, List<String> env, byte[] stdin, Duration timeout)
+            throws Exception {
+        return underKava(dir, argv, env, stdin, timeout, false, null);
+    }
+
+    private static GuestRun underKava(Path dir, List<String> argv, List<String> env, byte[] stdin, Duration timeout,
+                                      boolean deterministic, PrintStream strace) throws Exception {
+        String name = argv.get(0);
         ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
         ByteArrayOutputStream klog = new ByteArrayOutputStream();
         Kernel kernel = new Kernel(new Kernel.Config()
@@ -100,9 +115,9 @@ record GuestRun(byte[] stdout, byte[] stderr, int status) {
                 .strace(strace));
         CompletableFuture<ExitStatus> run = CompletableFuture.supplyAsync(() -> {
             try {
-                return kernel.run("/" + name, List.of("/" + name), List.of());
+                return kernel.run(name, argv, env);
             } catch (ErrnoException e) {
-                throw new AssertionError("kava could not execute /" + name + ": " + e.getMessage());
+                throw new AssertionError("kava could not execute " + name + ": " + e.getMessage());
             }
         }, r -> {
             Thread t = new Thread(r, "kava-" + name);

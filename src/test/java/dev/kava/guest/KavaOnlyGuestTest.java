@@ -71,6 +71,19 @@ class KavaOnlyGuestTest {
         Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
     }
 
+    /** Each process a fatal signal ends is named once in the kernel log (kava-only/selfcheck/kill_log.c). */
+    @Test
+    void fatalSignalLoggedOnce() throws Exception {
+        String missing = GuestToolchain.missing();
+        Assumptions.assumeTrue(missing == null, () -> "skipped: " + missing);
+        Files.createDirectories(ROOT);
+        Path bin = GuestToolchain.compile(Path.of("src/test/guest/kava-only/selfcheck/kill_log.c"), ROOT, true);
+        GuestRun r = GuestRun.underKava(ROOT, bin.getFileName().toString(), null, TIMEOUT);
+        assertEquals("killed 40\n", r.stdoutText(), r.stderrText());
+        long logged = r.stderrText().lines().filter(l -> l.endsWith("killed by SIGKILL")).count();
+        assertEquals(40, logged, "kernel log:\n" + r.stderrText());
+    }
+
     @Test
     void deterministicRunsRepeat() throws Exception {
         String missing = GuestToolchain.missing();

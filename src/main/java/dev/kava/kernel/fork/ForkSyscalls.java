@@ -159,8 +159,10 @@ public final class ForkSyscalls {
         Task c = new Task(k, g, tid, h);
         c.comm = t.comm; // dup_task_struct: a new thread or process starts with its creator's name
         c.blocked = t.blocked;
-        c.nice = t.nice;
+        dev.kava.kernel.sched.SchedSyscalls.fork(t, c); // sched_fork: policy and nice value
         c.affinity = t.affinity;
+        c.ioContext = dev.kava.block.IoContext.forClone(t.ioContext, f); // copy_io
+        c.personality = t.personality; // dup_task_struct
         // copy_process: the signal stack (sas_ss_*) and rseq registration (rseq_fork).
         c.signals.copyForFork(t.signals, shareVm && (f & Sched.CLONE_VFORK) == 0);
         dev.kava.kernel.rseq.Rseq.fork(t, c, shareVm);
