@@ -143,6 +143,15 @@ public abstract class Inode {
         throw ErrnoException.of(Errno.EPERM);
     }
 
+    /**
+     * rename as the VFS calls it, with the caller's credentials (RENAME_WHITEOUT creates a
+     * whiteout owned by them). Filesystems that support whiteouts override this one.
+     */
+    public void rename(String oldName, Inode newDir, String newName, int flags, Cred c) {
+        if ((flags & dev.kava.abi.Fcntl.RENAME_WHITEOUT) != 0) throw ErrnoException.of(Errno.EINVAL);
+        rename(oldName, newDir, newName, flags);
+    }
+
     /** tmpfile: an unnamed regular file in this directory (O_TMPFILE). */
     public Inode tmpfile(int mode, Cred c) {
         throw ErrnoException.of(Errno.EOPNOTSUPP);
