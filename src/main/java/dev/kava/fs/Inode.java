@@ -27,6 +27,11 @@ public abstract class Inode {
 
     /** i_rwsem: held by the VFS around directory operations on this inode. */
     public final Object lock = new Object();
+    /**
+     * I_LINKABLE: an O_TMPFILE file opened without O_EXCL, which linkat may give a name although
+     * its link count is 0 (vfs_link clears it once it has one).
+     */
+    public volatile boolean linkable;
 
     protected Inode(SuperBlock sb, long ino, int mode) {
         this.sb = sb;
