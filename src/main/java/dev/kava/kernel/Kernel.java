@@ -173,6 +173,7 @@ public final class Kernel {
         FileSyscalls.register(syscalls);
         StatSyscalls.register(syscalls);
         dev.kava.fs.NameiSyscalls.register(syscalls);
+        dev.kava.fs.NamespaceSyscalls.register(syscalls);
         PipeSyscalls.register(syscalls);
         dev.kava.fs.Select.register(syscalls);
         dev.kava.fs.EventPoll.register(syscalls);
