@@ -16,7 +16,13 @@ public final class MountNamespace {
     static final Object TREE_LOCK = new Object();
     /** (parent, mountpoint) -> the mount attached there (mount_hashtable). */
     private static final Map<Key, Mount> HASH = new HashMap<>();
-    private static final AtomicInteger NEXT_ID = new AtomicInteger(1);
+    /**
+     * Mount IDs after the first: one counter for every kernel in the JVM, so IDs are unique
+     * within a kernel (though not numbered from 2 in each); ID 1 is always the nullfs root.
+     */
+    private static final AtomicInteger NEXT_ID = new AtomicInteger(2);
+    /** The ID of an initial namespace's root mount: nullfs is mount 1, as on Linux 7.0. */
+    private static final int NULLFS_ID = 1;
 
     private record Key(Mount parent, Dentry mountpoint) {
         @Override
@@ -36,7 +42,7 @@ public final class MountNamespace {
 
     /** A namespace whose root mount shows sb (nullfs for the initial namespace). */
     public MountNamespace(SuperBlock rootSb) {
-        this.root = newMount(rootSb, rootSb.root(), 0);
+        this.root = new Mount(NULLFS_ID, rootSb, rootSb.root(), 0);
         synchronized (TREE_LOCK) {
             root.ns = this;
             list.add(root);
