@@ -27,6 +27,11 @@ public abstract class Inode {
 
     /** i_rwsem: held by the VFS around directory operations on this inode. */
     public final Object lock = new Object();
+    /**
+     * I_LINKABLE: an O_TMPFILE file opened without O_EXCL, which linkat may give a name although
+     * its link count is 0 (vfs_link clears it once it has one).
+     */
+    public volatile boolean linkable;
 
     protected Inode(SuperBlock sb, long ino, int mode) {
         this.sb = sb;
@@ -141,6 +146,15 @@ public abstract class Inode {
      */
     public void rename(String oldName, Inode newDir, String newName, int flags) {
         throw ErrnoException.of(Errno.EPERM);
+    }
+
+    /**
+     * rename as the VFS calls it, with the caller's credentials (RENAME_WHITEOUT creates a
+     * whiteout owned by them). Filesystems that support whiteouts override this one.
+     */
+    public void rename(String oldName, Inode newDir, String newName, int flags, Cred c) {
+        if ((flags & dev.kava.abi.Fcntl.RENAME_WHITEOUT) != 0) throw ErrnoException.of(Errno.EINVAL);
+        rename(oldName, newDir, newName, flags);
     }
 
     /** tmpfile: an unnamed regular file in this directory (O_TMPFILE). */

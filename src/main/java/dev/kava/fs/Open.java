@@ -115,6 +115,7 @@ public final class Open {
                 Inode dirInode = dir.inode();
                 Dentry child;
                 synchronized (dirInode.lock) {
+                    if (NameiSyscalls.deadDir(dir.dentry())) throw ErrnoException.of(Errno.ENOENT); // lookup_open
                     child = dir.dentry().child(par.last());
                     if (child == null) {
                         Permission.check(cred, dirInode, Permission.MAY_WRITE | Permission.MAY_EXEC);
@@ -184,6 +185,7 @@ public final class Open {
         Permission.check(t.group.cred, dir.inode(), Permission.MAY_WRITE | Permission.MAY_EXEC);
         if (dir.mnt().readOnly()) throw ErrnoException.of(Errno.EROFS);
         Inode inode = dir.inode().tmpfile(mode & ~t.group.fs.umask(), t.group.cred);
+        if ((flags & Fcntl.O_EXCL) == 0) inode.linkable = true; // vfs_tmpfile: I_LINKABLE
         FsPath p = new FsPath(dir.mnt(), Dentry.tmpfile(dir.dentry(), inode));
         return inode.open(t, p, flags);
     }

@@ -183,6 +183,8 @@ public final class Kernel {
         dev.kava.fs.Open.register(syscalls);
         FileSyscalls.register(syscalls);
         StatSyscalls.register(syscalls);
+        dev.kava.fs.NameiSyscalls.register(syscalls);
+        dev.kava.fs.NamespaceSyscalls.register(syscalls);
         PipeSyscalls.register(syscalls);
         dev.kava.fs.Select.register(syscalls);
         dev.kava.fs.EventPoll.register(syscalls);

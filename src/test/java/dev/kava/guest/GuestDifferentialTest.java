@@ -57,6 +57,7 @@ class GuestDifferentialTest {
 
     private static void compare(Path src, Path root, boolean statically) throws Exception {
         Path bin = GuestToolchain.compile(src, root, statically);
+        GuestData.scratch(root);
         String name = bin.getFileName().toString();
         // NAME.stdin beside NAME.c is fed to both runs; without one, stdin is /dev/null.
         Path stdinFile = src.resolveSibling(name + ".stdin");
@@ -83,9 +84,40 @@ class GuestDifferentialTest {
         return sb.toString();
     }
 
-    /** The read-only tree files.c and mm.c look at, the same for both runs (they run with BUILD as root / cwd). */
+    /**
+     * The read-only tree files.c and mm.c look at, the same for both runs (they run with BUILD as
+     * root / cwd), and an empty scratch directory tmp/: under kava the root's /tmp gets a tmpfs
+     * (the hostfs root is read-only), under qemu it is the host directory itself. Programs that
+     * create files do it under the relative path tmp/, which is the same place in both runs.
+     */
     static final class GuestData {
+        /** Empties root/tmp (what an earlier qemu run left there) and makes sure it exists. */
+        static void scratch(Path root) throws IOException {
+            Path tmp = root.resolve("tmp");
+            if (Files.isDirectory(tmp, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                Files.walkFileTree(tmp, new java.nio.file.SimpleFileVisitor<>() {
+                    @Override
+                    public java.nio.file.FileVisitResult visitFile(Path f, java.nio.file.attribute.BasicFileAttributes a) throws IOException {
+                        Files.delete(f);
+                        return java.nio.file.FileVisitResult.CONTINUE;
+                    }
+
+                    @Override
+                    public java.nio.file.FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+                        if (e != null) throw e;
+                        if (!dir.equals(tmp)) Files.delete(dir);
+                        return java.nio.file.FileVisitResult.CONTINUE;
+                    }
+                });
+            } else {
+                Files.deleteIfExists(tmp);
+                Files.createDirectories(tmp);
+            }
+            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+
         static void create(Path root) throws IOException {
+            scratch(root);
             Path data = root.resolve("data");
             Path sub = data.resolve("sub");
             Files.createDirectories(sub);

@@ -54,9 +54,10 @@ class KavaOnlyGuestTest {
      */
     static void createRoot() throws IOException {
         Files.createDirectories(ROOT.resolve("data"));
-        // Empty mount points: the kernel mounts procfs and sysfs on them at boot.
+        // Empty mount points: the kernel mounts procfs, sysfs and a tmpfs (the programs' scratch space) on them.
         Files.createDirectories(ROOT.resolve("proc"));
         Files.createDirectories(ROOT.resolve("sys"));
+        Files.createDirectories(ROOT.resolve("tmp"));
         script("script.sh", "#!/exec_clone3 child\n");
         script("loop.sh", "#!/loop.sh\n");
         script("empty.sh", "#!  \n");

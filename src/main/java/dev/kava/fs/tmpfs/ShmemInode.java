@@ -1,6 +1,7 @@
 package dev.kava.fs.tmpfs;
 
 import dev.kava.abi.Errno;
+import dev.kava.abi.Fcntl;
 import dev.kava.abi.Stat;
 import dev.kava.fs.Directory;
 import dev.kava.fs.File;
@@ -31,6 +32,14 @@ public class ShmemInode extends Inode {
     /** Descriptors open on a regular file: its pages are freed only when unlinked and closed. */
     int openCount;
 
+    /** BOGO_DIRENT_SIZE (mm/shmem.c): what one entry adds to a directory's size. */
+    static final int BOGO_DIRENT_SIZE = 20;
+    /** SHORT_SYMLINK_LEN (mm/shmem.c): targets shorter than this live in the inode, longer ones in a page. */
+    private static final int SHORT_SYMLINK_LEN = 128;
+    /** WHITEOUT_MODE and WHITEOUT_DEV (include/linux/fs.h): a whiteout is a 0/0 character device. */
+    private static final int WHITEOUT_MODE = 0;
+    private static final long WHITEOUT_DEV = 0;
+
     ShmemInode(Tmpfs sb, int mode) {
         this(sb, mode, null, 0);
     }
@@ -43,12 +52,21 @@ public class ShmemInode extends Inode {
         this.data = type == Stat.S_IFREG ? new ShmemData(sb) : null;
         this.target = target;
         this.rdev = rdev;
-        if (type == Stat.S_IFDIR) nlink = 2;
+        if (type == Stat.S_IFDIR) {
+            nlink = 2;
+            size = 2 * BOGO_DIRENT_SIZE; // "some things misbehave if size == 0 on a directory"
+        }
         if (target != null) size = target.length();
     }
 
     Tmpfs tmpfs() {
         return (Tmpfs) sb;
+    }
+
+    /** The root directory's owner (uid= and gid= of the mount). */
+    synchronized void initRootOwner(int uid, int gid) {
+        this.uid = uid;
+        this.gid = gid;
     }
 
     @Override
@@ -60,10 +78,12 @@ public class ShmemInode extends Inode {
     public synchronized dev.kava.fs.Kstat getattr() {
         if (data != null) size = data.size();
         dev.kava.fs.Kstat k = super.getattr();
-        if (data == null) return k;
-        // st_blocks counts the pages really allocated (sparse files have holes), in 512-byte units.
+        // st_blocks counts the pages really allocated (sparse files have holes), in 512-byte units;
+        // directories and special files have none, a symlink one page when its target is long.
+        long blocks = data != null ? data.pageCount() * 8
+                : target != null && target.length() + 1 > SHORT_SYMLINK_LEN ? 8 : 0;
         return new dev.kava.fs.Kstat(k.dev(), k.ino(), k.mode(), k.nlink(), k.uid(), k.gid(), k.rdev(), k.size(),
-                k.blksize(), data.pageCount() * 8, k.atimeSec(), k.atimeNsec(), k.mtimeSec(), k.mtimeNsec(),
+                k.blksize(), blocks, k.atimeSec(), k.atimeNsec(), k.mtimeSec(), k.mtimeNsec(),
                 k.ctimeSec(), k.ctimeNsec());
     }
 
@@ -90,11 +110,13 @@ public class ShmemInode extends Inode {
         }
     }
 
+    /** shmem_mknod and friends: the new inode gets its name, the directory its size, link and times. */
     private ShmemInode add(String name, ShmemInode child, Cred c) {
         child.initOwner(c, this);
         synchronized (this) {
             dir().put(name, child);
             if (child.isDir()) nlink++;
+            size += BOGO_DIRENT_SIZE;
         }
         touchMtime();
         return child;
@@ -130,11 +152,14 @@ public class ShmemInode extends Inode {
         return i;
     }
 
+    /** shmem_link: every name beyond the first costs an inode of nr_inodes (an O_TMPFILE file's first does not). */
     @Override
     public void link(Inode target, String name) {
         ShmemInode t = (ShmemInode) target;
+        if (t.nlink() > 0) tmpfs().chargeInode();
         synchronized (this) {
             dir().put(name, t);
+            size += BOGO_DIRENT_SIZE;
         }
         synchronized (t) {
             t.nlink++;
@@ -148,8 +173,10 @@ public class ShmemInode extends Inode {
         ShmemInode v;
         synchronized (this) {
             v = dir().remove(name);
+            if (v != null) size -= BOGO_DIRENT_SIZE;
         }
         if (v == null) throw ErrnoException.of(Errno.ENOENT);
+        if (!v.isDir() && v.nlink() > 1) tmpfs().unchargeInode(); // shmem_free_inode for the extra name
         v.dropLink();
         touchMtime();
     }
@@ -163,12 +190,19 @@ public class ShmemInode extends Inode {
             if (!v.isEmptyDir()) throw ErrnoException.of(Errno.ENOTEMPTY);
             dir().remove(name);
             nlink--;
+            size -= BOGO_DIRENT_SIZE;
         }
-        synchronized (v) {
-            v.nlink = 0;
-        }
-        tmpfs().unchargeInode();
+        v.killDir();
         touchMtime();
+    }
+
+    /** A directory lost its name (rmdir, or replaced by a rename): no links, its inode gone from nr_inodes. */
+    private void killDir() {
+        synchronized (this) {
+            nlink = 0;
+        }
+        touchCtime();
+        tmpfs().unchargeInode();
     }
 
     synchronized boolean isEmptyDir() {
@@ -194,8 +228,19 @@ public class ShmemInode extends Inode {
 
     @Override
     public void rename(String oldName, Inode newDirInode, String newName, int flags) {
+        rename(oldName, newDirInode, newName, flags, dev.kava.kernel.Cred.ROOT);
+    }
+
+    /**
+     * shmem_rename2: both directory locks are held by the VFS, which has checked everything but
+     * the emptiness of a directory being replaced. Entry maps are guarded by each inode's monitor.
+     */
+    @Override
+    public void rename(String oldName, Inode newDirInode, String newName, int flags, Cred c) {
+        if ((flags & ~(Fcntl.RENAME_NOREPLACE | Fcntl.RENAME_EXCHANGE | Fcntl.RENAME_WHITEOUT)) != 0) {
+            throw ErrnoException.of(Errno.EINVAL);
+        }
         ShmemInode newDir = (ShmemInode) newDirInode;
-        // Both directory locks are held by the VFS; entry maps are guarded by each inode's monitor.
         ShmemInode moving, replaced;
         synchronized (this) {
             moving = dir().get(oldName);
@@ -204,7 +249,8 @@ public class ShmemInode extends Inode {
             replaced = newDir.dir().get(newName);
         }
         if (moving == null) throw ErrnoException.of(Errno.ENOENT);
-        if ((flags & dev.kava.abi.Fcntl.RENAME_EXCHANGE) != 0) {
+        if ((flags & Fcntl.RENAME_EXCHANGE) != 0) {
+            // simple_offset_rename_exchange: each name keeps its place in its directory.
             if (replaced == null) throw ErrnoException.of(Errno.ENOENT);
             synchronized (this) { dir().put(oldName, replaced); }
             synchronized (newDir) { newDir.dir().put(newName, moving); }
@@ -213,24 +259,38 @@ public class ShmemInode extends Inode {
                 synchronized (this) { nlink -= d; }
                 synchronized (newDir) { newDir.nlink += d; }
             }
+            replaced.touchCtime();
         } else {
+            if (replaced != null && replaced.isDir() && !replaced.isEmptyDir()) throw ErrnoException.of(Errno.ENOTEMPTY);
+            if ((flags & Fcntl.RENAME_WHITEOUT) != 0) {
+                // shmem_whiteout: a 0/0 character device takes the old name (it is replaced below).
+                ShmemInode wh = new ShmemInode(tmpfs(), Stat.S_IFCHR | WHITEOUT_MODE, null, WHITEOUT_DEV);
+                wh.initOwner(c, this);
+                synchronized (this) { size += BOGO_DIRENT_SIZE; }
+                synchronized (this) { dir().put(oldName, wh); }
+            } else {
+                synchronized (this) { dir().remove(oldName); }
+            }
             if (replaced != null) {
+                // shmem_unlink of the target: its entry, its link, its place in nr_inodes.
+                synchronized (newDir) { newDir.size -= BOGO_DIRENT_SIZE; }
                 if (replaced.isDir()) {
-                    if (!replaced.isEmptyDir()) throw ErrnoException.of(Errno.ENOTEMPTY);
                     synchronized (newDir) { newDir.nlink--; }
-                    synchronized (replaced) { replaced.nlink = 0; }
-                    tmpfs().unchargeInode();
+                    replaced.killDir();
                 } else {
+                    if (replaced.nlink() > 1) tmpfs().unchargeInode();
                     replaced.dropLink();
                 }
             }
-            synchronized (this) { dir().remove(oldName); }
             synchronized (newDir) { newDir.dir().put(newName, moving); }
             if (moving.isDir() && this != newDir) {
                 synchronized (this) { nlink--; }
                 synchronized (newDir) { newDir.nlink++; }
             }
+            synchronized (this) { size -= BOGO_DIRENT_SIZE; }
+            synchronized (newDir) { newDir.size += BOGO_DIRENT_SIZE; }
         }
+        // simple_rename_timestamp: both directories' mtime and ctime, the inodes' ctime.
         moving.touchCtime();
         touchMtime();
         if (newDir != this) newDir.touchMtime();
