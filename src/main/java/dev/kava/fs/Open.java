@@ -169,7 +169,7 @@ public final class Open {
         File f = inode.open(t, p, flags);
         if ((flags & Fcntl.O_TRUNC) != 0 && !created && inode.isRegular()) {
             try {
-                inode.truncate(0);
+                Attr.doTruncate(t, inode, 0, true); // handle_truncate
             } catch (RuntimeException e) {
                 f.fput();
                 throw e;

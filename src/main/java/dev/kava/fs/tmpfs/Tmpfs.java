@@ -64,7 +64,12 @@ public final class Tmpfs extends SuperBlock {
     public StatFs statfs() {
         long used = usedPages.get();
         long free = Math.max(0, maxPages - used);
-        return new StatFs(TMPFS_MAGIC, 4096, maxPages, free, free, maxInodes, Math.max(0, maxInodes - usedInodes.get()), 255);
+        return new StatFs(TMPFS_MAGIC, 4096, maxPages, free, free, maxInodes, freeInodes(), 255);
+    }
+
+    /** size= in pages (sbinfo->max_blocks). */
+    long maxPages() {
+        return maxPages;
     }
 
     /** Charges one data page: ENOSPC past size=, ENOMEM past the kernel's memory. */
@@ -88,14 +93,48 @@ public final class Tmpfs extends SuperBlock {
 
     /** Charges one inode (shmem_reserve_inode): ENOSPC past nr_inodes. */
     void chargeInode() {
-        while (true) {
+        synchronized (usedInodes) {
             long u = usedInodes.get();
-            if (u >= maxInodes) throw ErrnoException.of(Errno.ENOSPC);
-            if (usedInodes.compareAndSet(u, u + 1)) return;
+            if (u >= maxInodes || xattrSpace > freeIspace(u + 1)) throw ErrnoException.of(Errno.ENOSPC);
+            usedInodes.set(u + 1);
         }
     }
 
     void unchargeInode() {
         usedInodes.decrementAndGet();
+    }
+
+    /** BOGO_INODE_SIZE (mm/shmem.c): what an inode takes of the inode space nr_inodes= grants. */
+    static final long BOGO_INODE_SIZE = 1024;
+    /** Bytes of xattrs (simple_xattr_space each), which share the inode space with inodes. */
+    private long xattrSpace;
+
+    /** sbinfo->free_ispace before xattrs: nr_inodes * BOGO_INODE_SIZE less the inodes in use. */
+    private long freeIspace(long inodes) {
+        if (maxInodes > Long.MAX_VALUE / BOGO_INODE_SIZE) return Long.MAX_VALUE;
+        return (maxInodes - inodes) * BOGO_INODE_SIZE;
+    }
+
+    /** Charges an xattr's space (shmem_xattr_handler_set): ENOSPC when the inode space is used up. */
+    void chargeXattr(long bytes) {
+        synchronized (usedInodes) {
+            if (bytes > freeIspace(usedInodes.get()) - xattrSpace) throw ErrnoException.of(Errno.ENOSPC);
+            xattrSpace += bytes;
+        }
+    }
+
+    void unchargeXattr(long bytes) {
+        synchronized (usedInodes) {
+            xattrSpace -= bytes;
+        }
+    }
+
+    /** f_ffree: the inode space left, in inodes. */
+    private long freeInodes() {
+        synchronized (usedInodes) {
+            long free = freeIspace(usedInodes.get());
+            if (free == Long.MAX_VALUE) return Math.max(0, maxInodes - usedInodes.get());
+            return Math.max(0, (free - xattrSpace) / BOGO_INODE_SIZE);
+        }
     }
 }
