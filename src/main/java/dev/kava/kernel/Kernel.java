@@ -172,6 +172,7 @@ public final class Kernel {
         dev.kava.fs.Open.register(syscalls);
         FileSyscalls.register(syscalls);
         StatSyscalls.register(syscalls);
+        dev.kava.fs.StatfsSyscalls.register(syscalls);
         PipeSyscalls.register(syscalls);
         dev.kava.fs.Select.register(syscalls);
         dev.kava.fs.EventPoll.register(syscalls);
