@@ -173,6 +173,7 @@ public final class Kernel {
         FileSyscalls.register(syscalls);
         StatSyscalls.register(syscalls);
         dev.kava.fs.StatfsSyscalls.register(syscalls);
+        dev.kava.fs.AttrSyscalls.register(syscalls);
         PipeSyscalls.register(syscalls);
         dev.kava.fs.Select.register(syscalls);
         dev.kava.fs.EventPoll.register(syscalls);
