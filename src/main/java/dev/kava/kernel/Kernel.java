@@ -174,6 +174,9 @@ public final class Kernel {
         StatSyscalls.register(syscalls);
         dev.kava.fs.StatfsSyscalls.register(syscalls);
         dev.kava.fs.AttrSyscalls.register(syscalls);
+        dev.kava.fs.SpliceSyscalls.register(syscalls);
+        dev.kava.fs.SyncSyscalls.register(syscalls);
+        dev.kava.mm.Readahead.register(syscalls);
         PipeSyscalls.register(syscalls);
         dev.kava.fs.Select.register(syscalls);
         dev.kava.fs.EventPoll.register(syscalls);
