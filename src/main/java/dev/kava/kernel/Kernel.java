@@ -176,6 +176,7 @@ public final class Kernel {
         dev.kava.fs.AttrSyscalls.register(syscalls);
         dev.kava.fs.SpliceSyscalls.register(syscalls);
         dev.kava.fs.SyncSyscalls.register(syscalls);
+        dev.kava.fs.XattrSyscalls.register(syscalls);
         dev.kava.mm.Readahead.register(syscalls);
         PipeSyscalls.register(syscalls);
         dev.kava.fs.Select.register(syscalls);
