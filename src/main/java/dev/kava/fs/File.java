@@ -41,6 +41,7 @@ public abstract class File {
     /** fput: the last descriptor is gone; releases the file and the mount it pinned. */
     public final void fput() {
         try {
+            Locks.fileReleased(this); // locks_remove_file: its flock and OFD locks go
             release();
         } finally {
             if (path != null) path.mnt().users.decrementAndGet();

@@ -190,6 +190,7 @@ public final class Open {
 
     static long close(Task t, int fd) {
         File f = t.group.files.remove(fd);
+        Locks.posixClose(f, t.group.files); // filp_flush
         if (!t.group.files.refersTo(f)) f.fput();
         return 0;
     }
@@ -213,6 +214,7 @@ public final class Open {
                 files.setCloseOnExec((int) fd, true);
             } else {
                 File f = files.remove((int) fd);
+                Locks.posixClose(f, files);
                 if (f != null && !files.refersTo(f)) f.fput();
             }
         }
