@@ -210,6 +210,14 @@ public abstract class Inode {
         return 0;
     }
 
+    /**
+     * Whether the filesystem keeps multigrain timestamps (FS_MGTIME): statx then reports mtime
+     * and ctime only when asked for one of them (fill_mg_cmtime).
+     */
+    public boolean multigrainTimes() {
+        return false;
+    }
+
     /** setattr of ATTR_SIZE (truncate): EINVAL for what cannot be truncated. */
     public void truncate(long newSize) {
         throw ErrnoException.of(isDir() ? Errno.EISDIR : Errno.EINVAL);

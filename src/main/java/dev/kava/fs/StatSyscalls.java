@@ -95,7 +95,9 @@ public final class StatSyscalls {
             mntId = p.mnt().id;
         }
         long attributes = p.dentry() == p.mnt().root ? Statx.STATX_ATTR_MOUNT_ROOT : 0;
-        byte[] b = encode(st, result, attributes, VFS_ATTRIBUTES_MASK | inode.statxAttributesMask(), btime);
+        boolean cmtime = !inode.multigrainTimes() || (requestMask & (Statx.STATX_CTIME | Statx.STATX_MTIME)) != 0;
+        if (!cmtime) result &= ~(Statx.STATX_CTIME | Statx.STATX_MTIME); // fill_mg_cmtime: neither asked, neither reported
+        byte[] b = encode(st, result, attributes, VFS_ATTRIBUTES_MASK | inode.statxAttributesMask(), btime, cmtime);
         Uaccess.putLong(b, Statx.STX_MNT_ID, mntId);
         return b;
     }
@@ -105,11 +107,12 @@ public final class StatSyscalls {
      * no mount ID to report.
      */
     private static byte[] fillAnonymous(Kstat st) {
-        return encode(st, Statx.STATX_BASIC_STATS, 0, VFS_ATTRIBUTES_MASK, null);
+        return encode(st, Statx.STATX_BASIC_STATS, 0, VFS_ATTRIBUTES_MASK, null, true);
     }
 
     /** cp_statx */
-    private static byte[] encode(Kstat st, int resultMask, long attributes, long attributesMask, long[] btime) {
+    private static byte[] encode(Kstat st, int resultMask, long attributes, long attributesMask, long[] btime,
+                                 boolean cmtime) {
         byte[] b = new byte[Statx.SIZE];
         Uaccess.putInt(b, Statx.STX_MASK, resultMask);
         Uaccess.putInt(b, Statx.STX_BLKSIZE, st.blksize());
@@ -124,8 +127,10 @@ public final class StatSyscalls {
         Uaccess.putLong(b, Statx.STX_ATTRIBUTES_MASK, attributesMask);
         putTime(b, Statx.STX_ATIME, st.atimeSec(), st.atimeNsec());
         if (btime != null) putTime(b, Statx.STX_BTIME, btime[0], btime[1]);
-        putTime(b, Statx.STX_CTIME, st.ctimeSec(), st.ctimeNsec());
-        putTime(b, Statx.STX_MTIME, st.mtimeSec(), st.mtimeNsec());
+        if (cmtime) {
+            putTime(b, Statx.STX_CTIME, st.ctimeSec(), st.ctimeNsec());
+            putTime(b, Statx.STX_MTIME, st.mtimeSec(), st.mtimeNsec());
+        }
         Uaccess.putInt(b, Statx.STX_RDEV_MAJOR, major(st.rdev()));
         Uaccess.putInt(b, Statx.STX_RDEV_MINOR, minor(st.rdev()));
         Uaccess.putInt(b, Statx.STX_DEV_MAJOR, major(st.dev()));

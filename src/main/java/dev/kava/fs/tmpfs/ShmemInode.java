@@ -56,6 +56,12 @@ public class ShmemInode extends Inode {
         return new long[] {btimeSec, btimeNsec};
     }
 
+    /** tmpfs is FS_MGTIME since 6.13. */
+    @Override
+    public boolean multigrainTimes() {
+        return true;
+    }
+
     /** shmem_getattr: tmpfs keeps the chattr flags append, immutable and nodump (kava never sets them). */
     @Override
     public long statxAttributesMask() {
