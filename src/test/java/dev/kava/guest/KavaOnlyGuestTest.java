@@ -51,6 +51,7 @@ class KavaOnlyGuestTest {
     /** Scripts the exec test runs: one for its own binary, a loop, an empty #! line; and a non-executable file. */
     static void createRoot() throws IOException {
         Files.createDirectories(ROOT.resolve("data"));
+        Files.createDirectories(ROOT.resolve("tmp")); // kava mounts a tmpfs on /tmp
         script("script.sh", "#!/exec_clone3 child\n");
         script("loop.sh", "#!/loop.sh\n");
         script("empty.sh", "#!  \n");
