@@ -149,7 +149,12 @@ public final class XattrSyscalls {
         String[] name = new String[1];
         byte[] value = setxattrCopy(t, nameAddr, valueAddr, size, flags, name)[0];
         FsPath p = Namei.lookup(t, Fcntl.AT_FDCWD, t.mem.readPath(pathAddr, false), follow);
-        return vfsSetxattr(t, target(p), name[0], value, flags);
+        return setxattr(t, p, name[0], value, flags);
+    }
+
+    /** filename_setxattr on a location already looked up. */
+    static long setxattr(Task t, FsPath p, String name, byte[] value, int flags) {
+        return vfsSetxattr(t, target(p), name, value, flags);
     }
 
     /** fsetxattr is path_setxattrat(fd, NULL, AT_EMPTY_PATH, ...) since 6.13: the arguments are copied before the fd is looked at. */
@@ -179,6 +184,14 @@ public final class XattrSyscalls {
         String name = importName(t, nameAddr);
         FsPath p = Namei.lookup(t, Fcntl.AT_FDCWD, t.mem.readPath(pathAddr, false), follow);
         return doGetxattr(t, target(p), name, valueAddr, size);
+    }
+
+    /** vfs_getxattr on a location: the value, after the permission and namespace checks. */
+    static byte[] getxattr(Task t, FsPath p, String name) {
+        Target tg = target(p);
+        permission(t, tg, name, false);
+        resolve(tg, name);
+        return tg.inode().getxattr(name);
     }
 
     static long fgetxattr(Task t, int fd, long nameAddr, long valueAddr, long size) {
@@ -239,6 +252,11 @@ public final class XattrSyscalls {
     static long removexattrPath(Task t, long pathAddr, boolean follow, long nameAddr) {
         String name = importName(t, nameAddr);
         FsPath p = Namei.lookup(t, Fcntl.AT_FDCWD, t.mem.readPath(pathAddr, false), follow);
+        return removexattr(t, p, name);
+    }
+
+    /** filename_removexattr on a location already looked up. */
+    static long removexattr(Task t, FsPath p, String name) {
         return vfsRemovexattr(t, target(p), name);
     }
 
