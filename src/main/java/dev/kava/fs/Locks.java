@@ -47,6 +47,15 @@ public final class Locks {
     private static final Map<Object, Ctx> CONTEXTS = new HashMap<>();
     /** Tasks blocked on a POSIX lock (blocked_hash), for deadlock detection. */
     private static final List<Waiter> BLOCKED = new ArrayList<>();
+    /**
+     * The most lock records kava keeps at once: each is kernel memory, which Linux charges to
+     * the locker's cgroup; past this, a request that needs a new record gets ENOLCK, as when
+     * locks_alloc_lock fails.
+     */
+    static final int MAX_LOCKS = 1 << 20;
+    /** Lock records in all contexts. */
+    private static int count;
+
     /** The one inode every anon_inodefs file (eventfd, epoll, ...) shares (anon_inode_inode). */
     private static final Object ANON_INODE = new Object();
 
@@ -124,6 +133,7 @@ public final class Locks {
                 if (l.owner() != f) continue;
                 if (l.type() == type) return;
                 it.remove(); // a conversion first drops the old lock
+                count--;
                 changed(ctx);
                 break;
             }
@@ -143,6 +153,11 @@ public final class Locks {
                     }
                 }
                 if (!conflict) {
+                    if (count >= MAX_LOCKS) {
+                        dropIfUnused(key, ctx);
+                        throw ErrnoException.of(Errno.ENOLCK);
+                    }
+                    count++;
                     ctx.flocks.add(new FileLock(f, -1, false, type, 0, FileLock.OFFSET_MAX));
                     changed(ctx);
                     return;
@@ -284,8 +299,11 @@ public final class Locks {
                     }
                 }
                 if (conflict == null) {
-                    apply(ctx, owner, pid, ofd, type, start, end);
-                    dropIfUnused(key, ctx);
+                    try {
+                        apply(ctx, owner, pid, ofd, type, start, end);
+                    } finally {
+                        dropIfUnused(key, ctx);
+                    }
                     return;
                 }
                 if (!wait) {
@@ -394,6 +412,9 @@ public final class Locks {
                 merged.add(l);
             }
         }
+        int grow = others.size() + merged.size() - ctx.posix.size();
+        if (grow > 0 && count + grow > MAX_LOCKS) throw ErrnoException.of(Errno.ENOLCK);
+        count += grow;
         if (at < 0) at = others.size();
         others.addAll(at, merged);
         ctx.posix.clear();
@@ -413,7 +434,7 @@ public final class Locks {
         synchronized (LOCK) {
             Ctx ctx = CONTEXTS.get(key);
             if (ctx == null) return;
-            if (ctx.posix.removeIf(l -> l.owner() == owner)) changed(ctx);
+            if (removeAll(ctx.posix, owner)) changed(ctx);
             dropIfUnused(key, ctx);
         }
     }
@@ -424,8 +445,8 @@ public final class Locks {
         synchronized (LOCK) {
             Ctx ctx = CONTEXTS.get(key);
             if (ctx == null) return;
-            boolean a = ctx.posix.removeIf(l -> l.owner() == f);
-            boolean b = ctx.flocks.removeIf(l -> l.owner() == f);
+            boolean a = removeAll(ctx.posix, f);
+            boolean b = removeAll(ctx.flocks, f);
             if (a || b) changed(ctx);
             dropIfUnused(key, ctx);
         }
@@ -436,10 +457,18 @@ public final class Locks {
         synchronized (LOCK) {
             for (Iterator<Map.Entry<Object, Ctx>> it = CONTEXTS.entrySet().iterator(); it.hasNext(); ) {
                 Ctx ctx = it.next().getValue();
-                if (ctx.posix.removeIf(l -> l.owner() == owner)) changed(ctx);
+                if (removeAll(ctx.posix, owner)) changed(ctx);
                 if (ctx.unused()) it.remove();
             }
         }
+    }
+
+    /** Removes owner's locks from a list, keeping the count; whether any went. */
+    private static boolean removeAll(List<FileLock> list, Object owner) {
+        int before = list.size();
+        list.removeIf(l -> l.owner() == owner);
+        count -= before - list.size();
+        return list.size() != before;
     }
 
     // ---- contexts

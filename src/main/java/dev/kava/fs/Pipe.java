@@ -268,8 +268,13 @@ public final class Pipe {
 
     /** Copies up to len bytes from the front of the pipe without consuming them (tee, and splice before the write). */
     synchronized int peek(byte[] dst, int off, int len) {
-        int n = Math.min(len, count);
-        for (int i = 0; i < n; i++) dst[off + i] = ring[(head + i) % ring.length];
+        return peek(dst, off, len, 0);
+    }
+
+    /** As peek, skipping the first skip bytes. */
+    synchronized int peek(byte[] dst, int off, int len, int skip) {
+        int n = Math.max(0, Math.min(len, count - skip));
+        for (int i = 0; i < n; i++) dst[off + i] = ring[(head + skip + i) % ring.length];
         return n;
     }
 

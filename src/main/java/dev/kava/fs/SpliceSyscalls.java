@@ -162,13 +162,22 @@ public final class SpliceSyscalls {
         opipe.waitForSpace(t, nonBlock);
         if (!regular(in)) throw ErrnoException.of(Errno.EINVAL); // no splice_read
         synchronized (opipe) {
-            int room = opipe.spliceRoom(pos);
-            int want = (int) Math.min(len, room);
-            if (want <= 0) return 0;
-            byte[] buf = new byte[want];
-            int n = in.pread(t, buf, 0, want, pos);
-            if (n <= 0) return 0;
-            return opipe.append(buf, 0, n);
+            long want = Math.min(len, opipe.spliceRoom(pos));
+            byte[] buf = new byte[(int) Math.min(Math.max(want, 0), CHUNK)];
+            long done = 0;
+            while (done < want) {
+                int n;
+                try {
+                    n = in.pread(t, buf, 0, (int) Math.min(buf.length, want - done), pos + done);
+                } catch (ErrnoException e) {
+                    if (done > 0) break;
+                    throw e;
+                }
+                if (n <= 0) break;
+                done += opipe.append(buf, 0, n);
+                if (n < buf.length) break;
+            }
+            return done;
         }
     }
 
@@ -287,12 +296,17 @@ public final class SpliceSyscalls {
                 if (ipipe.empty() && ipipe.writers() == 0) return 0;
                 if (ipipe.empty() || opipe.full()) return nonBlock ? -Errno.EAGAIN : RETRY;
                 int room = opipe.capacity() - opipe.available();
-                int n = (int) Math.min(Math.min(len, ipipe.available()), room);
-                byte[] buf = new byte[n];
-                ipipe.peek(buf, 0, n);
-                int w = opipe.append(buf, 0, n);
-                ipipe.consume(w);
-                return w;
+                long n = Math.min(Math.min(len, ipipe.available()), room);
+                byte[] buf = new byte[(int) Math.min(n, CHUNK)];
+                long done = 0;
+                while (done < n) {
+                    int k = ipipe.peek(buf, 0, (int) Math.min(buf.length, n - done));
+                    int w = opipe.append(buf, 0, k);
+                    ipipe.consume(w);
+                    done += w;
+                    if (w < k || k == 0) break;
+                }
+                return done;
             });
             if (r != RETRY) return r;
         }
@@ -321,10 +335,15 @@ public final class SpliceSyscalls {
             if (opipe.full()) return 0;
             int room = opipe.capacity() - opipe.available();
             int n = (int) Math.min(Math.min(len, ipipe.available()), room);
-            if (n <= 0) return 0;
-            byte[] buf = new byte[n];
-            ipipe.peek(buf, 0, n);
-            return opipe.append(buf, 0, n);
+            byte[] buf = new byte[Math.min(Math.max(n, 0), CHUNK)];
+            int done = 0;
+            while (done < n) {
+                int k = ipipe.peek(buf, 0, Math.min(buf.length, n - done), done);
+                int w = opipe.append(buf, 0, k);
+                done += w;
+                if (w < k || k == 0) break;
+            }
+            return done;
         });
     }
 
