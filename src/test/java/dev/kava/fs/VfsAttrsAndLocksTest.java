@@ -34,9 +34,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * What the guest programs cannot reach yet (kava has no symlinkat or mknodat in this tree, and
  * qemu runs on the host's disk): symlink and FIFO attribute rules, tmpfs's space accounting,
  * the lock table's splitting and merging, and the statx encoding. Works on a tmpfs directly,
- * as a task of a kernel that never runs.
+ * as a task of a kernel that never runs. (Named to run after NameiTest, which expects the
+ * JVM's first mount to be nullfs: mount IDs come from one counter for every kernel.)
  */
-class AttrsAndLocksTest {
+class VfsAttrsAndLocksTest {
     static Kernel kernel;
     static final AtomicInteger NEXT_TID = new AtomicInteger(5000);
 
