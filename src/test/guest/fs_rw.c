@@ -336,6 +336,31 @@ static void sync_tests(void) {
     close(fd);
 }
 
+/* Lengths are size_t: between two pipes a huge one is bounded by the pipes, elsewhere it is EINVAL. */
+static void huge_lengths(void) {
+    printf("--- huge lengths\n");
+    int a[2], b[2];
+    pipe(a);
+    pipe(b);
+    write(a[1], "hello", 5);
+    TRY("tee (size_t)-1", tee(a[0], b[1], (size_t)-1, 0));
+    TRY("splice pipe->pipe (size_t)-1", splice(a[0], NULL, b[1], NULL, (size_t)-1, 0));
+    write(a[1], "hello", 5);
+    int fd = mkfile("tmp/rw_huge", NULL);
+    TRY("splice pipe->file (size_t)-1", splice(a[0], NULL, fd, NULL, (size_t)-1, 0));
+    TRY("splice file->pipe (size_t)-1", splice(fd, NULL, a[1], NULL, (size_t)-1, 0));
+    TRY("sendfile (size_t)-1", sendfile(fd, fd, NULL, (size_t)-1));
+    TRY("copy_file_range 2^63", copy_file_range(fd, NULL, fd, NULL, (size_t)1 << 63, 0));
+    TRY("readahead (size_t)-1", readahead(fd, 0, (size_t)-1));
+    char buf[20];
+    TRY("read what tee and splice moved", read(b[0], buf, 20));
+    close(fd);
+    close(a[0]);
+    close(a[1]);
+    close(b[0]);
+    close(b[1]);
+}
+
 int main(void) {
     setvbuf(stdout, NULL, _IONBF, 0);
     positioned();
@@ -343,5 +368,6 @@ int main(void) {
     splice_tests();
     copy_tests();
     sync_tests();
+    huge_lengths();
     return 0;
 }

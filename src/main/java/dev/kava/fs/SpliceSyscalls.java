@@ -215,6 +215,7 @@ public final class SpliceSyscalls {
     /** splice(fd_in, off_in, fd_out, off_out, len, flags) */
     static long splice(Task t, int fdIn, long offInAddr, int fdOut, long offOutAddr, long len, int flags) {
         if (len == 0) return 0;
+        long ulen = len < 0 ? Long.MAX_VALUE : len; // size_t: between pipes nothing bounds it but the pipes
         if ((flags & ~Fs.SPLICE_F_ALL) != 0) return -Errno.EINVAL;
         File in = fdget(t, fdIn);
         File out = fdget(t, fdOut);
@@ -228,7 +229,7 @@ public final class SpliceSyscalls {
         long ret;
         if (ipipe != null && opipe != null) {
             if (ipipe == opipe) return -Errno.EINVAL;
-            ret = pipeToPipe(t, ipipe, opipe, len, nonBlock || nonBlocking(in) || nonBlocking(out));
+            ret = pipeToPipe(t, ipipe, opipe, ulen, nonBlock || nonBlocking(in) || nonBlocking(out));
         } else if (ipipe != null) {
             if (offOutAddr != 0 && out.isStream()) return -Errno.EINVAL; // no FMODE_PWRITE
             long offset = offOutAddr != 0 ? offOut : filePos(out);
@@ -318,6 +319,7 @@ public final class SpliceSyscalls {
     static long tee(Task t, int fdIn, int fdOut, long len, int flags) {
         if ((flags & ~Fs.SPLICE_F_ALL) != 0) return -Errno.EINVAL;
         if (len == 0) return 0;
+        long ulen = len < 0 ? Long.MAX_VALUE : len; // size_t
         File in = fdget(t, fdIn);
         File out = fdget(t, fdOut);
         Pipe ipipe = pipeOf(in), opipe = pipeOf(out);
@@ -334,7 +336,7 @@ public final class SpliceSyscalls {
             }
             if (opipe.full()) return 0;
             int room = opipe.capacity() - opipe.available();
-            int n = (int) Math.min(Math.min(len, ipipe.available()), room);
+            int n = (int) Math.min(Math.min(ulen, ipipe.available()), room);
             byte[] buf = new byte[Math.min(Math.max(n, 0), CHUNK)];
             int done = 0;
             while (done < n) {
