@@ -174,6 +174,27 @@ class VfsAttrsAndLocksTest {
         f.fput();
     }
 
+    @Test
+    void punchingAHoleVisitsOnlyThePagesThatExist() {
+        Task t = task(Cred.ROOT);
+        File f = file.inode().open(t, file, Fcntl.O_RDWR);
+        Attr.doTruncate(t, file.inode(), 1L << 60, true);
+        f.pwrite(t, new byte[] {1, 2, 3}, 0, 3, 0);
+        f.pwrite(t, new byte[] {4, 5, 6}, 0, 3, 1L << 50);
+        assertEquals(16, file.inode().getattr().blocks(), "two pages");
+        f.fallocate(t, RegularFile.FALLOC_FL_PUNCH_HOLE | RegularFile.FALLOC_FL_KEEP_SIZE, 1, (1L << 60) - 2);
+        assertEquals(8, file.inode().getattr().blocks(), "the first page is only partly in the hole");
+        byte[] b = new byte[3];
+        f.pread(t, b, 0, 3, 0);
+        assertArrayEquals(new byte[] {1, 0, 0}, b);
+        f.pread(t, b, 0, 3, 1L << 50);
+        assertArrayEquals(new byte[3], b);
+        f.fallocate(t, RegularFile.FALLOC_FL_PUNCH_HOLE | RegularFile.FALLOC_FL_KEEP_SIZE, 0, 1L << 60);
+        assertEquals(0, file.inode().getattr().blocks());
+        assertEquals(1L << 60, file.inode().size());
+        f.fput();
+    }
+
     // ---- the lock table
 
     @Test

@@ -130,26 +130,32 @@ final class ShmemData {
         if (!keepSize && off + len > size) size = off + len;
     }
 
-    /** FALLOC_FL_PUNCH_HOLE: zeroes [off, off+len), freeing whole pages. */
+    /**
+     * FALLOC_FL_PUNCH_HOLE: zeroes [off, off+len) within the file, freeing whole pages. Only
+     * the pages that exist are visited (shmem_truncate_range), however large the range.
+     */
     synchronized void punchHole(long off, long len) {
         long end = Math.min(size, off + len);
-        long p = off;
-        while (p < end) {
-            long idx = p >>> Page.SHIFT;
-            int inPage = (int) (p & Page.MASK);
-            int chunk = (int) Math.min(end - p, Page.SIZE - inPage);
-            Page pg = pages.get(idx);
-            if (pg != null) {
-                if (chunk == Page.SIZE) {
-                    pages.remove(idx);
-                    fallocated.remove(idx);
-                    fs.unchargePages(1);
-                } else {
-                    pg.zero(inPage, chunk);
-                }
-            }
-            p += chunk;
+        if (off >= end) return;
+        long first = off >>> Page.SHIFT, last = end >>> Page.SHIFT;
+        int headIn = (int) (off & Page.MASK), tailIn = (int) (end & Page.MASK);
+        if (first == last) {
+            zero(first, headIn, tailIn);
+            return;
         }
+        if (headIn != 0) zero(first++, headIn, Page.SIZE);
+        if (tailIn != 0) zero(last, 0, tailIn);
+        Map<Long, Page> whole = pages.subMap(first, true, last, false);
+        long n = whole.size();
+        fallocated.subSet(first, true, last, false).clear();
+        whole.clear();
+        fs.unchargePages(n);
+    }
+
+    /** Zeroes bytes [from, to) of page index, if it exists. */
+    private void zero(long index, int from, int to) {
+        Page pg = pages.get(index);
+        if (pg != null && to > from) pg.zero(from, to - from);
     }
 
     /** Whether page index holds data (mapping_seek_hole_data: a present, uptodate folio). */
