@@ -323,6 +323,10 @@ public final class Exec {
 
     /** do_close_on_exec. */
     private static void closeOnExec(Task t) {
-        for (File f : t.group.files.removeCloseOnExec()) f.fput();
+        FdTable files = t.group.files;
+        for (int fd = 0; fd < files.maxFds(); fd++) {
+            if (files.closeOnExec(fd)) Locks.posixClose(files.get(fd), files); // filp_close
+        }
+        for (File f : files.removeCloseOnExec()) f.fput();
     }
 }

@@ -41,6 +41,7 @@ public abstract class File {
     /** fput: the last descriptor is gone; releases the file and the mount it pinned. */
     public final void fput() {
         try {
+            Locks.fileReleased(this); // locks_remove_file: its flock and OFD locks go
             release();
         } finally {
             if (path != null) path.mnt().users.decrementAndGet();
@@ -94,6 +95,28 @@ public abstract class File {
     /** Writes at an explicit offset without moving the position; ESPIPE for streams. */
     public int pwrite(Task t, byte[] src, int off, int len, long offset) {
         throw ErrnoException.of(Errno.ESPIPE);
+    }
+
+    /**
+     * A write whose IOCB_APPEND the caller decides (pwritev2's RWF_APPEND / RWF_NOAPPEND instead
+     * of the file's O_APPEND): at the file position, or at the end of the file when append is
+     * set, moving the position past the bytes written. Streams ignore append.
+     */
+    public int write(Task t, byte[] src, int off, int len, boolean append) {
+        return write(t, src, off, len);
+    }
+
+    /** A positioned write whose IOCB_APPEND the caller decides; ESPIPE for streams. */
+    public int pwrite(Task t, byte[] src, int off, int len, long offset, boolean append) {
+        return pwrite(t, src, off, len, offset);
+    }
+
+    /**
+     * fsync/fdatasync (file_operations.fsync): writes the file's dirty data back. EINVAL for
+     * files without the operation (pipes, eventfds, character devices), as vfs_fsync_range.
+     */
+    public void fsync(Task t, boolean datasync) {
+        throw ErrnoException.of(Errno.EINVAL);
     }
 
     /** fallocate (vfs_fallocate's checks are the caller's): EOPNOTSUPP where the filesystem has none. */

@@ -45,6 +45,7 @@ public final class FileSyscalls {
         if (Integer.toUnsignedLong(newfd) >= nofile(t)) return -Errno.EBADF;
         File f = t.group.files.require(oldfd);
         File old = t.group.files.installAt(newfd, f, (flags & Fcntl.O_CLOEXEC) != 0);
+        if (old != null) Locks.posixClose(old, t.group.files); // do_dup2's filp_close
         if (old != null && old != f && !t.group.files.refersTo(old)) old.fput();
         return newfd;
     }
@@ -76,6 +77,10 @@ public final class FileSyscalls {
             }
             case Fcntl.F_SETPIPE_SZ, Fcntl.F_GETPIPE_SZ -> {
                 return pipeFcntl(t, f, cmd, (int) arg);
+            }
+            case dev.kava.abi.Flock.F_GETLK, dev.kava.abi.Flock.F_SETLK, dev.kava.abi.Flock.F_SETLKW,
+                 dev.kava.abi.Flock.F_OFD_GETLK, dev.kava.abi.Flock.F_OFD_SETLK, dev.kava.abi.Flock.F_OFD_SETLKW -> {
+                return Locks.fcntl(t, fd, f, cmd, arg);
             }
             default -> {
                 return -Errno.EINVAL;

@@ -205,6 +205,42 @@ public abstract class Inode {
         touchCtime();
     }
 
+    /**
+     * setattr of times as notify_change does it: the times given, and ctime set to the same
+     * "now" the caller used for UTIME_NOW (so utimensat(NULL) leaves mtime == ctime).
+     */
+    public synchronized void setTimes(long aSec, long aNsec, long mSec, long mNsec, boolean setA, boolean setM,
+                                      long nowSec, long nowNsec) {
+        if (setA) { atimeSec = aSec; atimeNsec = aNsec; }
+        if (setM) { mtimeSec = mSec; mtimeNsec = mNsec; }
+        ctimeSec = nowSec;
+        ctimeNsec = nowNsec;
+    }
+
+    /**
+     * The birth time (i_crtime) as {seconds, nanoseconds}, or null for filesystems that do not
+     * record one: statx reports STATX_BTIME only when there is one.
+     */
+    public long[] birthTime() {
+        return null;
+    }
+
+    /**
+     * STATX_ATTR_* bits this filesystem can report in stx_attributes (its share of
+     * stx_attributes_mask; the VFS adds its own).
+     */
+    public long statxAttributesMask() {
+        return 0;
+    }
+
+    /**
+     * Whether the filesystem keeps multigrain timestamps (FS_MGTIME): statx then reports mtime
+     * and ctime only when asked for one of them (fill_mg_cmtime).
+     */
+    public boolean multigrainTimes() {
+        return false;
+    }
+
     /** setattr of ATTR_SIZE (truncate): EINVAL for what cannot be truncated. */
     public void truncate(long newSize) {
         throw ErrnoException.of(isDir() ? Errno.EISDIR : Errno.EINVAL);
@@ -225,6 +261,15 @@ public abstract class Inode {
     }
 
     // ---- extended attributes (xattr_handler): none unless the filesystem has them
+
+    /**
+     * The name prefixes of the filesystem's xattr handlers (sb->s_xattr, "user.", "trusted.",
+     * ...); empty when the inode has no xattr support at all (no IOP_XATTR). The VFS resolves a
+     * name against these before calling the methods below, which get full names.
+     */
+    public List<String> xattrPrefixes() {
+        return List.of();
+    }
 
     public byte[] getxattr(String name) {
         throw ErrnoException.of(Errno.EOPNOTSUPP);

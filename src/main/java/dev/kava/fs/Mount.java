@@ -63,6 +63,14 @@ public final class Mount {
         this.mountpoint = root;
     }
 
+    /**
+     * The 64-bit mount ID statx(STATX_MNT_ID_UNIQUE) reports (mnt_id_unique): never reused,
+     * and above 2^31 so it cannot be mistaken for a mount ID (MNT_UNIQUE_ID_OFFSET in fs/namespace.c).
+     */
+    public long uniqueId() {
+        return (1L << 31) + id;
+    }
+
     public int flags() {
         return flags;
     }

@@ -170,7 +170,7 @@ public final class Open {
         File f = inode.open(t, p, flags);
         if ((flags & Fcntl.O_TRUNC) != 0 && !created && inode.isRegular()) {
             try {
-                inode.truncate(0);
+                Attr.doTruncate(t, inode, 0, true); // handle_truncate
             } catch (RuntimeException e) {
                 f.fput();
                 throw e;
@@ -192,6 +192,7 @@ public final class Open {
 
     static long close(Task t, int fd) {
         File f = t.group.files.remove(fd);
+        Locks.posixClose(f, t.group.files); // filp_flush
         if (!t.group.files.refersTo(f)) f.fput();
         return 0;
     }
@@ -215,6 +216,7 @@ public final class Open {
                 files.setCloseOnExec((int) fd, true);
             } else {
                 File f = files.remove((int) fd);
+                Locks.posixClose(f, files);
                 if (f != null && !files.refersTo(f)) f.fput();
             }
         }

@@ -185,6 +185,13 @@ public final class Kernel {
         StatSyscalls.register(syscalls);
         dev.kava.fs.NameiSyscalls.register(syscalls);
         dev.kava.fs.NamespaceSyscalls.register(syscalls);
+        dev.kava.fs.StatfsSyscalls.register(syscalls);
+        dev.kava.fs.AttrSyscalls.register(syscalls);
+        dev.kava.fs.SpliceSyscalls.register(syscalls);
+        dev.kava.fs.SyncSyscalls.register(syscalls);
+        dev.kava.fs.XattrSyscalls.register(syscalls);
+        dev.kava.fs.Locks.register(syscalls);
+        dev.kava.mm.Readahead.register(syscalls);
         PipeSyscalls.register(syscalls);
         dev.kava.fs.Select.register(syscalls);
         dev.kava.fs.EventPoll.register(syscalls);
@@ -483,6 +490,7 @@ public final class Kernel {
     /** Drops a user of a descriptor table; the last one closes every file (put_files_struct). */
     public static void dropFiles(FdTable files) {
         if (files.unshareLast()) {
+            dev.kava.fs.Locks.ownerGone(files); // close_files: each filp_close drops the table's POSIX locks
             for (File f : files.removeAll()) {
                 if (f instanceof HostStdio s) s.flush();
                 f.fput();

@@ -128,6 +128,8 @@ class GuestDifferentialTest {
             link(data.resolve("link"), "hello.txt");
             link(data.resolve("dangling"), "nowhere");
             link(data.resolve("loop"), "loop");
+            // An empty tmp: kava mounts a tmpfs there (InitMounts); under qemu it is a directory of the host's.
+            Files.createDirectories(root.resolve("tmp"));
         }
 
         private static void write(Path p, String content) throws IOException {

@@ -142,4 +142,8 @@ public final class HostFile extends File implements ExecFile {
     public void release() {
         unpin();
     }
+
+    /** Open only for reading: nothing of the guest's to write back. */
+    @Override
+    public void fsync(Task t, boolean datasync) {}
 }

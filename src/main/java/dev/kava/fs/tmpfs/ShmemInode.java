@@ -31,6 +31,8 @@ public class ShmemInode extends Inode {
     private final Map<String, byte[]> xattrs = new TreeMap<>();
     /** Descriptors open on a regular file: its pages are freed only when unlinked and closed. */
     int openCount;
+    /** The birth time (shmem's i_crtime), set when the inode is made. */
+    private final long btimeSec, btimeNsec;
 
     /** BOGO_DIRENT_SIZE (mm/shmem.c): what one entry adds to a directory's size. */
     static final int BOGO_DIRENT_SIZE = 20;
@@ -57,6 +59,26 @@ public class ShmemInode extends Inode {
             size = 2 * BOGO_DIRENT_SIZE; // "some things misbehave if size == 0 on a directory"
         }
         if (target != null) size = target.length();
+        btimeSec = ctimeSec;
+        btimeNsec = ctimeNsec;
+    }
+
+    @Override
+    public long[] birthTime() {
+        return new long[] {btimeSec, btimeNsec};
+    }
+
+    /** tmpfs is FS_MGTIME since 6.13. */
+    @Override
+    public boolean multigrainTimes() {
+        return true;
+    }
+
+    /** shmem_getattr: tmpfs keeps the chattr flags append, immutable and nodump (kava never sets them). */
+    @Override
+    public long statxAttributesMask() {
+        return dev.kava.abi.Statx.STATX_ATTR_APPEND | dev.kava.abi.Statx.STATX_ATTR_IMMUTABLE
+                | dev.kava.abi.Statx.STATX_ATTR_NODUMP;
     }
 
     Tmpfs tmpfs() {
@@ -192,6 +214,7 @@ public class ShmemInode extends Inode {
             nlink--;
             size -= BOGO_DIRENT_SIZE;
         }
+        v.dropXattrs();
         v.killDir();
         touchMtime();
     }
@@ -223,6 +246,7 @@ public class ShmemInode extends Inode {
     /** evict: the inode's pages and its place in nr_inodes go back. */
     void evict() {
         if (data != null) data.truncate(0);
+        dropXattrs();
         tmpfs().unchargeInode();
     }
 
@@ -276,6 +300,7 @@ public class ShmemInode extends Inode {
                 synchronized (newDir) { newDir.size -= BOGO_DIRENT_SIZE; }
                 if (replaced.isDir()) {
                     synchronized (newDir) { newDir.nlink--; }
+                    replaced.dropXattrs();
                     replaced.killDir();
                 } else {
                     if (replaced.nlink() > 1) tmpfs().unchargeInode();
@@ -304,10 +329,14 @@ public class ShmemInode extends Inode {
         return target;
     }
 
+    /** shmem_setattr's ATTR_SIZE: a size change updates mtime and ctime; the same size changes nothing. */
     @Override
     public void truncate(long newSize) {
         if (data == null) throw ErrnoException.of(isDir() ? Errno.EISDIR : Errno.EINVAL);
-        data.truncate(newSize);
+        synchronized (data) {
+            if (data.size() == newSize) return;
+            data.truncate(newSize);
+        }
         touchMtime();
     }
 
@@ -332,10 +361,23 @@ public class ShmemInode extends Inode {
         if (free) evict();
     }
 
-    // ---- xattrs: tmpfs keeps trusted.*, security.* and user.* attributes in memory
+    // ---- xattrs: tmpfs keeps trusted.*, security.* and user.* attributes in memory (simple_xattrs)
 
     /** XATTR_SIZE_MAX (include/uapi/linux/limits.h). */
     private static final int XATTR_SIZE_MAX = 65536;
+    private static final List<String> HANDLERS = List.of(dev.kava.abi.Xattr.XATTR_SECURITY_PREFIX,
+            dev.kava.abi.Xattr.XATTR_TRUSTED_PREFIX, dev.kava.abi.Xattr.XATTR_USER_PREFIX);
+
+    /** shmem_xattr_handlers: security, trusted and user (no POSIX ACLs: system.* is EOPNOTSUPP). */
+    @Override
+    public List<String> xattrPrefixes() {
+        return HANDLERS;
+    }
+
+    /** simple_xattr_space: what one xattr takes of the filesystem's inode space. */
+    private static long xattrSpace(String name, int size) {
+        return 40 + size + name.length();
+    }
 
     @Override
     public synchronized byte[] getxattr(String name) {
@@ -347,21 +389,32 @@ public class ShmemInode extends Inode {
     @Override
     public synchronized void setxattr(String name, byte[] value, int flags) {
         if (value.length > XATTR_SIZE_MAX) throw ErrnoException.of(Errno.E2BIG);
-        boolean exists = xattrs.containsKey(name);
-        if ((flags & 1) != 0 && exists) throw ErrnoException.of(Errno.EEXIST); // XATTR_CREATE
-        if ((flags & 2) != 0 && !exists) throw ErrnoException.of(Errno.ENODATA); // XATTR_REPLACE
+        byte[] old = xattrs.get(name);
+        if ((flags & dev.kava.abi.Xattr.XATTR_CREATE) != 0 && old != null) throw ErrnoException.of(Errno.EEXIST);
+        if ((flags & dev.kava.abi.Xattr.XATTR_REPLACE) != 0 && old == null) throw ErrnoException.of(Errno.ENODATA);
+        tmpfs().chargeXattr(xattrSpace(name, value.length));
         xattrs.put(name, value.clone());
+        if (old != null) tmpfs().unchargeXattr(xattrSpace(name, old.length));
         touchCtime();
     }
 
+    /** simple_xattr_list's order: the names in the red-black tree, last first as 6.x walks it. */
     @Override
     public synchronized List<String> listxattr() {
-        return new ArrayList<>(xattrs.keySet());
+        return new ArrayList<>(((TreeMap<String, byte[]>) xattrs).descendingKeySet());
     }
 
     @Override
     public synchronized void removexattr(String name) {
-        if (xattrs.remove(name) == null) throw ErrnoException.of(Errno.ENODATA);
+        byte[] old = xattrs.remove(name);
+        if (old == null) throw ErrnoException.of(Errno.ENODATA);
+        tmpfs().unchargeXattr(xattrSpace(name, old.length));
         touchCtime();
+    }
+
+    /** The inode is gone: its xattrs give their space back. */
+    synchronized void dropXattrs() {
+        for (var e : xattrs.entrySet()) tmpfs().unchargeXattr(xattrSpace(e.getKey(), e.getValue().length));
+        xattrs.clear();
     }
 }

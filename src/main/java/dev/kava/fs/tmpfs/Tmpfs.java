@@ -233,8 +233,13 @@ public final class Tmpfs extends SuperBlock {
         long max = maxPages, imax = maxInodes;
         long used = usedPages.get();
         long free = max == 0 ? 0 : Math.max(0, max - used);
-        long ifree = imax == 0 ? 0 : Math.max(0, imax - usedInodes.get());
+        long ifree = imax == 0 ? 0 : freeInodes();
         return new StatFs(TMPFS_MAGIC, 4096, max, free, free, imax, ifree, 255);
+    }
+
+    /** size= in pages (sbinfo->max_blocks; 0 = unlimited). */
+    long maxPages() {
+        return maxPages;
     }
 
     /** Charges one data page: ENOSPC past size=, ENOMEM past the kernel's memory. */
@@ -259,15 +264,48 @@ public final class Tmpfs extends SuperBlock {
 
     /** Charges one inode (shmem_reserve_inode): ENOSPC past nr_inodes. */
     void chargeInode() {
-        while (true) {
+        synchronized (usedInodes) {
             long u = usedInodes.get();
             long max = maxInodes;
-            if (max != 0 && u >= max) throw ErrnoException.of(Errno.ENOSPC);
-            if (usedInodes.compareAndSet(u, u + 1)) return;
+            if (max != 0 && (u >= max || xattrSpace > freeIspace(u + 1))) throw ErrnoException.of(Errno.ENOSPC);
+            usedInodes.set(u + 1);
+            return;
         }
     }
 
     void unchargeInode() {
         usedInodes.decrementAndGet();
+    }
+
+    /** Bytes of xattrs (simple_xattr_space each), which share the inode space with inodes. */
+    private long xattrSpace;
+
+    /** sbinfo->free_ispace before xattrs: nr_inodes * BOGO_INODE_SIZE less the inodes in use. */
+    private long freeIspace(long inodes) {
+        if (maxInodes > Long.MAX_VALUE / BOGO_INODE_SIZE) return Long.MAX_VALUE;
+        return (maxInodes - inodes) * BOGO_INODE_SIZE;
+    }
+
+    /** Charges an xattr's space (shmem_xattr_handler_set): ENOSPC when the inode space is used up. */
+    void chargeXattr(long bytes) {
+        synchronized (usedInodes) {
+            if (maxInodes != 0 && bytes > freeIspace(usedInodes.get()) - xattrSpace) throw ErrnoException.of(Errno.ENOSPC);
+            xattrSpace += bytes;
+        }
+    }
+
+    void unchargeXattr(long bytes) {
+        synchronized (usedInodes) {
+            xattrSpace -= bytes;
+        }
+    }
+
+    /** f_ffree: the inode space left, in inodes. */
+    private long freeInodes() {
+        synchronized (usedInodes) {
+            long free = freeIspace(usedInodes.get());
+            if (free == Long.MAX_VALUE) return Math.max(0, maxInodes - usedInodes.get());
+            return Math.max(0, (free - xattrSpace) / BOGO_INODE_SIZE);
+        }
     }
 }
