@@ -135,21 +135,34 @@ public final class DebianArchive {
         return r;
     }
 
-    /** The verified Packages index of main for the architecture. */
+    /**
+     * The verified Packages index of main for the architecture. The compressed index is
+     * downloaded (xz, else gz, else plain) and, when the InRelease lists the uncompressed file's
+     * hash too, kept uncompressed in the cache as apt keeps its lists: rechecking its SHA256
+     * costs less than decompressing again at every build.
+     */
     public PackageIndex packages() {
         ReleaseFile r = release();
-        ReleaseFile.IndexEntry entry = null;
         String base = component + "/binary-" + arch + "/Packages";
+        ReleaseFile.IndexEntry plainEntry = r.sha256().get(base);
+        ReleaseFile.IndexEntry entry = null;
         for (String ext : List.of(".xz", ".gz", "")) {
             entry = r.sha256().get(base + ext);
             if (entry != null) break;
         }
         if (entry == null) throw new RootfsException("the InRelease of " + suite + " lists no " + base + "{.xz,.gz}");
+        Path localPlain = plainEntry == null ? null : indexDir.resolve(plainEntry.path());
         Path local = indexDir.resolve(entry.path());
-        if (!matches(local, entry.size(), entry.sha256())) {
+        Path use;
+        if (localPlain != null && matches(localPlain, plainEntry.size(), plainEntry.sha256())) {
+            use = localPlain;
+        } else if (matches(local, entry.size(), entry.sha256())) {
+            use = local;
+        } else {
             deleteQuietly(local);
+            if (localPlain != null) deleteQuietly(localPlain);
             if (mirror == null) {
-                throw new RootfsException(noMirrorReason + ", and the cached " + local + " is missing or does not match the cached InRelease");
+                throw new RootfsException(noMirrorReason + ", and the cached " + base + " is missing or does not match the cached InRelease");
             }
             String dir = mirror + "/dists/" + suite + "/";
             String byHash = dir + entry.path().substring(0, entry.path().lastIndexOf('/') + 1) + "by-hash/SHA256/" + entry.sha256();
@@ -167,11 +180,25 @@ public final class DebianArchive {
             } catch (IOException e) {
                 throw new RootfsException("cannot download " + plain + ": " + describe(e));
             }
+            use = local;
+            if (localPlain != null && !local.equals(localPlain)) {
+                try {
+                    Path part = partFile(localPlain);
+                    try (InputStream in = decompress(local)) {
+                        Files.copy(in, part, StandardCopyOption.REPLACE_EXISTING);
+                    }
+                    verifyAndMove(part, localPlain, plainEntry.size(), plainEntry.sha256(), plain + " (uncompressed)");
+                    Files.delete(local);
+                    use = localPlain;
+                } catch (IOException e) {
+                    throw new RootfsException("cannot decompress " + local + ": " + describe(e));
+                }
+            }
         }
-        try (InputStream in = decompress(local)) {
+        try (InputStream in = decompress(use)) {
             return PackageIndex.parse(in, arch);
         } catch (IOException | IllegalArgumentException | java.io.UncheckedIOException e) {
-            throw new RootfsException("cannot read " + local + ": " + e.getMessage());
+            throw new RootfsException("cannot read " + use + ": " + e.getMessage());
         }
     }
 

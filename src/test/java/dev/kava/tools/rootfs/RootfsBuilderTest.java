@@ -104,7 +104,8 @@ class RootfsBuilderTest {
         assertEquals(01777, m.get("/tmp").mode());
         assertEquals(0700, m.get("/root").mode());
         assertEquals(Manifest.Type.SYMLINK, m.get("/usr/bin/sh").type(), "manifest paths are canonical: /bin is a symlink");
-        assertTrue(Files.isDirectory(cache.resolve("index/kavatest")));
+        assertTrue(Files.isRegularFile(cache.resolve("index/kavatest/main/binary-riscv64/Packages")), "kept uncompressed");
+        assertFalse(Files.exists(cache.resolve("index/kavatest/main/binary-riscv64/Packages.xz")));
         assertTrue(Files.isRegularFile(cache.resolve("hello_2.10-3_riscv64.deb")));
         assertTrue(log().contains("get 1/3 libhello1 1.0-1"), log());
     }
