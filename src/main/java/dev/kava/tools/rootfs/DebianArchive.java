@@ -157,7 +157,7 @@ public final class DebianArchive {
         if (localPlain != null && matches(localPlain, plainEntry.size(), plainEntry.sha256())) {
             use = localPlain;
         } else if (matches(local, entry.size(), entry.sha256())) {
-            use = local;
+            use = keepUncompressed(local, localPlain, plainEntry);
         } else {
             deleteQuietly(local);
             if (localPlain != null) deleteQuietly(localPlain);
@@ -180,25 +180,28 @@ public final class DebianArchive {
             } catch (IOException e) {
                 throw new RootfsException("cannot download " + plain + ": " + describe(e));
             }
-            use = local;
-            if (localPlain != null && !local.equals(localPlain)) {
-                try {
-                    Path part = partFile(localPlain);
-                    try (InputStream in = decompress(local)) {
-                        Files.copy(in, part, StandardCopyOption.REPLACE_EXISTING);
-                    }
-                    verifyAndMove(part, localPlain, plainEntry.size(), plainEntry.sha256(), plain + " (uncompressed)");
-                    Files.delete(local);
-                    use = localPlain;
-                } catch (IOException e) {
-                    throw new RootfsException("cannot decompress " + local + ": " + describe(e));
-                }
-            }
+            use = keepUncompressed(local, localPlain, plainEntry);
         }
         try (InputStream in = decompress(use)) {
             return PackageIndex.parse(in, arch);
         } catch (IOException | IllegalArgumentException | java.io.UncheckedIOException e) {
             throw new RootfsException("cannot read " + use + ": " + e.getMessage());
+        }
+    }
+
+    /** Decompresses a verified index into its uncompressed cache file when the InRelease gives that file's hash. */
+    private Path keepUncompressed(Path local, Path localPlain, ReleaseFile.IndexEntry plainEntry) {
+        if (localPlain == null || local.equals(localPlain)) return local;
+        try {
+            Path part = partFile(localPlain);
+            try (InputStream in = decompress(local)) {
+                Files.copy(in, part, StandardCopyOption.REPLACE_EXISTING);
+            }
+            verifyAndMove(part, localPlain, plainEntry.size(), plainEntry.sha256(), localPlain + " (decompressed " + local.getFileName() + ")");
+            Files.delete(local);
+            return localPlain;
+        } catch (IOException e) {
+            throw new RootfsException("cannot decompress " + local + ": " + describe(e));
         }
     }
 
