@@ -90,6 +90,8 @@ public final class DebUnpacker {
         String suffix = member.substring(member.indexOf(".tar") + 4);
         return switch (suffix) {
             case ".xz" -> new XZInputStream(in);
+            // Debian's archive uses xz; zstd (Ubuntu's choice) goes through aircompressor's pure-Java
+            // decoder, which on JDK 24+ prints the JVM's one-time sun.misc.Unsafe warning.
             case ".zst" -> new ZstdInputStream(in);
             case ".gz" -> new GzipCompressorInputStream(in);
             case ".bz2" -> new BZip2CompressorInputStream(in);

@@ -36,7 +36,7 @@ class DebUnpackerTest {
 
     @Test
     void filesDirectoriesLinksModesAndOwners() throws IOException {
-        for (String comp : List.of("xz", "gz", "none")) {
+        for (String comp : List.of("xz", "zst", "gz", "none")) {
             Path root = tmp.resolve(comp);
             StagingTree t = tree(root);
             TestDeb deb = new TestDeb("hello", "1.0-1", "riscv64").compression(comp)

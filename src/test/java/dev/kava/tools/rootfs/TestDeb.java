@@ -88,6 +88,7 @@ final class TestDeb {
                 switch (compression) {
                     case "xz" -> member(ar, "data.tar.xz", xz(dataTar));
                     case "gz" -> member(ar, "data.tar.gz", gz(dataTar));
+                    case "zst" -> member(ar, "data.tar.zst", zst(dataTar));
                     case "none" -> member(ar, "data.tar", dataTar);
                     default -> throw new IllegalArgumentException(compression);
                 }
@@ -132,6 +133,28 @@ final class TestDeb {
     static byte[] xz(byte[] data) throws IOException {
         ByteArrayOutputStream bo = new ByteArrayOutputStream();
         try (OutputStream o = new XZOutputStream(bo, new LZMA2Options(1))) {
+            o.write(data);
+        }
+        return bo.toByteArray();
+    }
+
+    /** zstd: the host's zstd tool when there is one (an independent encoder), else aircompressor's. */
+    static byte[] zst(byte[] data) throws IOException {
+        for (String tool : new String[]{"/usr/bin/zstd", "/bin/zstd"}) {
+            if (!new java.io.File(tool).canExecute()) continue;
+            Process p = new ProcessBuilder(tool, "-q", "-c", "-19").start();
+            try (OutputStream o = p.getOutputStream()) {
+                o.write(data);
+            }
+            byte[] out = p.getInputStream().readAllBytes();
+            try {
+                if (p.waitFor() == 0) return out;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        ByteArrayOutputStream bo = new ByteArrayOutputStream();
+        try (OutputStream o = new io.airlift.compress.zstd.ZstdOutputStream(bo)) {
             o.write(data);
         }
         return bo.toByteArray();
