@@ -262,10 +262,12 @@ public final class StagingTree {
         for (Map.Entry<String, Manifest.Entry> me : manifest.entries().entrySet()) {
             Path h = me.getKey().equals("/") ? root : root.resolve(me.getKey().substring(1));
             Manifest.Entry e = me.getValue();
-            if (!Files.exists(h, LinkOption.NOFOLLOW_LINKS)) continue;
             switch (e.type()) {
-                case FILE -> setPermissions(h, (e.mode() & 0777) | 0400); // the image writer must read it
+                case FILE -> {
+                    if (Files.isRegularFile(h, LinkOption.NOFOLLOW_LINKS)) setPermissions(h, (e.mode() & 0777) | 0400); // the image writer must read it
+                }
                 case DIR -> {
+                    if (!Files.isDirectory(h, LinkOption.NOFOLLOW_LINKS)) continue;
                     setPermissions(h, (e.mode() & 0777) | 0700);
                     dirs.add(h);
                 }
