@@ -24,8 +24,19 @@ import java.nio.file.Path;
 public final class InitMounts {
     private InitMounts() {}
 
+    /** A host directory the user mounts into the guest (kava run -v HOST:GUEST[:ro|:rw]). */
+    public record Volume(Path host, String guestDir, boolean readWrite) {}
+
     /** Builds the initial namespace with root (a host directory, read-only) as "/". */
     public static MountNamespace boot(Path root, Clock clock, PageAllocator memory) throws IOException {
+        return boot(root, clock, memory, java.util.List.of());
+    }
+
+    /**
+     * As above, then mounts each volume, in order, on its guest directory, which must exist
+     * (IllegalArgumentException otherwise: a read-only root cannot grow mount points).
+     */
+    public static MountNamespace boot(Path root, Clock clock, PageAllocator memory, java.util.List<Volume> volumes) throws IOException {
         NullFs nullfs = new NullFs(clock::realtimeNanos);
         MountNamespace ns = new MountNamespace(nullfs);
         HostFs rootfs = new HostFs(root, true, clock::realtimeNanos);
@@ -36,7 +47,27 @@ public final class InitMounts {
                 Mount.MS_NOSUID | Mount.MS_NODEV | Mount.MS_RELATIME);
         mountIfDir(ns, "/run", new Tmpfs("tmpfs", "tmpfs", clock::realtimeNanos, memory, half / 5, inodes, 0755),
                 Mount.MS_NOSUID | Mount.MS_NODEV | Mount.MS_RELATIME);
+        for (Volume v : volumes) mountVolume(ns, v, clock);
         return ns;
+    }
+
+    /** A -v volume: a hostfs of the host directory on an existing guest directory (symlinks followed in the guest). */
+    private static void mountVolume(MountNamespace ns, Volume v, Clock clock) throws IOException {
+        FsPath root = ns.rootPath();
+        FsPath where;
+        try {
+            where = dev.kava.fs.Namei.kernLookup(dev.kava.kernel.Cred.ROOT, root, root, v.guestDir(), true);
+        } catch (ErrnoException e) {
+            throw new IllegalArgumentException("-v " + v.host() + ":" + v.guestDir() + ": " + v.guestDir()
+                    + (e.errno == Errno.ENOENT ? " does not exist in the guest (the root is read-only: create the directory in it)"
+                    : ": " + Errno.message(e.errno)));
+        }
+        if (!where.inode().isDir()) {
+            throw new IllegalArgumentException("-v " + v.host() + ":" + v.guestDir() + ": " + v.guestDir() + " is not a directory in the guest");
+        }
+        HostFs fs = new HostFs(v.host(), !v.readWrite(), clock::realtimeNanos);
+        int flags = (v.readWrite() ? 0 : Mount.MS_RDONLY) | Mount.MS_RELATIME;
+        ns.attach(MountNamespace.newMount(fs, fs.root(), flags), MountNamespace.followDown(where));
     }
 
     private static void attach(MountNamespace ns, SuperBlock sb, FsPath where, int flags) {
