@@ -150,6 +150,8 @@ public final class Kernel {
         this.entropy = seed != null ? new Random(seed) : new SecureRandom();
         this.pages = PageAllocator.ofBytes(config.memoryBytes);
         this.clock = config.deterministic ? Clock.virtual() : new Clock();
+        dev.kava.drivers.chr.Mem.register();
+        dev.kava.drivers.chr.TtyAliases.register();
         this.mountNs = dev.kava.init.InitMounts.boot(config.root, clock, pages, config.volumes);
         log.setClock(clock::monotonicNanos);
         this.ncpus = config.deterministic ? 1 : Math.max(1, Math.min(config.cpus, MAX_CPUS));
@@ -205,6 +207,11 @@ public final class Kernel {
     }
 
     public Random entropy() { return entropy; }
+
+    /** A new open file on the host streams behind the kernel console (/dev/console until a tty layer has one). */
+    public HostStdio openHostConsole(int flags) {
+        return new HostStdio(config.stdioKinds[1], config.stdin, config.stdout, flags, 1);
+    }
 
     public SyscallTable syscalls() { return syscalls; }
 
