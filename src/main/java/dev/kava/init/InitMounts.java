@@ -43,6 +43,10 @@ public final class InitMounts {
         attach(ns, rootfs, new FsPath(ns.root(), nullfs.root()), Mount.MS_RDONLY | Mount.MS_RELATIME);
         long half = memory.limitPages() / 2 * 4096;
         long inodes = Math.max(1024, memory.limitPages() / 2);
+        // devtmpfs_mount: the kernel mounts devtmpfs on /dev itself (rw,relatime); systemd adds /dev/shm.
+        mountIfDir(ns, "/dev", dev.kava.drivers.base.Devtmpfs.create(clock::realtimeNanos, memory), Mount.MS_RELATIME);
+        mountIfDir(ns, "/dev/shm", new Tmpfs("tmpfs", "tmpfs", clock::realtimeNanos, memory, half, inodes, 01777),
+                Mount.MS_NOSUID | Mount.MS_NODEV | Mount.MS_RELATIME);
         mountIfDir(ns, "/tmp", new Tmpfs("tmpfs", "tmpfs", clock::realtimeNanos, memory, half, inodes, 01777),
                 Mount.MS_NOSUID | Mount.MS_NODEV | Mount.MS_RELATIME);
         mountIfDir(ns, "/run", new Tmpfs("tmpfs", "tmpfs", clock::realtimeNanos, memory, half / 5, inodes, 0755),
