@@ -212,11 +212,14 @@ public final class HostFs extends SuperBlock {
         }
     }
 
+    /** The lstat fields hostfs needs; "unix:*" would also look up owner and group names (getpwuid, getgrgid) each time. */
+    private static final String UNIX_ATTRS = "unix:mode,ino,dev,rdev,nlink,uid,gid,size,lastAccessTime,lastModifiedTime,ctime";
+
     /** lstat() of a host path inside the root, with this superblock's device number. */
     Attrs attrs(Path h) throws IOException {
         Map<String, Object> a;
         try {
-            a = Files.readAttributes(h, "unix:*", LinkOption.NOFOLLOW_LINKS);
+            a = Files.readAttributes(h, UNIX_ATTRS, LinkOption.NOFOLLOW_LINKS);
         } catch (UnsupportedOperationException | IllegalArgumentException e) {
             return attrsBasic(h);
         }
