@@ -101,6 +101,7 @@ final class LinuxHostOps implements HostOps {
         LREMOVEXATTR = h[13];
     }
 
+    @SuppressWarnings("restricted") // native access is what this class is for; ./kava and the tests enable it
     private static MethodHandle find(Linker linker, SymbolLookup libc, Linker.Option save, String name, FunctionDescriptor fd) {
         MemorySegment sym = libc.find(name).orElseThrow(() -> new UnsupportedOperationException(name));
         return linker.downcallHandle(sym, fd, save);
