@@ -43,7 +43,10 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = {"-w", "--workdir"}, paramLabel = "DIR", description = "The program's working directory inside the guest (default /).")
     String workdir;
 
-    // -v is kept free for volumes (-v HOSTDIR:GUESTDIR), which arrive with the VFS.
+    @Option(names = {"-v", "--volume"}, paramLabel = "HOSTDIR:GUESTDIR[:ro|:rw]",
+            description = "Mount a host directory on an existing guest directory, read-only unless :rw (repeatable).")
+    List<String> volumes = new ArrayList<>();
+
     @Option(names = "--verbose", description = "Print kernel log messages to stderr.")
     boolean kernelLog;
 
@@ -153,12 +156,22 @@ public final class RunCommand implements Callable<Integer> {
                 .memoryBytes(memoryBytes)
                 .deterministic(deterministic);
         if (cpus != null) config.cpus(cpus);
+        for (String v : volumes) {
+            String problem = addVolume(config, v);
+            if (problem != null) {
+                err.println("kava run: -v " + v + ": " + problem);
+                return 2;
+            }
+        }
         long startNanos = System.nanoTime();
         Kernel kernel;
         try {
             kernel = new Kernel(config);
         } catch (IOException e) {
             err.println("kava run: --root " + root + ": " + e.getMessage());
+            return 2;
+        } catch (IllegalArgumentException e) {
+            err.println("kava run: " + e.getMessage());
             return 2;
         }
         ExitStatus status;
@@ -179,6 +192,22 @@ public final class RunCommand implements Callable<Integer> {
                     insns, secs, insns / secs / 1e6);
         }
         return status.shellStatus();
+    }
+
+    /** Parses HOSTDIR:GUESTDIR[:ro|:rw] into config; a message when it is wrong, else null. */
+    static String addVolume(Kernel.Config config, String spec) {
+        String[] parts = spec.split(":", -1);
+        boolean rw = false;
+        if (parts.length == 3) {
+            if (parts[2].equals("rw")) rw = true;
+            else if (!parts[2].equals("ro")) return "expected :ro or :rw at the end, not :" + parts[2];
+        } else if (parts.length != 2) {
+            return "expected HOSTDIR:GUESTDIR[:ro|:rw]";
+        }
+        if (parts[0].isEmpty() || !Files.isDirectory(Path.of(parts[0]))) return parts[0] + " is not a directory on the host";
+        if (!parts[1].startsWith("/")) return "the guest directory must be an absolute path";
+        config.volume(Path.of(parts[0]), guestBytes(parts[1]), rw);
+        return null;
     }
 
     /** "512M", "2G", "1048576", "64k": bytes, or -1 when malformed. */

@@ -74,6 +74,7 @@ public final class Kernel {
         int cpus = Runtime.getRuntime().availableProcessors();
         boolean deterministic;
         String workdir;
+        final List<dev.kava.init.InitMounts.Volume> volumes = new ArrayList<>();
 
         public Config root(Path p) { root = p; return this; }
         public Config stdin(InputStream s) { stdin = s; return this; }
@@ -106,6 +107,11 @@ public final class Kernel {
         public Config deterministic(boolean on) { deterministic = on; return this; }
         /** The first process's working directory, a guest path (default /). */
         public Config workdir(String dir) { workdir = dir; return this; }
+        /** Mounts host directory host at guestDir (an existing directory of the guest tree), read-write or not. */
+        public Config volume(Path host, String guestDir, boolean readWrite) {
+            volumes.add(new dev.kava.init.InitMounts.Volume(host, guestDir, readWrite));
+            return this;
+        }
     }
 
     /** The most vCPUs a kernel has (an affinity mask is one 64-bit word). */
@@ -153,8 +159,10 @@ public final class Kernel {
         this.entropy = seed != null ? new Random(seed) : new SecureRandom();
         this.pages = PageAllocator.ofBytes(config.memoryBytes);
         this.clock = config.deterministic ? Clock.virtual() : new Clock();
+        dev.kava.drivers.chr.Mem.register();
+        dev.kava.drivers.chr.TtyAliases.register();
         this.ncpus = config.deterministic ? 1 : Math.max(1, Math.min(config.cpus, MAX_CPUS));
-        this.mountNs = dev.kava.init.InitMounts.boot(config.root, clock, pages, this);
+        this.mountNs = dev.kava.init.InitMounts.boot(config.root, clock, pages, this, config.volumes);
         log.setClock(clock::monotonicNanos);
         this.scheduler = new Scheduler(ncpus, new SchedPolicy.Fifo(), clock, config.deterministic);
         registerSyscalls();
@@ -219,6 +227,11 @@ public final class Kernel {
     }
 
     public Random entropy() { return entropy; }
+
+    /** A new open file on the host streams behind the kernel console (/dev/console until a tty layer has one). */
+    public HostStdio openHostConsole(int flags) {
+        return new HostStdio(config.stdioKinds[1], config.stdin, config.stdout, flags, 1);
+    }
 
     public SyscallTable syscalls() { return syscalls; }
 

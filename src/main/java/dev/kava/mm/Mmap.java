@@ -220,12 +220,28 @@ public final class Mmap {
         if ((flags & Mman.MAP_ANONYMOUS) == 0) {
             File f = t.group.files.get(fd);
             if (f == null || f.isPath()) return -Errno.EBADF;
+            if (f instanceof AnonymousFile) return mmapAnonymousFile(t, f, addr, len, prot, flags, offset);
             if (!(f instanceof ExecFile ef)) return -Errno.ENODEV;
             backing = new FileBacking(ef, f.readable(), f.writable());
         } else if ((flags & Mman.MAP_HUGETLB) != 0) {
             return -Errno.ENOMEM; // no huge pages are reserved (vm.nr_hugepages = 0)
         }
         return limited(t).mmap(addr, len, prot, flags, backing, offset >>> Page.SHIFT);
+    }
+
+    /** A file whose mappings are anonymous memory (/dev/zero's mmap_zero in drivers/char/mem.c). */
+    public interface AnonymousFile {}
+
+    /**
+     * mmap_zero: after do_mmap's checks of the file's access mode, a private mapping becomes
+     * anonymous memory (vma_set_anonymous) and a shared one shared anonymous memory (shmem_zero_setup).
+     */
+    private static long mmapAnonymousFile(Task t, File f, long addr, long len, int prot, int flags, long offset) {
+        int type = flags & Mman.MAP_TYPE;
+        if (!f.readable()) return -Errno.EACCES;
+        if (type == Mman.MAP_SHARED_VALIDATE) type = Mman.MAP_SHARED;
+        if (type == Mman.MAP_SHARED && (prot & Mman.PROT_WRITE) != 0 && !f.writable()) return -Errno.EACCES;
+        return limited(t).mmap(addr, len, prot, (flags & ~Mman.MAP_TYPE) | type, null, offset >>> Page.SHIFT);
     }
 
     /**
