@@ -41,6 +41,9 @@ public final class FileSystems {
 
     static {
         register("tmpfs", false, dev.kava.fs.tmpfs.Tmpfs::create);
+        register("proc", false, dev.kava.fs.proc.ProcFs::create);
+        register("sysfs", false, dev.kava.fs.sysfs.SysFs::create);
+        register("devpts", false, dev.kava.fs.devpts.DevptsFs::create);
     }
 
     /** register_filesystem: EBUSY when the name is taken. */

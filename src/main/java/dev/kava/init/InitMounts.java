@@ -58,6 +58,9 @@ public final class InitMounts {
             int pseudo = Mount.MS_NOSUID | Mount.MS_NODEV | Mount.MS_NOEXEC | Mount.MS_RELATIME;
             mountIfDir(ns, "/proc", new dev.kava.fs.proc.ProcFs(kernel), pseudo);
             mountIfDir(ns, "/sys", new dev.kava.fs.sysfs.SysFs(kernel), pseudo);
+            // devpts on /dev/pts, as systemd mounts it: nosuid,noexec,gid=5,mode=620,ptmxmode=000.
+            mountIfDir(ns, "/dev/pts", new dev.kava.fs.devpts.DevptsFs(kernel),
+                    Mount.MS_NOSUID | Mount.MS_NOEXEC | Mount.MS_RELATIME);
         }
         for (Volume v : volumes) mountVolume(ns, v, clock);
         return ns;

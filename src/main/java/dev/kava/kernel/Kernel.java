@@ -161,6 +161,7 @@ public final class Kernel {
         this.clock = config.deterministic ? Clock.virtual() : new Clock();
         dev.kava.drivers.chr.Mem.register();
         dev.kava.drivers.chr.TtyAliases.register();
+        dev.kava.drivers.tty.TtyDevices.register();
         this.ncpus = config.deterministic ? 1 : Math.max(1, Math.min(config.cpus, MAX_CPUS));
         this.mountNs = dev.kava.init.InitMounts.boot(config.root, clock, pages, this, config.volumes);
         log.setClock(clock::monotonicNanos);

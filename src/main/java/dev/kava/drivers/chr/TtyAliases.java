@@ -60,7 +60,7 @@ public final class TtyAliases {
         return f;
     }
 
-    static File openHostConsole(Task t, Inode inode, FsPath path, int flags) {
+    public static File openHostConsole(Task t, Inode inode, FsPath path, int flags) {
         return new ConsoleFile(path, flags, t.kernel.openHostConsole(flags));
     }
 

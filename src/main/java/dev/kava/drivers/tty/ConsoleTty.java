@@ -67,7 +67,12 @@ public final class ConsoleTty {
 
     /** Opens the console (tty_open); without O_NOCTTY a session leader with no controlling terminal gets it. */
     public TtyFile open(Task t, int flags) {
-        TtyFile f = new TtyFile(tty, TtyIo.fileFlags(flags), node);
+        return open(t, flags, null);
+    }
+
+    /** As above, through a device node at path (/dev/console). */
+    public TtyFile open(Task t, int flags, dev.kava.fs.FsPath path) {
+        TtyFile f = new TtyFile(tty, TtyIo.fileFlags(flags), node, path);
         TtyIo.open(t, f, (flags & dev.kava.abi.Fcntl.O_NOCTTY) != 0);
         return f;
     }

@@ -43,6 +43,11 @@ public final class Pty {
      * file. node is how stat() shows it (the /dev/ptmx inode), or null for 5:2, crw-rw-rw-.
      */
     public static TtyFile openMaster(Task t, Devpts fsi, int flags, TtyFile.Node node) {
+        return openMaster(t, fsi, flags, node, null);
+    }
+
+    /** As above, through the ptmx node at path. */
+    public static TtyFile openMaster(Task t, Devpts fsi, int flags, TtyFile.Node node, dev.kava.fs.FsPath path) {
         int index = fsi.newIndex();
         Object lock = new Object();
         TtyStruct master = new TtyStruct(t.kernel, MASTER, index, lock, PORT_LIMIT);
@@ -51,7 +56,7 @@ public final class Pty {
             node = new TtyFile.Node(Stat.encodeDev(0, 5), 2, Stat.S_IFCHR | 0666, 0, TTY_GID,
                     Stat.encodeDev(TTYAUX_MAJOR, PTMX_MINOR));
         }
-        TtyFile file = new TtyFile(master, TtyIo.fileFlags(flags), node);
+        TtyFile file = new TtyFile(master, TtyIo.fileFlags(flags), node, path);
         synchronized (lock) {
             // pty_common_install: the pair, each counting one reference (the master's file, the master).
             master.link = slave;
@@ -74,9 +79,14 @@ public final class Pty {
      * it. node is how stat() shows it, or null for 136:N, crw--w----, group tty.
      */
     public static TtyFile openSlave(Task t, TtyStruct slave, int flags, TtyFile.Node node) {
+        return openSlave(t, slave, flags, node, null);
+    }
+
+    /** As above, through the /dev/pts/N node at path. */
+    public static TtyFile openSlave(Task t, TtyStruct slave, int flags, TtyFile.Node node, dev.kava.fs.FsPath path) {
         if (slave.driver != SLAVE) throw ErrnoException.of(Errno.EIO);
         if (node == null) node = slaveNode(slave);
-        TtyFile file = new TtyFile(slave, TtyIo.fileFlags(flags), node);
+        TtyFile file = new TtyFile(slave, TtyIo.fileFlags(flags), node, path);
         TtyIo.open(t, file, (flags & Fcntl.O_NOCTTY) != 0);
         return file;
     }

@@ -24,7 +24,12 @@ public final class TtyFile extends File {
 
     /** A file of tty; not yet open: {@link TtyIo#open} counts it and runs the driver's open. */
     TtyFile(TtyStruct tty, int flags, Node node) {
-        super(flags);
+        this(tty, flags, node, null);
+    }
+
+    /** As above, opened through the device node at path (its name shows in /proc/PID/fd). */
+    TtyFile(TtyStruct tty, int flags, Node node, dev.kava.fs.FsPath path) {
+        super(path, flags);
         this.tty = tty;
         this.node = node;
     }

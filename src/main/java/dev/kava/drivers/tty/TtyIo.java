@@ -54,9 +54,14 @@ public final class TtyIo {
      * ENXIO when it has none. node is how stat() shows the file (the /dev/tty inode).
      */
     public static TtyFile openCurrentTty(Task t, int flags, TtyFile.Node node) {
+        return openCurrentTty(t, flags, node, null);
+    }
+
+    /** As above, through the /dev/tty node at path. */
+    public static TtyFile openCurrentTty(Task t, int flags, TtyFile.Node node, dev.kava.fs.FsPath path) {
         TtyStruct tty = t.group.tty;
         if (tty == null) throw ErrnoException.of(Errno.ENXIO);
-        TtyFile file = new TtyFile(tty, fileFlags(flags), node);
+        TtyFile file = new TtyFile(tty, fileFlags(flags), node, path);
         open(t, file, true);
         return file;
     }
