@@ -181,10 +181,10 @@ public final class ErofsImage implements AutoCloseable {
             byte[] cfg = readMetadata(pos, null);
             switch (alg) {
                 case Z_EROFS_COMPRESSION_LZMA -> {
-                    if (cfg.length < 6) throw mountError("invalid lzma cfgs");
+                    if (cfg.length < 14) throw mountError("invalid lzma cfgs, size=" + cfg.length);
                     int d = le32(cfg, 0), format = le16(cfg, 4);
                     if (format != 0) throw mountError("unidentified lzma format " + format + ", please check kernel version");
-                    if (d < 0 || d > Z_EROFS_LZMA_MAX_DICT_SIZE) throw mountError("unsupported lzma dictionary size " + d);
+                    if (d < 4096 || d > Z_EROFS_LZMA_MAX_DICT_SIZE) throw mountError("unsupported lzma dictionary size " + d);
                     dict = d;
                 }
                 case Z_EROFS_COMPRESSION_DEFLATE -> {
