@@ -386,7 +386,6 @@ public final class ErofsImage implements AutoCloseable {
                 chunkformat = 0;
                 chunkbits = 0;
             }
-            if (compressed && type != Stat.S_IFREG) throw ErofsException.corrupted("compressed non-regular inode @ nid " + nid);
         }
 
         public int type() {
