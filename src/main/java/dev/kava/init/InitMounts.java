@@ -5,6 +5,8 @@ import dev.kava.abi.Mount;
 import dev.kava.fs.FsPath;
 import dev.kava.fs.MountNamespace;
 import dev.kava.fs.SuperBlock;
+import dev.kava.fs.erofs.ErofsException;
+import dev.kava.fs.erofs.ErofsSuperBlock;
 import dev.kava.fs.hostfs.HostFs;
 import dev.kava.fs.nullfs.NullFs;
 import dev.kava.fs.tmpfs.Tmpfs;
@@ -13,7 +15,9 @@ import dev.kava.kernel.time.Clock;
 import dev.kava.mm.PageAllocator;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.Consumer;
 
 /**
  * The initial mount tree (init_mount_tree in fs/namespace.c and init/do_mounts.c): nullfs as
@@ -26,9 +30,18 @@ public final class InitMounts {
 
     /** Builds the initial namespace with root (a host directory, read-only) as "/". */
     public static MountNamespace boot(Path root, Clock clock, PageAllocator memory) throws IOException {
+        return boot(root, clock, memory, null);
+    }
+
+    /**
+     * Builds the initial namespace with root as "/": a host directory (hostfs, read-only) or
+     * an EROFS image file (as a kernel mounts root=/dev/... of type erofs). Image problems
+     * found later are logged to log.
+     */
+    public static MountNamespace boot(Path root, Clock clock, PageAllocator memory, Consumer<String> log) throws IOException {
         NullFs nullfs = new NullFs(clock::realtimeNanos);
         MountNamespace ns = new MountNamespace(nullfs);
-        HostFs rootfs = new HostFs(root, true, clock::realtimeNanos);
+        SuperBlock rootfs = Files.isRegularFile(root) ? erofsRoot(root, clock, log) : new HostFs(root, true, clock::realtimeNanos);
         attach(ns, rootfs, new FsPath(ns.root(), nullfs.root()), Mount.MS_RDONLY | Mount.MS_RELATIME);
         long half = memory.limitPages() / 2 * 4096;
         long inodes = Math.max(1024, memory.limitPages() / 2);
@@ -37,6 +50,14 @@ public final class InitMounts {
         mountIfDir(ns, "/run", new Tmpfs("tmpfs", "tmpfs", clock::realtimeNanos, memory, half / 5, inodes, 0755),
                 Mount.MS_NOSUID | Mount.MS_NODEV | Mount.MS_RELATIME);
         return ns;
+    }
+
+    private static SuperBlock erofsRoot(Path image, Clock clock, Consumer<String> log) throws IOException {
+        try {
+            return ErofsSuperBlock.mount(image, clock::realtimeNanos, log);
+        } catch (ErofsException e) {
+            throw new IOException("cannot mount as EROFS: " + e.getMessage() + " (" + Errno.name(e.errno) + ")");
+        }
     }
 
     private static void attach(MountNamespace ns, SuperBlock sb, FsPath where, int flags) {

@@ -144,7 +144,7 @@ public final class Kernel {
         this.entropy = seed != null ? new Random(seed) : new SecureRandom();
         this.pages = PageAllocator.ofBytes(config.memoryBytes);
         this.clock = config.deterministic ? Clock.virtual() : new Clock();
-        this.mountNs = dev.kava.init.InitMounts.boot(config.root, clock, pages);
+        this.mountNs = dev.kava.init.InitMounts.boot(config.root, clock, pages, log::info);
         log.setClock(clock::monotonicNanos);
         this.ncpus = config.deterministic ? 1 : Math.max(1, Math.min(config.cpus, MAX_CPUS));
         this.scheduler = new Scheduler(ncpus, new SchedPolicy.Fifo(), clock, config.deterministic);
