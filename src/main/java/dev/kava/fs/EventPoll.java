@@ -90,13 +90,40 @@ public final class EventPoll extends File {
         /** ep_poll_callback */
         @Override
         public void wake(int key) {
+            wakeExclusive(key);
+        }
+
+        @Override
+        public boolean exclusive() {
+            return (events & Eventpoll.EPOLLEXCLUSIVE) != 0;
+        }
+
+        /**
+         * ep_poll_callback's answer for an EPOLLEXCLUSIVE item: it counts as a wakeup (ending the
+         * wakeup's walk of the file's queue) only if a task was waiting in this epoll and the
+         * events are the ones the item asked for, so idle epoll sets let the next one have it.
+         */
+        @Override
+        public boolean wakeExclusive(int key) {
+            boolean waiting;
             synchronized (EventPoll.this) {
-                if (dead) return;
-                if ((events & ~Eventpoll.EP_PRIVATE_BITS) == 0) return; // disarmed one-shot
-                if (key != 0 && (key & events) == 0) return;
+                if (dead) return false;
+                if ((events & ~Eventpoll.EP_PRIVATE_BITS) == 0) return false; // disarmed one-shot
+                if (key != 0 && (key & events) == 0) return false;
                 ready.add(this);
             }
+            waiting = wq.hasWaiters();
+            boolean ewake = false;
+            if (waiting) {
+                switch (key & Eventpoll.EPOLLINOUT_BITS) {
+                    case Eventpoll.EPOLLIN -> ewake = (events & Eventpoll.EPOLLIN) != 0;
+                    case Eventpoll.EPOLLOUT -> ewake = (events & Eventpoll.EPOLLOUT) != 0;
+                    case 0 -> ewake = true;
+                    default -> { }
+                }
+            }
             wq.wakeAll(dev.kava.abi.Poll.POLLIN | dev.kava.abi.Poll.POLLRDNORM);
+            return ewake;
         }
 
         void unhook() {

@@ -20,4 +20,14 @@ public interface ExecFile {
 
     /** fput for a mapping. */
     default void unpin() {}
+
+    /** Whether the file's data are page frames that shared mappings map directly (tmpfs). */
+    default boolean hasPageCache() {
+        return false;
+    }
+
+    /** The frame holding page index of the file, allocated for a hole; throws ErrnoException (ENOSPC) when it cannot be. */
+    default dev.kava.mm.Page pageCacheFrame(long index) {
+        return null;
+    }
 }

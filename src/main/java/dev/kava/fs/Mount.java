@@ -8,8 +8,12 @@ import java.util.List;
  * parent mount, with its own flags and ID. The mount tree is guarded by its namespace's lock.
  */
 public final class Mount {
-    /** The mount ID /proc/PID/mountinfo shows; nullfs is 1. */
-    public final int id;
+    /**
+     * The mount ID /proc/PID/mountinfo shows; nullfs is 1. IDs come from the kernel's own
+     * allocator (one per initial namespace and the namespaces made from it), given when the
+     * mount is first attached; 0 until then.
+     */
+    public volatile int id;
     public final SuperBlock sb;
     /** The dentry of sb this mount shows at its mountpoint (the fs root, or a subdirectory for bind mounts). */
     public final Dentry root;
@@ -23,8 +27,7 @@ public final class Mount {
     /** Open files, working directories and roots inside this mount (mnt_count beyond the tree's own). */
     final java.util.concurrent.atomic.AtomicInteger users = new java.util.concurrent.atomic.AtomicInteger();
 
-    Mount(int id, SuperBlock sb, Dentry root, int flags) {
-        this.id = id;
+    Mount(SuperBlock sb, Dentry root, int flags) {
         this.sb = sb;
         this.root = root;
         this.flags = flags;

@@ -16,7 +16,6 @@ public final class MountNamespace {
     static final Object TREE_LOCK = new Object();
     /** (parent, mountpoint) -> the mount attached there (mount_hashtable). */
     private static final Map<Key, Mount> HASH = new HashMap<>();
-    private static final AtomicInteger NEXT_ID = new AtomicInteger(1);
 
     private record Key(Mount parent, Dentry mountpoint) {
         @Override
@@ -30,22 +29,26 @@ public final class MountNamespace {
         }
     }
 
+    /** The mount ID allocator (mnt_id_ida), shared by the namespaces of one kernel. */
+    private final AtomicInteger nextId;
     private final Mount root;
     /** Every mount of the namespace in the order mounted (ns->list), as /proc/mounts lists them. */
     private final List<Mount> list = new ArrayList<>();
 
     /** A namespace whose root mount shows sb (nullfs for the initial namespace). */
     public MountNamespace(SuperBlock rootSb) {
+        this.nextId = new AtomicInteger(1);
         this.root = newMount(rootSb, rootSb.root(), 0);
+        root.id = nextId.getAndIncrement();
         synchronized (TREE_LOCK) {
             root.ns = this;
             list.add(root);
         }
     }
 
-    /** A new, unattached mount of sb (vfs_create_mount) with the next mount ID. */
+    /** A new, unattached mount of sb (vfs_create_mount); it gets its ID when attached. */
     public static Mount newMount(SuperBlock sb, Dentry root, int flags) {
-        return new Mount(NEXT_ID.getAndIncrement(), sb, root, flags & dev.kava.abi.Mount.MNT_FLAGS_MASK);
+        return new Mount(sb, root, flags & dev.kava.abi.Mount.MNT_FLAGS_MASK);
     }
 
     public Mount root() {
@@ -99,6 +102,7 @@ public final class MountNamespace {
      */
     public void attach(Mount m, FsPath where) {
         synchronized (TREE_LOCK) {
+            if (m.id == 0) m.id = nextId.getAndIncrement();
             m.parent = where.mnt();
             m.mountpoint = where.dentry();
             m.ns = this;

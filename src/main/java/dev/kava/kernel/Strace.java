@@ -20,7 +20,21 @@ import java.util.Map;
  */
 public final class Strace {
     /** Formatted arguments of a call in progress. */
-    public record Call(long nr, String spec, String[] args) {}
+    public record Call(long nr, String spec, String[] args) {
+        /** The arguments known at entry: those before the first buffer the call fills. */
+        int known() {
+            for (int i = 0; i < args.length; i++) if (args[i] == null) return i;
+            return args.length;
+        }
+    }
+
+    /**
+     * The line left open by the last syscall entry (strace prints "name(args" at entry and the
+     * rest at exit): another task's event first closes it with " <unfinished ...>", and that
+     * call's exit is then printed as "<... name resumed>". Guarded by this.
+     */
+    private Task openTask;
+    private Call openCall;
 
     /** Longest buffer prefix shown, as strace's default -s 32. */
     private static final int STRSIZE = 32;
@@ -89,7 +103,26 @@ public final class Strace {
         if (nr == SyscallNr.OPENAT && (a[2] & (Fcntl.O_CREAT | Fcntl.__O_TMPFILE)) == 0) {
             args = java.util.Arrays.copyOf(args, 3);
         }
-        return new Call(nr, spec, args);
+        Call c = new Call(nr, spec, args);
+        synchronized (this) {
+            closeOpenLine();
+            int k = c.known();
+            StringBuilder sb = new StringBuilder(leader(t)).append(SyscallNr.name(nr)).append('(');
+            sb.append(String.join(", ", java.util.Arrays.asList(args).subList(0, k)));
+            if (k > 0 && k < args.length) sb.append(", ");
+            out.print(sb);
+            openTask = t;
+            openCall = c;
+        }
+        return c;
+    }
+
+    /** Ends a line left open by another task's syscall entry (strace's "<unfinished ...>"). */
+    private void closeOpenLine() {
+        if (openTask == null) return;
+        out.println(" <unfinished ...>");
+        openTask = null;
+        openCall = null;
     }
 
     public void exit(Task t, Call c, long ret) {
@@ -108,8 +141,19 @@ public final class Strace {
         } else {
             result = Long.toString(ret);
         }
-        out.println(leader(t) + SyscallNr.name(c.nr) + "(" + String.join(", ", c.args) + ") = " + result);
-        out.flush();
+        int k = c.known();
+        String rest = String.join(", ", java.util.Arrays.asList(c.args).subList(k, c.args.length)) + ") = " + result;
+        synchronized (this) {
+            if (openTask == t && openCall == c) {
+                out.println(rest);
+            } else {
+                closeOpenLine();
+                out.println(leader(t) + "<... " + SyscallNr.name(c.nr) + " resumed>" + (k > 0 && k < c.args.length ? ", " : "") + rest);
+            }
+            openTask = null;
+            openCall = null;
+            out.flush();
+        }
     }
 
     /** A signal taken by the task, as strace shows it. */
@@ -123,9 +167,12 @@ public final class Strace {
         String detail = si.code() <= 0
                 ? ", si_pid=" + si.pid() + ", si_uid=" + si.uid()
                 : ", si_addr=" + hex(si.addr());
-        out.println(leader(t) + "--- " + Signal.name(si.signo()) + " {si_signo=" + Signal.name(si.signo()) + ", si_code=" + code
-                + detail + "} ---");
-        out.flush();
+        synchronized (this) {
+            closeOpenLine();
+            out.println(leader(t) + "--- " + Signal.name(si.signo()) + " {si_signo=" + Signal.name(si.signo()) + ", si_code=" + code
+                    + detail + "} ---");
+            out.flush();
+        }
     }
 
     private static String faultCode(SigInfo si) {
@@ -142,8 +189,17 @@ public final class Strace {
     public void exit(Task t, ExitStatus status) {
         // The task has left the task table by now: it still counts, as strace has not yet seen it go.
         String lead = t != null && t.kernel.nrThreads() >= 1 ? String.format("[pid %5d] ", t.tid) : "";
-        out.println(lead + "+++ " + status + " +++");
-        out.flush();
+        synchronized (this) {
+            if (openTask != null) {
+                // A call that never returned (exit, or killed in it): strace ends it with "= ?".
+                if (openTask == t) out.println(") = ?");
+                else closeOpenLine();
+                openTask = null;
+                openCall = null;
+            }
+            out.println(lead + "+++ " + status + " +++");
+            out.flush();
+        }
     }
 
     private String format(Task t, char kind, long[] a, int i) {

@@ -172,7 +172,7 @@ public final class AddressSpace {
         Page p = l.pages[i];
         if (p != null) {
             residentPages--;
-            if (p.mapCount.decrementAndGet() == 0) allocator.free();
+            if (p.mapCount.decrementAndGet() == 0 && !p.pageCache) allocator.free();
         }
         l.pages[i] = null;
         l.flags[i] = 0;
@@ -227,7 +227,21 @@ public final class AddressSpace {
         if ((prot & access) != access) return false;
         long pageAddr = addr & ~Page.MASK;
         Page p = null;
-        if (v.file() != null) {
+        boolean sharedFrame = false;
+        if (v.file() != null && v.file().hasPageCache()) {
+            // A mapping of a page-cache file maps the file's own frame (filemap_fault); a private
+            // one copies it at its first write (see translate).
+            long off = v.fileOffset() + (pageAddr - v.start());
+            try {
+                if (Long.compareUnsigned(off, v.file().size()) >= 0) return false;
+                p = v.file().pageCacheFrame(off >>> Page.SHIFT);
+            } catch (RuntimeException e) {
+                return false; // no memory or space for the page: SIGBUS, as shmem_fault gives
+            }
+            if (p == null) return false;
+            p.mapCount.incrementAndGet();
+            sharedFrame = v.shared();
+        } else if (v.file() != null) {
             long off = v.fileOffset() + (pageAddr - v.start());
             byte[] buf = new byte[Page.SIZE];
             int n;
@@ -248,7 +262,7 @@ public final class AddressSpace {
         release(l, i);
         l.pages[i] = p;
         if (p != null) residentPages++;
-        l.flags[i] = (byte) (PTE_PRESENT | prot | (v.shared() && v.file() == null ? SHARED : 0));
+        l.flags[i] = (byte) (PTE_PRESENT | prot | ((v.shared() && v.file() == null) || sharedFrame ? SHARED : 0));
         l.present++;
         return true;
     }
@@ -381,12 +395,15 @@ public final class AddressSpace {
             if (!allocator.allocate()) return null;
             p = l.pages[i] = new Page();
             residentPages++;
-        } else if ((access & ACCESS_WRITE) != 0 && (l.flags[i] & SHARED) == 0 && p.mapCount.get() > 1) {
-            // Copy-on-write: this entry shares the frame with another address space.
+        } else if ((access & ACCESS_WRITE) != 0 && (l.flags[i] & SHARED) == 0 && (p.mapCount.get() > 1 || p.pageCache)) {
+            // Copy-on-write: this entry shares the frame with another address space, or maps a
+            // file's page-cache frame privately (a private file mapping sees the file until written).
             if (!allocator.allocate()) return null;
             Page copy = p.copy();
-            if (p.mapCount.decrementAndGet() == 0) allocator.free();
+            if (p.mapCount.decrementAndGet() == 0 && !p.pageCache) allocator.free();
             p = l.pages[i] = copy;
+            // Other harts of this address space may still read the old frame through their TLBs.
+            flushTlbs();
         }
         return p;
     }

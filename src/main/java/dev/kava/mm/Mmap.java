@@ -64,6 +64,16 @@ public final class Mmap {
             return Long.MAX_VALUE;
         }
 
+        /** Whether the file's pages live in a page cache that shared mappings map directly (tmpfs). */
+        default boolean hasPageCache() {
+            return false;
+        }
+
+        /** The page-cache frame of page index, allocated if it is a hole; throws ErrnoException when none can be had. */
+        default Page pageCacheFrame(long index) {
+            return null;
+        }
+
         String name();
     }
 
@@ -190,7 +200,7 @@ public final class Mmap {
             File f = t.group.files.get(fd);
             if (f == null || f.isPath()) return -Errno.EBADF;
             if (!(f instanceof ExecFile ef)) return -Errno.ENODEV;
-            backing = new FileBacking(ef, f.readable());
+            backing = new FileBacking(ef, f.readable(), f.writable());
         } else if ((flags & Mman.MAP_HUGETLB) != 0) {
             return -Errno.ENOMEM; // no huge pages are reserved (vm.nr_hugepages = 0)
         }
@@ -208,10 +218,17 @@ public final class Mmap {
 
         private final ExecFile file;
         private final boolean readable;
+        /** FMODE_WRITE of the mapped file: a shared mapping of it may be written (VM_MAYWRITE). */
+        private final boolean writable;
 
         public FileBacking(ExecFile file, boolean readable) {
+            this(file, readable, false);
+        }
+
+        public FileBacking(ExecFile file, boolean readable, boolean writable) {
             this.file = file;
             this.readable = readable;
+            this.writable = writable;
             if (file.pin()) CLEANER.register(this, file::unpin);
         }
 
@@ -221,6 +238,21 @@ public final class Mmap {
 
         public boolean readable() {
             return readable;
+        }
+
+        /** VM_MAYWRITE for a shared mapping: the file is open for writing and its pages can be shared. */
+        public boolean mayWriteShared() {
+            return writable && file.hasPageCache();
+        }
+
+        @Override
+        public boolean hasPageCache() {
+            return file.hasPageCache();
+        }
+
+        @Override
+        public Page pageCacheFrame(long index) {
+            return file.pageCacheFrame(index);
         }
 
         @Override
@@ -260,9 +292,11 @@ public final class Mmap {
                         return -Errno.EOPNOTSUPP;
                     }
                     if (file instanceof FileBacking fb && !fb.readable()) return -Errno.EACCES;
-                    // Every file is read-only for now, so a shared mapping can never be written
-                    // (no VM_MAYWRITE) and nothing else changes the file: a copy is exact.
-                    if ((prot & Mman.PROT_WRITE) != 0) return -Errno.EACCES;
+                    // Writable only when the file is open for writing (VM_MAYWRITE) and its pages are
+                    // shared through a page cache; files without one (hostfs, erofs) are copied per
+                    // page, which is exact only while nothing writes them: no writable shared maps.
+                    boolean mayWrite = file instanceof FileBacking fb && fb.mayWriteShared();
+                    if ((prot & Mman.PROT_WRITE) != 0 && !mayWrite) return -Errno.EACCES;
                     shared = true;
                 }
                 case Mman.MAP_PRIVATE -> {
@@ -503,8 +537,9 @@ public final class Mmap {
         while (at < end) {
             Vma v = findVma(at);
             if (v == null || v.start > at) return -Errno.ENOMEM;
-            // A shared mapping of a read-only file has no VM_MAYWRITE.
-            if (v.shared && v.file != null && (prot & Mman.PROT_WRITE) != 0) return -Errno.EACCES;
+            // A shared mapping of a file not open for writing has no VM_MAYWRITE.
+            if (v.shared && v.file != null && (prot & Mman.PROT_WRITE) != 0
+                    && !(v.file instanceof FileBacking fb && fb.mayWriteShared())) return -Errno.EACCES;
             long s = at, e = Math.min(end, v.end);
             if (v.prot != prot) {
                 splitAt(s);

@@ -37,8 +37,15 @@ public final class Page {
     public static Page newFrame() {
         Page p = new Page();
         p.mapCount.set(0);
+        p.pageCache = true;
         return p;
     }
+
+    /**
+     * A frame owned by a file's page cache (tmpfs data): page tables that map it do not own
+     * it, so unmapping it never returns it to the allocator; the file does that.
+     */
+    boolean pageCache;
 
     /** Fills [offset, offset+len) with zeros. */
     public void zero(int offset, int len) {

@@ -98,5 +98,31 @@ class KavaOnlyGuestTest {
         org.junit.jupiter.api.Assertions.assertTrue(traceA.contains("[pid ") && traceA.contains("exit_group("), traceA);
         assertArrayEquals(a.stdout(), b.stdout(), "deterministic runs differ:\n" + a.stdoutText() + "\n---\n" + b.stdoutText());
         assertEquals(traceA, traceB, "deterministic runs leave different strace traces");
+        assertUnfinishedCallsResume(traceA);
+    }
+
+    /**
+     * strace -f's interleaving: a call interrupted by another task's line ends "<unfinished ...>"
+     * and its result comes later as "[pid N] <... name resumed>" from the same task.
+     */
+    private static void assertUnfinishedCallsResume(String trace) {
+        java.util.regex.Pattern open = java.util.regex.Pattern.compile("^(\\[pid +\\d+\\] )(\\w+)\\(.* <unfinished \\.\\.\\.>$");
+        java.util.Map<String, String> pending = new java.util.HashMap<>();
+        int unfinished = 0;
+        for (String line : trace.split("\n")) {
+            var m = open.matcher(line);
+            if (m.matches()) {
+                unfinished++;
+                pending.put(m.group(1), m.group(2));
+                continue;
+            }
+            for (var e : new java.util.ArrayList<>(pending.entrySet())) {
+                // Once one task is left, strace drops the "[pid N] " prefixes.
+                String resumed = "<... " + e.getValue() + " resumed>";
+                if (line.startsWith(e.getKey() + resumed) || line.startsWith(resumed)) pending.remove(e.getKey());
+            }
+        }
+        org.junit.jupiter.api.Assertions.assertTrue(unfinished > 0, "two threads never interleaved a call:\n" + trace);
+        org.junit.jupiter.api.Assertions.assertTrue(pending.isEmpty(), "calls never resumed: " + pending + "\n" + trace);
     }
 }

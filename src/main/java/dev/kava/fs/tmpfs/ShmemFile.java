@@ -103,6 +103,16 @@ final class ShmemFile extends File implements ExecFile {
     }
 
     @Override
+    public boolean hasPageCache() {
+        return true;
+    }
+
+    @Override
+    public dev.kava.mm.Page pageCacheFrame(long index) {
+        return inode.data.page(index, true);
+    }
+
+    @Override
     public boolean pin() {
         synchronized (inode) {
             inode.openCount++;

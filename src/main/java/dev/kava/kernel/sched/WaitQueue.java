@@ -21,6 +21,17 @@ public final class WaitQueue {
      */
     public interface Callback {
         void wake(int key);
+
+        /** Added with WQ_FLAG_EXCLUSIVE (epoll's EPOLLEXCLUSIVE): one wakeup reaches one such waiter. */
+        default boolean exclusive() {
+            return false;
+        }
+
+        /** wake for an exclusive waiter: whether it really woke someone (then the wakeup stops there). */
+        default boolean wakeExclusive(int key) {
+            wake(key);
+            return true;
+        }
     }
 
     private final Set<Object> waiters = new LinkedHashSet<>();
@@ -32,16 +43,31 @@ public final class WaitQueue {
         wakeAll(0);
     }
 
-    /** Wakes every waiter, telling callbacks which poll events happened (wake_up_poll; 0 = any). */
+    /**
+     * Wakes the waiters, telling callbacks which poll events happened (wake_up_poll; 0 = any):
+     * every task and ordinary callback, then the exclusive callbacks in the order they were
+     * added until one of them reports it woke someone (__wake_up_common with nr_exclusive 1,
+     * exclusive entries being at the tail of the queue).
+     */
     public void wakeAll(int key) {
         List<Object> ws;
         synchronized (this) {
             if (waiters.isEmpty()) return;
             ws = new ArrayList<>(waiters);
         }
+        List<Callback> exclusive = null;
         for (Object w : ws) {
-            if (w instanceof Task t) t.kernel.scheduler().wake(t);
-            else ((Callback) w).wake(key);
+            if (w instanceof Task t) {
+                t.kernel.scheduler().wake(t);
+            } else if (((Callback) w).exclusive()) {
+                if (exclusive == null) exclusive = new ArrayList<>();
+                exclusive.add((Callback) w);
+            } else {
+                ((Callback) w).wake(key);
+            }
+        }
+        if (exclusive != null) {
+            for (Callback c : exclusive) if (c.wakeExclusive(key)) break;
         }
     }
 
