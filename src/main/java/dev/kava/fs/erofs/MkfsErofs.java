@@ -67,6 +67,7 @@ public final class MkfsErofs {
     private long nextBlock = 1;
     private long compressedFiles, dataBytesIn;
     private boolean usedChunks, usedBigPcluster;
+    private long xattrBlkaddr;
 
     private MkfsErofs(Options o) {
         this.o = o;
@@ -90,6 +91,8 @@ public final class MkfsErofs {
     private static final class XattrEntry {
         final int index;
         final byte[] name, value;
+        /** The id of this xattr in the shared area (its offset / 4), or -1 when inline. */
+        int sharedId = -1;
 
         XattrEntry(int index, byte[] name, byte[] value) {
             this.index = index;
@@ -134,7 +137,7 @@ public final class MkfsErofs {
         int xattrIsize() {
             if (xattrs.isEmpty()) return 0;
             int body = 0;
-            for (XattrEntry x : xattrs) body += x.size();
+            for (XattrEntry x : xattrs) body += x.sharedId >= 0 ? 4 : x.size();
             return XATTR_IBODY_HEADER_SIZE + body;
         }
 
@@ -262,9 +265,12 @@ public final class MkfsErofs {
                     || n.nlink > 0xffff || rel < 0 || rel > 0xffffffffL || n.mtimeNsec != 0;
         }
 
+        byte[] shared = planSharedXattrs(all);
         Files.deleteIfExists(image);
         try (FileChannel ch = FileChannel.open(image, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, StandardOpenOption.READ)) {
             out = ch;
+            // Shared xattrs first: xattr_blkaddr is block 1 when there are any.
+            if (shared.length > 0) xattrBlkaddr = appendBlocks(shared, 0, shared.length);
             // Data of regular files and long symlinks, streamed from block 1.
             for (Node n : all) {
                 if (n.type() == Stat.S_IFREG) writeFile(n);
@@ -320,7 +326,7 @@ public final class MkfsErofs {
         putLe32(b, s + SB_FIXED_NSEC, 0);
         putLe32(b, s + SB_BLOCKS_LO, (int) totalBlocks);
         putLe32(b, s + SB_META_BLKADDR, (int) metaBlkaddr);
-        putLe32(b, s + SB_XATTR_BLKADDR, 0);
+        putLe32(b, s + SB_XATTR_BLKADDR, (int) xattrBlkaddr);
         byte[] label = o.label.getBytes(StandardCharsets.UTF_8);
         System.arraycopy(label, 0, b, s + SB_VOLUME_NAME, Math.min(15, label.length));
         int incompat = 0;
@@ -372,6 +378,37 @@ public final class MkfsErofs {
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * Xattrs that several inodes carry (name and value alike) go once into the shared xattr
+     * area, as erofs-utils does at its default tolerance of 2; each inode then names them by
+     * id. Returns the area's bytes (empty when nothing is shared).
+     */
+    private byte[] planSharedXattrs(List<Node> all) {
+        Map<String, List<XattrEntry>> byKey = new java.util.TreeMap<>();
+        java.util.Base64.Encoder b64 = java.util.Base64.getEncoder();
+        for (Node n : all) {
+            for (XattrEntry x : n.xattrs) {
+                String key = x.index + ":" + b64.encodeToString(x.name) + ":" + b64.encodeToString(x.value);
+                byKey.computeIfAbsent(key, k -> new ArrayList<>()).add(x);
+            }
+        }
+        java.io.ByteArrayOutputStream area = new java.io.ByteArrayOutputStream();
+        for (List<XattrEntry> same : byKey.values()) {
+            if (same.size() < 2) continue;
+            XattrEntry x = same.getFirst();
+            int id = area.size() / 4;
+            byte[] e = new byte[x.size()];
+            e[0] = (byte) x.name.length;
+            e[1] = (byte) x.index;
+            putLe16(e, 2, x.value.length);
+            System.arraycopy(x.name, 0, e, 4, x.name.length);
+            System.arraycopy(x.value, 0, e, 4 + x.name.length, x.value.length);
+            area.writeBytes(e);
+            for (XattrEntry y : same) y.sharedId = id;
+        }
+        return area.toByteArray();
     }
 
     // ---------------------------------------------------------------- file data
@@ -735,9 +772,12 @@ public final class MkfsErofs {
         int p = at + n.isize();
         if (xsize > 0) {
             putLe32(meta, p, 0); // h_name_filter (unused: no XATTR_FILTER feature)
-            meta[p + 4] = 0; // no shared xattrs
-            int q = p + XATTR_IBODY_HEADER_SIZE;
+            int nshared = 0;
+            for (XattrEntry x : n.xattrs) if (x.sharedId >= 0) putLe32(meta, p + XATTR_IBODY_HEADER_SIZE + 4 * nshared++, x.sharedId);
+            meta[p + 4] = (byte) nshared;
+            int q = p + XATTR_IBODY_HEADER_SIZE + 4 * nshared;
             for (XattrEntry x : n.xattrs) {
+                if (x.sharedId >= 0) continue;
                 meta[q] = (byte) x.name.length;
                 meta[q + 1] = (byte) x.index;
                 putLe16(meta, q + 2, x.value.length);

@@ -145,6 +145,23 @@ class ErofsInteropTest {
             String slog = new String(s.getInputStream().readAllBytes());
             assertTrue(s.waitFor(60, TimeUnit.SECONDS));
             assertEquals(0, s.exitValue(), "attributes differ: " + slog);
+            // xattrs as the kernel reads them (inline and shared).
+            String py = "import os,sys\n"
+                    + "def dump(r):\n"
+                    + "  out=[]\n"
+                    + "  for d,ds,fs in os.walk(r):\n"
+                    + "    for n in sorted(ds+fs):\n"
+                    + "      p=os.path.join(d,n)\n"
+                    + "      if os.path.islink(p) or n=='" + ErofsTrees.HUGE + "': continue\n"
+                    + "      for a in sorted(os.listxattr(p, follow_symlinks=False)):\n"
+                    + "        out.append((os.path.relpath(p,r),a,os.getxattr(p,a,follow_symlinks=False)))\n"
+                    + "  return out\n"
+                    + "a=dump(sys.argv[1]); b=dump(sys.argv[2])\n"
+                    + "print(len(a)); sys.exit(0 if a==b and len(a)>0 else 1)\n";
+            Process x = new ProcessBuilder("python3", "-c", py, tree.toString(), mnt.toString()).redirectErrorStream(true).start();
+            String xlog = new String(x.getInputStream().readAllBytes());
+            assertTrue(x.waitFor(60, TimeUnit.SECONDS));
+            assertEquals(0, x.exitValue(), "xattrs differ on the kernel's mount: " + xlog);
         } finally {
             new ProcessBuilder("umount", mnt.toString()).start().waitFor(60, TimeUnit.SECONDS);
         }
@@ -152,7 +169,7 @@ class ErofsInteropTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"-zlzma", "-zlz4", "-zlz4hc", "-zdeflate", "", "-zlzma -C65536", "-zlz4hc -Eztailpacking",
-            "-zlzma -Efragments,dedupe", "-zlz4 -Eall-fragments", "--chunksize=65536"})
+            "-zlzma -Efragments,dedupe", "-zlz4 -Eall-fragments", "--chunksize=65536", "-zlz4 --xattr-prefix=user.shared."})
     void erofsUtilsImagesReadByKava(String opts) throws IOException, InterruptedException {
         Assumptions.assumeTrue(erofsUtils != null, "erofs-utils 1.8 unavailable (no network and no cache)");
         Path img = work.resolve("utils-" + opts.replaceAll("[^a-z0-9]", "_") + ".img");

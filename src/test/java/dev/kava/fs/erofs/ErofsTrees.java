@@ -76,6 +76,11 @@ final class ErofsTrees {
         v.write("empty", ByteBuffer.wrap(new byte[0]));
         v.write("big", ByteBuffer.wrap(new byte[1000]));
         Files.getFileAttributeView(many, UserDefinedFileAttributeView.class).write("dir", ByteBuffer.wrap(new byte[]{1, 2, 3}));
+        // The same xattr on several inodes: mkfs tools put it in the shared xattr area.
+        for (String f : new String[]{"text", "mixed", "zeros", "many", "rand-8192"}) {
+            Files.getFileAttributeView(root.resolve(f), UserDefinedFileAttributeView.class)
+                    .write("shared.attribute", ByteBuffer.wrap("one value for all".getBytes(StandardCharsets.UTF_8)));
+        }
         Path exe = root.resolve("exe");
         Files.writeString(exe, "#!/bin/sh\n");
         Files.setAttribute(exe, "unix:mode", 04755);
@@ -160,7 +165,10 @@ final class ErofsTrees {
                 if (exactNsec) assertEquals(mt.toInstant().getNano(), n.mtimeNsec, "mtime nsec of " + p);
             }
             switch (mode & Stat.S_IFMT) {
-                case Stat.S_IFDIR -> compareDir(img, n, p, exactNsec, List.of(), linkNid);
+                case Stat.S_IFDIR -> {
+                    compareXattrs(img, n, p);
+                    compareDir(img, n, p, exactNsec, List.of(), linkNid);
+                }
                 case Stat.S_IFLNK -> assertEquals(Files.readSymbolicLink(p).toString(), new String(img.readlink(n), StandardCharsets.UTF_8), "target of " + p);
                 case Stat.S_IFREG -> {
                     assertEquals((long) (Long) a.get("size"), n.size, "size of " + p);
