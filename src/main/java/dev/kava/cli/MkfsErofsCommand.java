@@ -33,6 +33,9 @@ public final class MkfsErofsCommand implements Callable<Integer> {
     @Option(names = "-x", paramLabel = "N", description = "Xattr tolerance: a negative value leaves xattrs out.")
     int xattrs = 2;
 
+    @Option(names = "--workers", paramLabel = "N", description = "Compression threads (default: the host's cores). The image is the same for any N.")
+    Integer workers;
+
     @Option(names = {"-q", "--quiet"}, description = "Print nothing on success.")
     boolean quiet;
 
@@ -74,6 +77,7 @@ public final class MkfsErofsCommand implements Callable<Integer> {
         o.allRoot = allRoot;
         o.label = label;
         o.xattrs = xattrs >= 0;
+        if (workers != null) o.threads = Math.max(1, workers);
         long t0 = System.nanoTime();
         try {
             MkfsErofs.Stats s = MkfsErofs.build(source, image, o);

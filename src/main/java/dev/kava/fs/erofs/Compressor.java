@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.Deflater;
+import java.util.zip.Inflater;
 
 import static dev.kava.fs.erofs.ErofsFormat.*;
 
@@ -50,6 +51,8 @@ abstract class Compressor {
     }
 
     static final class Lz4 extends Compressor {
+        private static final ThreadLocal<Lz4Block.Table> TABLE = ThreadLocal.withInitial(Lz4Block.Table::new);
+
         Lz4() {
             super(Z_EROFS_COMPRESSION_LZ4);
         }
@@ -62,7 +65,7 @@ abstract class Compressor {
         @Override
         Chunk compress(byte[] src, int off, int len, int capacity) {
             byte[] out = new byte[capacity];
-            Lz4Block.Result r = Lz4Block.compressDestSize(src, off, len, out, 0, capacity);
+            Lz4Block.Result r = Lz4Block.compressDestSize(src, off, len, out, 0, capacity, TABLE.get());
             if (r.consumed() == 0 || r.written() == 0 || out[0] == 0) return null;
             return new Chunk(r.consumed(), java.util.Arrays.copyOf(out, r.written()));
         }
@@ -145,7 +148,7 @@ abstract class Compressor {
             LZMAEncoder enc = newEncoder(rc, len);
             LZEncoder lz = enc.getLZEncoder();
             int fed = 0, best = 0;
-            final int step = 256;
+            final int step = 64;
             try {
                 while (true) {
                     if (fed < len) {
@@ -209,17 +212,18 @@ abstract class Compressor {
             return 1 << 20;
         }
 
-        private byte[] deflate(byte[] src, int off, int len, int capacity) {
+        /** Deflates src[off, off+len) completely into at most limit bytes; returns them, or null if longer. */
+        private byte[] deflate(byte[] src, int off, int len, int limit) {
             Deflater d = new Deflater(level, true);
             try {
                 d.setInput(src, off, len);
                 d.finish();
-                byte[] out = new byte[capacity + 1];
+                byte[] out = new byte[limit + 1];
                 int n = 0;
                 while (!d.finished()) {
                     int k = d.deflate(out, n, out.length - n);
                     n += k;
-                    if (n > capacity) return null;
+                    if (n > limit) return null;
                 }
                 return java.util.Arrays.copyOf(out, n);
             } finally {
@@ -227,36 +231,51 @@ abstract class Compressor {
             }
         }
 
+        /**
+         * zlib's fitblk method: deflate until the output buffer is full, inflate that truncated
+         * output to learn how much input it holds, then deflate exactly that much input (a
+         * little less each time it still overflows).
+         */
         @Override
         Chunk compress(byte[] src, int off, int len, int capacity) {
             len = Math.min(len, maxInput());
-            // Grow a window while it all fits; then search between what fit and what did not.
-            int window = Math.min(len, capacity * 4);
-            while (true) {
-                byte[] all = deflate(src, off, window, capacity);
-                if (all == null) break;
-                if (window == len) return ok(len, all);
-                window = (int) Math.min(len, window * 4L);
+            Deflater d = new Deflater(level, true);
+            byte[] part = new byte[capacity];
+            int n = 0;
+            try {
+                d.setInput(src, off, len);
+                d.finish();
+                while (!d.finished() && n < part.length) n += d.deflate(part, n, part.length - n);
+                if (d.finished()) return ok(len, java.util.Arrays.copyOf(part, n));
+            } finally {
+                d.end();
             }
-            len = window;
-            int lo = 0, hi = len; // lo fits (or 0), hi does not
-            byte[] loOut = null;
-            int guess = Math.min(len - 1, capacity * 3);
-            for (int iter = 0; iter < 24 && hi - lo > Math.max(64, lo / 64); iter++) {
-                int mid = guess > lo && guess < hi ? guess : lo + (hi - lo) / 2;
-                byte[] out = deflate(src, off, mid, capacity);
-                if (out != null && out[0] != 0) {
-                    lo = mid;
-                    loOut = out;
-                    // extrapolate from the ratio, aiming a little under the budget
-                    guess = (int) Math.min(hi - 1L, (long) mid * (capacity - 16) / Math.max(1, out.length));
-                    if (guess <= lo) guess = lo + (hi - lo) / 2;
-                } else {
-                    hi = mid;
-                    guess = lo + (hi - lo) / 2;
+            long covered;
+            Inflater inf = new Inflater(true);
+            try {
+                inf.setInput(part, 0, n);
+                byte[] sink = new byte[65536];
+                while (true) {
+                    int k = inf.inflate(sink);
+                    if (k == 0) break;
                 }
+                covered = inf.getBytesWritten();
+            } catch (java.util.zip.DataFormatException e) {
+                covered = 0;
+            } finally {
+                inf.end();
             }
-            return loOut == null ? null : ok(lo, loOut);
+            int take = (int) Math.min(len, covered);
+            for (int tries = 0; tries < 12 && take > 0; tries++) {
+                byte[] out = deflate(src, off, take, capacity * 2);
+                if (out == null) {
+                    take = take / 2;
+                    continue;
+                }
+                if (out.length <= capacity) return ok(take, out);
+                take = (int) Math.min(take - 16L, (long) take * (capacity - 8) / out.length);
+            }
+            return null;
         }
 
         private static Chunk ok(int consumed, byte[] out) {

@@ -55,6 +55,8 @@ public final class MkfsErofs {
         public int blockSize = 4096;
         /** -L volume label. */
         public String label = "";
+        /** Compression worker threads (--workers). */
+        public int threads = Runtime.getRuntime().availableProcessors();
     }
 
     /** What a build produced. */
@@ -272,10 +274,7 @@ public final class MkfsErofs {
             // Shared xattrs first: xattr_blkaddr is block 1 when there are any.
             if (shared.length > 0) xattrBlkaddr = appendBlocks(shared, 0, shared.length);
             // Data of regular files and long symlinks, streamed from block 1.
-            for (Node n : all) {
-                if (n.type() == Stat.S_IFREG) writeFile(n);
-                else if (n.type() == Stat.S_IFLNK) writeSymlink(n);
-            }
+            writeAllFiles(all);
             // Directory contents (sizes only; nids come later).
             for (Node n : all) if (n.type() == Stat.S_IFDIR) planDir(n);
             long metaBlkaddr = nextBlock;
@@ -413,6 +412,63 @@ public final class MkfsErofs {
 
     // ---------------------------------------------------------------- file data
 
+    /**
+     * Writes file data in the tree's order. Compression runs ahead on worker threads, a
+     * bounded number of bytes in flight; the writer takes results in order, so the image is
+     * the same whatever the threads' timing.
+     */
+    private void writeAllFiles(List<Node> all) throws IOException {
+        int threads = Math.max(1, Math.min(o.threads, Runtime.getRuntime().availableProcessors()));
+        java.util.concurrent.ExecutorService pool = threads > 1 && compressor != null
+                ? java.util.concurrent.Executors.newFixedThreadPool(threads, r -> {
+                    Thread t = new Thread(r, "mkfs.erofs-worker");
+                    t.setDaemon(true);
+                    return t;
+                })
+                : null;
+        try {
+            List<Node> files = new ArrayList<>();
+            for (Node n : all) if (n.type() == Stat.S_IFREG) files.add(n);
+            ArrayDeque<java.util.concurrent.Future<Prepared>> ahead = new ArrayDeque<>();
+            int submitted = 0;
+            long inFlight = 0;
+            final long maxInFlight = 128L << 20;
+            int fi = 0;
+            for (Node n : all) {
+                if (n.type() == Stat.S_IFLNK) {
+                    writeSymlink(n);
+                    continue;
+                }
+                if (n.type() != Stat.S_IFREG) continue;
+                Prepared p;
+                if (pool == null) {
+                    p = prepare(n);
+                } else {
+                    while (submitted < files.size() && (submitted <= fi || inFlight < maxInFlight)) {
+                        Node f = files.get(submitted++);
+                        inFlight += Math.min(f.size, IN_MEMORY_LIMIT);
+                        ahead.add(pool.submit(() -> prepare(f)));
+                    }
+                    try {
+                        p = ahead.poll().get();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IOException("interrupted");
+                    } catch (java.util.concurrent.ExecutionException e) {
+                        if (e.getCause() instanceof IOException io) throw io;
+                        if (e.getCause() instanceof RuntimeException re) throw re;
+                        throw new IOException(e.getCause());
+                    }
+                    inFlight -= Math.min(n.size, IN_MEMORY_LIMIT);
+                }
+                fi++;
+                writeFile(n, p);
+            }
+        } finally {
+            if (pool != null) pool.shutdownNow();
+        }
+    }
+
     private void writeAt(byte[] b, long pos) throws IOException {
         writeAt(b, 0, b.length, pos);
     }
@@ -449,7 +505,33 @@ public final class MkfsErofs {
         }
     }
 
-    private void writeFile(Node n) throws IOException {
+    /**
+     * What the compression workers prepare for one file, off the writer's thread: where the
+     * file has data and, for files small enough to hold in memory, its encoded pclusters
+     * (null when compression does not pay or was not tried).
+     */
+    private record Prepared(List<long[]> data, Encoded encoded) {}
+
+    /** A compressed file's pclusters, block numbers relative to its first block. */
+    private record Encoded(List<Extent> extents, List<byte[]> blocks, long used) {}
+
+    /** Files up to this size are compressed by the workers, in memory; larger ones stream. */
+    private static final long IN_MEMORY_LIMIT = 64L << 20;
+
+    private Prepared prepare(Node n) throws IOException {
+        if (n.size == 0) return new Prepared(List.of(), null);
+        List<long[]> data = Sparse.dataRanges(n.host, n.size);
+        boolean holes = data.size() != 1 || data.getFirst()[0] != 0 || data.getFirst()[1] != n.size;
+        Encoded enc = null;
+        if (!holes && compressor != null && n.size > blksz && n.size <= IN_MEMORY_LIMIT) {
+            try (FileChannel in = FileChannel.open(n.host, StandardOpenOption.READ)) {
+                enc = encode(n.size, in, null);
+            }
+        }
+        return new Prepared(data, enc);
+    }
+
+    private void writeFile(Node n, Prepared prep) throws IOException {
         if (n.written) return;
         n.written = true;
         long size = n.size;
@@ -459,14 +541,22 @@ public final class MkfsErofs {
             return;
         }
         dataBytesIn += size;
-        List<long[]> data = Sparse.dataRanges(n.host, size);
+        List<long[]> data = prep.data;
         boolean holes = data.size() != 1 || data.getFirst()[0] != 0 || data.getFirst()[1] != size;
         if (holes && size > blksz) {
             writeChunked(n, data);
             return;
         }
+        if (prep.encoded != null) {
+            long base = nextBlock;
+            for (byte[] b : prep.encoded.blocks) appendBlocks(b, 0, b.length);
+            List<Extent> abs = new ArrayList<>();
+            for (Extent x : prep.encoded.extents) abs.add(new Extent(x.la, x.llen, x.plain, x.blkaddr + base, x.cblks));
+            setCompressed(n, abs, prep.encoded.used);
+            return;
+        }
         try (FileChannel in = FileChannel.open(n.host, StandardOpenOption.READ)) {
-            if (compressor != null && size > blksz && writeCompressed(n, in)) return;
+            if (compressor != null && size > IN_MEMORY_LIMIT && !holes && writeCompressed(n, in)) return;
             writeFlat(n, in);
         }
     }
@@ -555,8 +645,41 @@ public final class MkfsErofs {
      * takes fewer blocks than the raw data; otherwise rewinds (false).
      */
     private boolean writeCompressed(Node n, FileChannel in) throws IOException {
-        long size = n.size;
         long startBlock = nextBlock;
+        Encoded e = encode(n.size, in, this::appendBlock);
+        if (e == null) {
+            out.truncate(startBlock << blkbits);
+            nextBlock = startBlock;
+            return false;
+        }
+        setCompressed(n, e.extents, e.used);
+        return true;
+    }
+
+    private long appendBlock(byte[] b) throws IOException {
+        return appendBlocks(b, 0, b.length);
+    }
+
+    private interface BlockSink {
+        long append(byte[] b) throws IOException;
+    }
+
+    private void setCompressed(Node n, List<Extent> extents, long used) {
+        compressedFiles++;
+        n.layout = EROFS_INODE_COMPRESSED_FULL;
+        n.zBlocks = used;
+        boolean big = o.pclusterSize > blksz;
+        if (big) usedBigPcluster = true;
+        n.zAdvise = big ? Z_EROFS_ADVISE_BIG_PCLUSTER_1 : 0;
+        n.zIndexes = indexes(extents, n.size, big);
+    }
+
+    /**
+     * Compresses a file into pclusters: to sink (the image) when given, else into memory with
+     * block numbers counted from 0. Null when the result would not take fewer blocks than the
+     * raw data.
+     */
+    private Encoded encode(long size, FileChannel in, BlockSink sink) throws IOException {
         int cap = o.pclusterSize;
         int maxIn = compressor.maxInput();
         // A sliding buffer over the file: [bufStart, bufStart + bufLen).
@@ -564,6 +687,7 @@ public final class MkfsErofs {
         long bufStart = 0;
         int bufLen = 0;
         List<Extent> extents = new ArrayList<>();
+        List<byte[]> blocks = new ArrayList<>();
         long pos = 0;
         long rawBlocks = (size + blksz - 1) >> blkbits;
         long used = 0;
@@ -583,41 +707,33 @@ public final class MkfsErofs {
             Compressor.Chunk c = null;
             if (remaining > blksz) c = compressor.compress(window, at, want, cap);
             int cblks = c == null ? 0 : (c.data().length + blksz - 1) >> blkbits;
+            byte[] pcl;
+            Extent x;
             if (c != null && c.consumed() > (long) cblks << blkbits) {
-                byte[] pcl = new byte[cblks << blkbits];
+                pcl = new byte[cblks << blkbits];
                 System.arraycopy(c.data(), 0, pcl, pcl.length - c.data().length, c.data().length);
-                long blk = appendBlocks(pcl, 0, pcl.length);
-                extents.add(new Extent(pos, c.consumed(), false, blk, cblks));
+                x = new Extent(pos, c.consumed(), false, used, cblks);
                 pos += c.consumed();
                 used += cblks;
             } else {
                 int k = (int) Math.min(remaining, blksz);
-                byte[] raw = new byte[blksz];
-                System.arraycopy(window, at, raw, 0, k);
-                long blk = appendBlocks(raw, 0, blksz);
-                extents.add(new Extent(pos, k, true, blk, 1));
+                pcl = new byte[blksz];
+                System.arraycopy(window, at, pcl, 0, k);
+                x = new Extent(pos, k, true, used, 1);
                 pos += k;
                 used += 1;
             }
-            if (used >= rawBlocks) break; // no gain: store it flat instead
-            if (extents.size() == 16 && extents.stream().allMatch(Extent::plain)) {
-                used = rawBlocks; // the start does not compress: do not try the rest
-                break;
+            if (sink != null) {
+                long blk = sink.append(pcl);
+                x = new Extent(x.la, x.llen, x.plain, blk, x.cblks);
+            } else {
+                blocks.add(pcl);
             }
+            extents.add(x);
+            if (used >= rawBlocks) return null; // no gain: store it flat instead
+            if (extents.size() == 16 && extents.stream().allMatch(Extent::plain)) return null; // does not compress
         }
-        if (pos < size || used >= rawBlocks) {
-            out.truncate(startBlock << blkbits);
-            nextBlock = startBlock;
-            return false;
-        }
-        compressedFiles++;
-        n.layout = EROFS_INODE_COMPRESSED_FULL;
-        n.zBlocks = used;
-        boolean big = cap > blksz;
-        if (big) usedBigPcluster = true;
-        n.zAdvise = big ? Z_EROFS_ADVISE_BIG_PCLUSTER_1 : 0;
-        n.zIndexes = indexes(extents, size, big);
-        return true;
+        return new Encoded(extents, blocks, used);
     }
 
     /** The full lcluster indexes (struct z_erofs_lcluster_index), one per logical block. */

@@ -97,8 +97,35 @@ public final class Lz4Block {
      * fits in dst[dOff, dOff+capacity). The block is a complete, valid LZ4 block of that prefix.
      */
     public static Result compressDestSize(byte[] src, int sOff, int sLen, byte[] dst, int dOff, int capacity) {
-        int[] table = new int[1 << HASH_LOG];
-        java.util.Arrays.fill(table, -1);
+        return compressDestSize(src, sOff, sLen, dst, dOff, capacity, new Table());
+    }
+
+    /**
+     * The match finder's hash table, reusable across calls without clearing: entries carry a
+     * generation base, and an entry below the current base is empty.
+     */
+    public static final class Table {
+        final int[] slots = new int[1 << HASH_LOG];
+        /** The first value no entry holds yet; Integer.MIN_VALUE before the first use. */
+        int next = Integer.MIN_VALUE;
+
+        /** Starts a call over positions [0, len): returns the base to add to positions. */
+        int begin(int len) {
+            if (next == Integer.MIN_VALUE || next > Integer.MAX_VALUE - len - 2) {
+                java.util.Arrays.fill(slots, Integer.MIN_VALUE);
+                next = Integer.MIN_VALUE + 1;
+            }
+            int base = next;
+            next = base + len + 1;
+            return base;
+        }
+    }
+
+    /** As above, reusing a table (one per thread). */
+    public static Result compressDestSize(byte[] src, int sOff, int sLen, byte[] dst, int dOff, int capacity, Table t) {
+        int gen = t.begin(sLen + sOff); // slot value = gen + position; valid when >= gen + sOff
+        int[] table = t.slots;
+        int minValid = gen + sOff;
         int ip = sOff, anchor = sOff, end = sOff + sLen;
         int op = dOff, oend = dOff + capacity;
         int matchLimit = end - LASTLITERALS, mfLimit = end - MFLIMIT;
@@ -107,8 +134,9 @@ public final class Lz4Block {
         while (ip < mfLimit) {
             int seq = readInt(src, ip);
             int h = hash(seq);
-            int ref = table[h];
-            table[h] = ip;
+            int slot = table[h];
+            int ref = slot >= minValid ? slot - gen : -1;
+            table[h] = gen + ip;
             if (ref < 0 || ip - ref > MAX_DISTANCE || readInt(src, ref) != seq) {
                 ip++;
                 continue;
@@ -127,7 +155,7 @@ public final class Lz4Block {
             ip += len;
             anchor = ip;
             if (ip < mfLimit) { // seed the table inside the match, as lz4 does at its end
-                table[hash(readInt(src, ip - 2))] = ip - 2;
+                table[hash(readInt(src, ip - 2))] = gen + ip - 2;
             }
         }
         // The closing literal run: as much of the rest as fits.
