@@ -105,32 +105,16 @@ abstract class Compressor {
         @Override
         Chunk compress(byte[] src, int off, int len, int capacity) {
             len = Math.min(len, DICT);
-            // Pass 1: feed small steps and note (input encoded, output so far) until full; the
-            // window (and so the dictionary to allocate) grows only while everything fits.
-            int limit = capacity - 8;
+            // The window (and so the dictionary to allocate) grows only while everything fits.
             int window = Math.min(len, Math.max(capacity * 4, 16384));
-            int best;
             while (true) {
-                best = scan(src, off, window, limit);
-                if (best >= window && window < len) {
+                Chunk c = encodeLimited(src, off, window, capacity, true);
+                if (c != null && c.consumed() >= window && window < len) {
                     window = (int) Math.min(len, window * 4L);
                     continue;
                 }
-                break;
+                return c;
             }
-            while (best > 0) {
-                byte[] out = encode(src, off, best, capacity);
-                if (out != null && out.length <= capacity) {
-                    out[0] = (byte) ~props();
-                    return new Chunk(best, out);
-                }
-                best -= Math.max(16, best / 32);
-            }
-            return null;
-        }
-
-        static int dictFor(int len) {
-            return Math.max(4096, Integer.highestOneBit(Math.max(1, len - 1)) << 1);
         }
 
         private LZMAEncoder newEncoder(RangeEncoderToBuffer rc, int len) {
@@ -142,53 +126,55 @@ abstract class Compressor {
                     opts.getNiceLen(), opts.getMatchFinder(), opts.getDepthLimit(), cache);
         }
 
-        /** The largest input prefix seen encoded while the output stayed within limit. */
-        private int scan(byte[] src, int off, int len, int limit) {
-            RangeEncoderToBuffer rc = new RangeEncoderToBuffer(limit + 65536, cache);
-            LZMAEncoder enc = newEncoder(rc, len);
-            LZEncoder lz = enc.getLZEncoder();
-            int fed = 0, best = 0;
-            final int step = 64;
-            try {
-                while (true) {
-                    if (fed < len) {
-                        int n = lz.fillWindow(src, off + fed, Math.min(step, len - fed));
-                        fed += n;
-                    }
-                    if (fed >= len) lz.setFinishing();
-                    enc.encodeForLZMA1();
-                    int encoded = enc.getUncompressedSize();
-                    if (rc.getPendingSize() > limit) break;
-                    best = encoded;
-                    if (fed >= len && encoded >= len) break;
-                }
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            } finally {
-                enc.putArraysToCache(cache);
-                rc.putArraysToCache(cache);
-            }
-            return best;
+        static int dictFor(int len) {
+            return Math.max(4096, Integer.highestOneBit(Math.max(1, len - 1)) << 1);
         }
 
-        /** Encodes exactly src[off, off+len) as one LZMA1 stream without end marker. */
-        private byte[] encode(byte[] src, int off, int len, int capacity) {
+        /**
+         * One pass, as LZMA2 fills its chunks: input is fed in small steps and encoding stops
+         * while the range coder's pending output (flush bytes included) still fits; the
+         * symbols encoded so far then form a complete stream of that many input bytes.
+         */
+        private Chunk encodeLimited(byte[] src, int off, int len, int capacity, boolean mayFinish) {
+            final int margin = 48;
             RangeEncoderToBuffer rc = new RangeEncoderToBuffer(capacity + 65536, cache);
             LZMAEncoder enc = newEncoder(rc, len);
             LZEncoder lz = enc.getLZEncoder();
             try {
                 int fed = 0;
-                while (fed < len) {
-                    fed += lz.fillWindow(src, off + fed, len - fed);
-                    if (fed >= len) lz.setFinishing();
+                boolean finishing = false;
+                while (true) {
+                    int room = capacity - rc.getPendingSize();
+                    if (fed < len) {
+                        if (room <= margin) break;
+                        int step = room > 1024 ? 256 : 16;
+                        int k = lz.fillWindow(src, off + fed, Math.min(step, len - fed));
+                        if (k <= 0) break; // the window is full (cannot happen with dict >= len)
+                        fed += k;
+                    } else if (!finishing) {
+                        // Finishing encodes the held-back lookahead at once: only when it surely fits.
+                        int left = len - enc.getUncompressedSize();
+                        if (!mayFinish || room < left + left / 8 + margin) break;
+                        lz.setFinishing();
+                        finishing = true;
+                    } else {
+                        break;
+                    }
                     enc.encodeForLZMA1();
-                    if (rc.getPendingSize() > capacity) return null;
+                    if (rc.getPendingSize() > capacity) {
+                        // Rare: a finishing burst overflowed. Redo without finishing, up to what was safe.
+                        return finishing ? encodeLimited(src, off, len, capacity, false) : null;
+                    }
                 }
-                if (enc.getUncompressedSize() != len) return null;
+                int consumed = enc.getUncompressedSize();
+                if (consumed <= 0) return null;
                 rc.finish();
                 ByteArrayOutputStream bos = new ByteArrayOutputStream(capacity);
                 rc.write(bos);
-                return bos.toByteArray();
+                byte[] out = bos.toByteArray();
+                if (out.length > capacity || out[0] != 0) return null;
+                out[0] = (byte) ~props();
+                return new Chunk(consumed, out);
             } catch (IOException e) {
                 throw new IllegalStateException(e);
             } finally {

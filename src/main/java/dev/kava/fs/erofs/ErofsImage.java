@@ -840,7 +840,7 @@ public final class ErofsImage implements AutoCloseable {
     }
 
     /** z_erofs_get_extent_decompressedlen: the extent runs to the next HEAD lcluster (or EOF). */
-    private long extentDecompressedLen(MapRecorder m, long mla) {
+    private long extentDecompressedLen(MapRecorder m, long mla, int headtype) {
         int lclusterbits = m.z.lclusterbits;
         long headlcn = mla >>> lclusterbits;
         long lcn = headlcn;
@@ -849,7 +849,11 @@ public final class ErofsImage implements AutoCloseable {
             if ((lcn << lclusterbits) >= size) return size - mla;
             loadLcluster(m, lcn, true);
             if (m.type == Z_EROFS_LCLUSTER_TYPE_NONHEAD) {
-                // delta[1] moves on to the next HEAD
+                // delta[1] moves on to the next HEAD. A plain pcluster spans one lcluster: Linux
+                // maps the lcluster after its head as longer than the pcluster and fails.
+                if (headtype == Z_EROFS_LCLUSTER_TYPE_PLAIN && lcn == headlcn + 1) {
+                    throw ErofsException.corrupted("plain extent spans a non-head lcluster @ nid " + m.n.nid);
+                }
             } else if (m.type == Z_EROFS_LCLUSTER_TYPE_PLAIN || m.type == Z_EROFS_LCLUSTER_TYPE_HEAD1
                     || m.type == Z_EROFS_LCLUSTER_TYPE_HEAD2) {
                 if (lcn != headlcn) break;
@@ -923,7 +927,7 @@ public final class ErofsImage implements AutoCloseable {
             }
         }
         if (!findtail && !fullMapped && !frag) {
-            llen = extentDecompressedLen(m, mla);
+            llen = extentDecompressedLen(m, mla, m.headtype);
             fullMapped = true;
         }
         return new Extent(mla, llen, pa, plen, alg, meta, frag, partialref, fullMapped);

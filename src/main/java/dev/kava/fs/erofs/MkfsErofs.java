@@ -716,7 +716,15 @@ public final class MkfsErofs {
                 pos += c.consumed();
                 used += cblks;
             } else {
-                int k = (int) Math.min(remaining, blksz);
+                // A plain pcluster holds one block, and Linux maps it lcluster by lcluster: the
+                // lcluster after its head must hold the next head (z_erofs_do_map_blocks rejects
+                // a plain extent longer than its pcluster). So: a whole block while at least one
+                // remains, else up to the end of this lcluster, then the rest from the next one.
+                int c0 = (int) (pos & (blksz - 1));
+                int k;
+                if (remaining <= blksz - c0) k = (int) remaining;
+                else if (remaining >= blksz) k = blksz;
+                else k = blksz - c0;
                 pcl = new byte[blksz];
                 System.arraycopy(window, at, pcl, 0, k);
                 x = new Extent(pos, k, true, used, 1);
