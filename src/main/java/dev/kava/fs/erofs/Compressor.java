@@ -108,8 +108,9 @@ abstract class Compressor {
             // The window (and so the dictionary to allocate) grows only while everything fits.
             int window = Math.min(len, Math.max(capacity * 4, 16384));
             while (true) {
-                Chunk c = encodeLimited(src, off, window, capacity, true);
-                if (c != null && c.consumed() >= window && window < len) {
+                boolean[] starved = new boolean[1];
+                Chunk c = encodeLimited(src, off, window, capacity, true, starved);
+                if (starved[0] && window < len) { // the input ran out before the output filled
                     window = (int) Math.min(len, window * 4L);
                     continue;
                 }
@@ -135,7 +136,7 @@ abstract class Compressor {
          * while the range coder's pending output (flush bytes included) still fits; the
          * symbols encoded so far then form a complete stream of that many input bytes.
          */
-        private Chunk encodeLimited(byte[] src, int off, int len, int capacity, boolean mayFinish) {
+        private Chunk encodeLimited(byte[] src, int off, int len, int capacity, boolean mayFinish, boolean[] starved) {
             final int margin = 48;
             RangeEncoderToBuffer rc = new RangeEncoderToBuffer(capacity + 65536, cache);
             LZMAEncoder enc = newEncoder(rc, len);
@@ -152,9 +153,10 @@ abstract class Compressor {
                         if (k <= 0) break; // the window is full (cannot happen with dict >= len)
                         fed += k;
                     } else if (!finishing) {
-                        // Finishing encodes the held-back lookahead at once: only when it surely fits.
-                        int left = len - enc.getUncompressedSize();
-                        if (!mayFinish || room < left + left / 8 + margin) break;
+                        // Finishing encodes the held-back lookahead at once; if that overflows,
+                        // the input is encoded again without finishing, up to where it fits.
+                        starved[0] = true;
+                        if (!mayFinish) break;
                         lz.setFinishing();
                         finishing = true;
                     } else {
@@ -163,7 +165,9 @@ abstract class Compressor {
                     enc.encodeForLZMA1();
                     if (rc.getPendingSize() > capacity) {
                         // Rare: a finishing burst overflowed. Redo without finishing, up to what was safe.
-                        return finishing ? encodeLimited(src, off, len, capacity, false) : null;
+                        if (!finishing) return null;
+                        starved[0] = false;
+                        return encodeLimited(src, off, len, capacity, false, new boolean[1]);
                     }
                 }
                 int consumed = enc.getUncompressedSize();
