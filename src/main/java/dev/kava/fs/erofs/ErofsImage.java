@@ -535,7 +535,9 @@ public final class ErofsImage implements AutoCloseable {
         } else {
             long pa = m.pa + (pos - m.la);
             if (pa < 0) throw new ErofsException(Errno.EIO, "block address overflow @ nid " + n.nid);
-            src.read(pa, dst, off, k);
+            // Directories and symlinks are metadata as Linux reads them: through the block cache.
+            if (n.type() == Stat.S_IFREG) src.read(pa, dst, off, k);
+            else readMeta(pa, dst, off, k);
         }
         return k;
     }
