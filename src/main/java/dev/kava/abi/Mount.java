@@ -29,6 +29,15 @@ public final class Mount {
     public static final int MS_I_VERSION = 1 << 23;
     public static final int MS_STRICTATIME = 1 << 24;
     public static final int MS_LAZYTIME = 1 << 25;
+    // These sb flags are internal to the kernel
+    public static final int MS_SUBMOUNT = 1 << 26;
+    public static final int MS_NOREMOTELOCK = 1 << 27;
+    public static final int MS_NOSEC = 1 << 28;
+    public static final int MS_BORN = 1 << 29;
+    public static final int MS_ACTIVE = 1 << 30;
+    public static final int MS_NOUSER = 1 << 31;
+    /** Superblock flags that can be altered by MS_REMOUNT. */
+    public static final int MS_RMT_MASK = MS_RDONLY | MS_SYNCHRONOUS | MS_MANDLOCK | MS_I_VERSION | MS_LAZYTIME;
     public static final int MS_MGC_VAL = 0xC0ED0000;
     public static final int MS_MGC_MSK = 0xffff0000;
 

@@ -22,6 +22,9 @@ public final class Syslog {
     public static final int LOGLEVEL_INFO = 6;
     public static final int LOGLEVEL_DEFAULT = -1;
 
+    /** MESSAGE_LOGLEVEL_DEFAULT: CONFIG_MESSAGE_LOGLEVEL_DEFAULT's default of 4 (include/linux/printk.h, lib/Kconfig.debug). */
+    public static final int MESSAGE_LOGLEVEL_DEFAULT = 4;
+
     /** CONSOLE_LOGLEVEL_DEFAULT (7) and CONSOLE_LOGLEVEL_MIN (1), include/linux/printk.h. */
     public static final int CONSOLE_LOGLEVEL_DEFAULT = 7;
     public static final int CONSOLE_LOGLEVEL_MIN = 1;

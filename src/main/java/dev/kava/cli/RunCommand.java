@@ -1,6 +1,8 @@
 package dev.kava.cli;
 
 import dev.kava.abi.Errno;
+import dev.kava.drivers.tty.NativeTerminal;
+import dev.kava.fs.HostStdio;
 import dev.kava.kernel.ErrnoException;
 import dev.kava.kernel.ExitStatus;
 import dev.kava.kernel.Kernel;
@@ -41,7 +43,10 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = {"-w", "--workdir"}, paramLabel = "DIR", description = "The program's working directory inside the guest (default /).")
     String workdir;
 
-    // -v is kept free for volumes (-v HOSTDIR:GUESTDIR), which arrive with the VFS.
+    @Option(names = {"-v", "--volume"}, paramLabel = "HOSTDIR:GUESTDIR[:ro|:rw]",
+            description = "Mount a host directory on an existing guest directory, read-only unless :rw (repeatable).")
+    List<String> volumes = new ArrayList<>();
+
     @Option(names = "--verbose", description = "Print kernel log messages to stderr.")
     boolean kernelLog;
 
@@ -97,6 +102,20 @@ public final class RunCommand implements Callable<Integer> {
         }
         List<String> envp = environment(err);
         if (envp == null) return 2;
+        HostStdio.Kind[] kinds = {HostConsole.kind(0), HostConsole.kind(1), HostConsole.kind(2)};
+        // A terminal on stdin becomes the guest's console tty, the host terminal in raw mode meanwhile.
+        NativeTerminal terminal = kinds[0] == HostStdio.Kind.TTY ? HostConsole.openTerminal(kinds) : null;
+        // In raw mode the host terminal no longer turns \n into \r\n: kava's own messages must.
+        PrintStream diag = terminal != null ? HostConsole.crlf(err) : err;
+        try {
+            return run(diag, kinds, terminal, memoryBytes, envp);
+        } finally {
+            if (terminal != null) terminal.close();
+        }
+    }
+
+    /** Boots the kernel and runs the program; err is where kava's own messages go. */
+    private int run(PrintStream err, HostStdio.Kind[] kinds, NativeTerminal terminal, long memoryBytes, List<String> envp) {
         PrintStream logStream = kernelLog ? err : null;
         if (kernelLogFile != null) {
             try {
@@ -129,19 +148,30 @@ public final class RunCommand implements Callable<Integer> {
                 .stdin(new FileInputStream(FileDescriptor.in))
                 .stdout(out)
                 .stderr(errOut)
-                .stdioKinds(HostConsole.kind(0), HostConsole.kind(1), HostConsole.kind(2))
+                .stdioKinds(kinds[0], kinds[1], kinds[2])
+                .console(terminal)
                 .kernelLog(logStream)
                 .strace(straceStream)
                 .workdir(workdir == null ? null : guestBytes(workdir))
                 .memoryBytes(memoryBytes)
                 .deterministic(deterministic);
         if (cpus != null) config.cpus(cpus);
+        for (String v : volumes) {
+            String problem = addVolume(config, v);
+            if (problem != null) {
+                err.println("kava run: -v " + v + ": " + problem);
+                return 2;
+            }
+        }
         long startNanos = System.nanoTime();
         Kernel kernel;
         try {
             kernel = new Kernel(config);
         } catch (IOException e) {
             err.println("kava run: --root " + root + ": " + e.getMessage());
+            return 2;
+        } catch (IllegalArgumentException e) {
+            err.println("kava run: " + e.getMessage());
             return 2;
         }
         ExitStatus status;
@@ -162,6 +192,22 @@ public final class RunCommand implements Callable<Integer> {
                     insns, secs, insns / secs / 1e6);
         }
         return status.shellStatus();
+    }
+
+    /** Parses HOSTDIR:GUESTDIR[:ro|:rw] into config; a message when it is wrong, else null. */
+    static String addVolume(Kernel.Config config, String spec) {
+        String[] parts = spec.split(":", -1);
+        boolean rw = false;
+        if (parts.length == 3) {
+            if (parts[2].equals("rw")) rw = true;
+            else if (!parts[2].equals("ro")) return "expected :ro or :rw at the end, not :" + parts[2];
+        } else if (parts.length != 2) {
+            return "expected HOSTDIR:GUESTDIR[:ro|:rw]";
+        }
+        if (parts[0].isEmpty() || !Files.isDirectory(Path.of(parts[0]))) return parts[0] + " is not a directory on the host";
+        if (!parts[1].startsWith("/")) return "the guest directory must be an absolute path";
+        config.volume(Path.of(parts[0]), guestBytes(parts[1]), rw);
+        return null;
     }
 
     /** "512M", "2G", "1048576", "64k": bytes, or -1 when malformed. */

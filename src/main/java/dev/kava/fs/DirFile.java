@@ -78,4 +78,8 @@ public final class DirFile extends File implements Directory {
     public Directory asDirectory() {
         return this;
     }
+
+    /** A directory's fsync (noop_fsync on tmpfs; hostfs directories change on the host at once). */
+    @Override
+    public void fsync(Task t, boolean datasync) {}
 }

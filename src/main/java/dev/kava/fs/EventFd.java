@@ -130,6 +130,11 @@ public final class EventFd extends File {
     }
 
     @Override
+    public String dname() {
+        return "anon_inode:[eventfd]";
+    }
+
+    @Override
     public void release() {
         eventpollRelease();
     }

@@ -480,6 +480,11 @@ public final class EventPoll extends File {
         return AnonInodes.stat(ino);
     }
 
+    @Override
+    public String dname() {
+        return "anon_inode:[eventpoll]";
+    }
+
     /** ep_eventpoll_release: drop every item, and leave any epoll set watching this one. */
     @Override
     public void release() {

@@ -195,9 +195,11 @@ public final class Exec {
             t.group.sighand.set(sig, a.handler() == Signal.SIG_IGN ? new SigHand.Action(Signal.SIG_IGN, 0, 0) : SigHand.Action.DEFAULT);
         }
         Signals.execReset(t); // the alternate stack and the POSIX timers go too (kernel/signal)
+        dev.kava.kernel.ExecDomain.exec(t); // SET_PERSONALITY
         t.setCommFromPath(filename);
         t.group.comm = t.comm; // after de_thread the exec'ing thread leads the process
         t.group.exePath = cur.guestPath();
+        if (cur instanceof File ef) t.group.exeFile = ef.path();
         t.group.didExec = true;
         t.group.dumpable = 1;
         byte[] random = new byte[16];
@@ -321,6 +323,10 @@ public final class Exec {
 
     /** do_close_on_exec. */
     private static void closeOnExec(Task t) {
-        for (File f : t.group.files.removeCloseOnExec()) f.fput();
+        FdTable files = t.group.files;
+        for (int fd = 0; fd < files.maxFds(); fd++) {
+            if (files.closeOnExec(fd)) Locks.posixClose(files.get(fd), files); // filp_close
+        }
+        for (File f : files.removeCloseOnExec()) f.fput();
     }
 }

@@ -24,26 +24,35 @@ final class Fifo {
         synchronized (PIPES) {
             p = PIPES.computeIfAbsent(inode, k -> new Pipe(false));
         }
+        return openPipe(t, p, inode, path, flags, 0);
+    }
+
+    /**
+     * fifo_open on pipe p: of a FIFO inode (then path is where), or, with a null inode, of an
+     * anonymous pipe reopened by /proc/PID/fd, which never waits for a partner (is_pipe).
+     */
+    static PipeFile openPipe(Task t, Pipe p, Inode inode, FsPath path, int flags, long ino) {
         boolean nonBlock = (flags & Fcntl.O_NONBLOCK) != 0;
+        boolean isPipe = inode == null;
         PipeFile f;
         switch (flags & Fcntl.O_ACCMODE) {
             case Fcntl.O_RDONLY -> {
                 int seen = writeOpens(p);
-                f = new PipeFile(p, path, flags, true, false);
-                if (!nonBlock && p.writers() == 0) waitFor(t, f, () -> p.writers() > 0 || writeOpens(p) != seen);
+                f = new PipeFile(p, path, flags, true, false, ino);
+                if (!isPipe && !nonBlock && p.writers() == 0) waitFor(t, f, () -> p.writers() > 0 || writeOpens(p) != seen);
             }
             case Fcntl.O_WRONLY -> {
-                if (nonBlock && p.readers() == 0) {
+                if (!isPipe && nonBlock && p.readers() == 0) {
                     closed(inode, p);
                     throw ErrnoException.of(Errno.ENXIO);
                 }
                 int seen = readOpens(p);
-                f = new PipeFile(p, path, flags, false, true);
-                if (p.readers() == 0) waitFor(t, f, () -> p.readers() > 0 || readOpens(p) != seen);
+                f = new PipeFile(p, path, flags, false, true, ino);
+                if (!isPipe && p.readers() == 0) waitFor(t, f, () -> p.readers() > 0 || readOpens(p) != seen);
             }
-            case Fcntl.O_RDWR -> f = new PipeFile(p, path, flags, true, true);
+            case Fcntl.O_RDWR -> f = new PipeFile(p, path, flags, true, true, ino);
             default -> {
-                closed(inode, p);
+                if (inode != null) closed(inode, p);
                 throw ErrnoException.of(Errno.EINVAL);
             }
         }

@@ -41,6 +41,7 @@ public abstract class File {
     /** fput: the last descriptor is gone; releases the file and the mount it pinned. */
     public final void fput() {
         try {
+            Locks.fileReleased(this); // locks_remove_file: its flock and OFD locks go
             release();
         } finally {
             if (path != null) path.mnt().users.decrementAndGet();
@@ -96,6 +97,28 @@ public abstract class File {
         throw ErrnoException.of(Errno.ESPIPE);
     }
 
+    /**
+     * A write whose IOCB_APPEND the caller decides (pwritev2's RWF_APPEND / RWF_NOAPPEND instead
+     * of the file's O_APPEND): at the file position, or at the end of the file when append is
+     * set, moving the position past the bytes written. Streams ignore append.
+     */
+    public int write(Task t, byte[] src, int off, int len, boolean append) {
+        return write(t, src, off, len);
+    }
+
+    /** A positioned write whose IOCB_APPEND the caller decides; ESPIPE for streams. */
+    public int pwrite(Task t, byte[] src, int off, int len, long offset, boolean append) {
+        return pwrite(t, src, off, len, offset);
+    }
+
+    /**
+     * fsync/fdatasync (file_operations.fsync): writes the file's dirty data back. EINVAL for
+     * files without the operation (pipes, eventfds, character devices), as vfs_fsync_range.
+     */
+    public void fsync(Task t, boolean datasync) {
+        throw ErrnoException.of(Errno.EINVAL);
+    }
+
     /** fallocate (vfs_fallocate's checks are the caller's): EOPNOTSUPP where the filesystem has none. */
     public void fallocate(Task t, int mode, long offset, long len) {
         Inode i = inode();
@@ -129,6 +152,30 @@ public abstract class File {
     /** This file as a directory, or null (only directories implement iterate_shared). */
     public Directory asDirectory() {
         return null;
+    }
+
+    /**
+     * d_dname: the name /proc/PID/fd shows for a file without a path: "pipe:[ino]",
+     * "socket:[ino]", or "anon_inode:[name]" (anon_inodefs files override this with their name).
+     */
+    public String dname() {
+        Kstat st = stat();
+        return switch (st.mode() & dev.kava.abi.Stat.S_IFMT) {
+            case dev.kava.abi.Stat.S_IFIFO -> "pipe:[" + st.ino() + "]";
+            case dev.kava.abi.Stat.S_IFSOCK -> "socket:[" + st.ino() + "]";
+            // A device with no name in the tree: udev's by-number name for it.
+            case dev.kava.abi.Stat.S_IFCHR -> "/dev/char/" + ((st.rdev() >>> 8) & 0xfff) + ":" + ((st.rdev() & 0xff) | ((st.rdev() >>> 12) & 0xfff00));
+            default -> "anon_inode:[" + getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT) + "]";
+        };
+    }
+
+    /**
+     * Opening /proc/PID/fd/N of this file when it has no path: a new open file on the same
+     * object, as fifo_open does on a pipe's inode. Files without one refuse with ENXIO, as
+     * opening an anon_inode or a socket does.
+     */
+    public File reopen(Task t, int flags) {
+        throw ErrnoException.of(Errno.ENXIO);
     }
 
     /** The file's name in its mount tree (d_path), or null for anonymous files. */

@@ -45,6 +45,7 @@ public final class FileSyscalls {
         if (Integer.toUnsignedLong(newfd) >= nofile(t)) return -Errno.EBADF;
         File f = t.group.files.require(oldfd);
         File old = t.group.files.installAt(newfd, f, (flags & Fcntl.O_CLOEXEC) != 0);
+        if (old != null) Locks.posixClose(old, t.group.files); // do_dup2's filp_close
         if (old != null && old != f && !t.group.files.refersTo(old)) old.fput();
         return newfd;
     }
@@ -77,6 +78,10 @@ public final class FileSyscalls {
             case Fcntl.F_SETPIPE_SZ, Fcntl.F_GETPIPE_SZ -> {
                 return pipeFcntl(t, f, cmd, (int) arg);
             }
+            case dev.kava.abi.Flock.F_GETLK, dev.kava.abi.Flock.F_SETLK, dev.kava.abi.Flock.F_SETLKW,
+                 dev.kava.abi.Flock.F_OFD_GETLK, dev.kava.abi.Flock.F_OFD_SETLK, dev.kava.abi.Flock.F_OFD_SETLKW -> {
+                return Locks.fcntl(t, fd, f, cmd, arg);
+            }
             default -> {
                 return -Errno.EINVAL;
             }
@@ -102,7 +107,7 @@ public final class FileSyscalls {
     }
 
     /** /proc/sys/fs/pipe-max-size's default. */
-    private static final long PIPE_MAX_SIZE = 1 << 20;
+    public static final long PIPE_MAX_SIZE = 1 << 20;
     /** kava keeps a pipe's bytes on the Java heap: a root F_SETPIPE_SZ beyond this gets ENOMEM. */
     private static final long MAX_KAVA_PIPE = 1L << 28;
 
@@ -175,8 +180,7 @@ public final class FileSyscalls {
         }
         Inode inode = p.inode();
         if (!inode.isSymlink()) return -Errno.EINVAL;
-        FsPath magic = inode.followMagic(t);
-        String text = magic != null ? MountNamespace.path(magic, t.group.fs.root()) : inode.readlink();
+        String text = inode.readlink(t);
         byte[] target = text.getBytes(StandardCharsets.ISO_8859_1);
         int n = Math.min(target.length, bufsiz);
         t.mem.write(buf, target, 0, n);

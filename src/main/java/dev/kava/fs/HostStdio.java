@@ -37,6 +37,13 @@ public final class HostStdio extends File {
         return kind;
     }
 
+    /** A host file behind the descriptor is flushed; terminals, pipes and /dev/null have no fsync (EINVAL). */
+    @Override
+    public void fsync(Task t, boolean datasync) {
+        if (kind != Kind.FILE) throw ErrnoException.of(Errno.EINVAL);
+        flush();
+    }
+
     @Override
     public boolean isStream() {
         return true;

@@ -27,6 +27,11 @@ public abstract class Inode {
 
     /** i_rwsem: held by the VFS around directory operations on this inode. */
     public final Object lock = new Object();
+    /**
+     * I_LINKABLE: an O_TMPFILE file opened without O_EXCL, which linkat may give a name although
+     * its link count is 0 (vfs_link clears it once it has one).
+     */
+    public volatile boolean linkable;
 
     protected Inode(SuperBlock sb, long ino, int mode) {
         this.sb = sb;
@@ -143,6 +148,15 @@ public abstract class Inode {
         throw ErrnoException.of(Errno.EPERM);
     }
 
+    /**
+     * rename as the VFS calls it, with the caller's credentials (RENAME_WHITEOUT creates a
+     * whiteout owned by them). Filesystems that support whiteouts override this one.
+     */
+    public void rename(String oldName, Inode newDir, String newName, int flags, Cred c) {
+        if ((flags & dev.kava.abi.Fcntl.RENAME_WHITEOUT) != 0) throw ErrnoException.of(Errno.EINVAL);
+        rename(oldName, newDir, newName, flags);
+    }
+
     /** tmpfile: an unnamed regular file in this directory (O_TMPFILE). */
     public Inode tmpfile(int mode, Cred c) {
         throw ErrnoException.of(Errno.EOPNOTSUPP);
@@ -153,6 +167,15 @@ public abstract class Inode {
     /** readlink: a symlink's target. */
     public String readlink() {
         throw ErrnoException.of(Errno.EINVAL);
+    }
+
+    /**
+     * readlink as task t sees it: procfs's links depend on who asks (/proc/self names the
+     * caller). A magic link reads as where it leads, seen from t's root (proc_pid_readlink).
+     */
+    public String readlink(Task t) {
+        FsPath magic = followMagic(t);
+        return magic != null ? MountNamespace.path(magic, t.group.fs.root()) : readlink();
     }
 
     /**
@@ -182,6 +205,42 @@ public abstract class Inode {
         touchCtime();
     }
 
+    /**
+     * setattr of times as notify_change does it: the times given, and ctime set to the same
+     * "now" the caller used for UTIME_NOW (so utimensat(NULL) leaves mtime == ctime).
+     */
+    public synchronized void setTimes(long aSec, long aNsec, long mSec, long mNsec, boolean setA, boolean setM,
+                                      long nowSec, long nowNsec) {
+        if (setA) { atimeSec = aSec; atimeNsec = aNsec; }
+        if (setM) { mtimeSec = mSec; mtimeNsec = mNsec; }
+        ctimeSec = nowSec;
+        ctimeNsec = nowNsec;
+    }
+
+    /**
+     * The birth time (i_crtime) as {seconds, nanoseconds}, or null for filesystems that do not
+     * record one: statx reports STATX_BTIME only when there is one.
+     */
+    public long[] birthTime() {
+        return null;
+    }
+
+    /**
+     * STATX_ATTR_* bits this filesystem can report in stx_attributes (its share of
+     * stx_attributes_mask; the VFS adds its own).
+     */
+    public long statxAttributesMask() {
+        return 0;
+    }
+
+    /**
+     * Whether the filesystem keeps multigrain timestamps (FS_MGTIME): statx then reports mtime
+     * and ctime only when asked for one of them (fill_mg_cmtime).
+     */
+    public boolean multigrainTimes() {
+        return false;
+    }
+
     /** setattr of ATTR_SIZE (truncate): EINVAL for what cannot be truncated. */
     public void truncate(long newSize) {
         throw ErrnoException.of(isDir() ? Errno.EISDIR : Errno.EINVAL);
@@ -202,6 +261,15 @@ public abstract class Inode {
     }
 
     // ---- extended attributes (xattr_handler): none unless the filesystem has them
+
+    /**
+     * The name prefixes of the filesystem's xattr handlers (sb->s_xattr, "user.", "trusted.",
+     * ...); empty when the inode has no xattr support at all (no IOP_XATTR). The VFS resolves a
+     * name against these before calling the methods below, which get full names.
+     */
+    public List<String> xattrPrefixes() {
+        return List.of();
+    }
 
     public byte[] getxattr(String name) {
         throw ErrnoException.of(Errno.EOPNOTSUPP);

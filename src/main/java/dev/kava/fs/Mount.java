@@ -25,7 +25,35 @@ public final class Mount {
     MountNamespace ns;
     final List<Mount> children = new ArrayList<>();
     /** Open files, working directories and roots inside this mount (mnt_count beyond the tree's own). */
-    final java.util.concurrent.atomic.AtomicInteger users = new java.util.concurrent.atomic.AtomicInteger();
+    final Users users = new Users();
+    /**
+     * The propagation type mount(2) last set (MS_SHARED, MS_PRIVATE, MS_SLAVE or MS_UNBINDABLE).
+     * kava has one mount namespace and no peer groups: a shared or slave mount behaves as a
+     * private one (nothing propagates); the type is recorded for what checks it (pivot_root
+     * and MS_MOVE refuse shared parents, binds refuse unbindable mounts) and for mountinfo.
+     */
+    volatile int propagation = dev.kava.abi.Mount.MS_PRIVATE;
+    /** mnt_expiry_mark: set by umount2(MNT_EXPIRE), cleared when the mount is used (mntput). */
+    volatile boolean expiryMark;
+
+    /** mnt_count beyond the tree's own references; any change is a use that clears the expiry mark. */
+    final class Users {
+        private final java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger();
+
+        int incrementAndGet() {
+            expiryMark = false;
+            return count.incrementAndGet();
+        }
+
+        int decrementAndGet() {
+            expiryMark = false;
+            return count.decrementAndGet();
+        }
+
+        int get() {
+            return count.get();
+        }
+    }
 
     Mount(SuperBlock sb, Dentry root, int flags) {
         this.sb = sb;
@@ -33,6 +61,14 @@ public final class Mount {
         this.flags = flags;
         this.parent = this;
         this.mountpoint = root;
+    }
+
+    /**
+     * The 64-bit mount ID statx(STATX_MNT_ID_UNIQUE) reports (mnt_id_unique): never reused,
+     * and above 2^31 so it cannot be mistaken for a mount ID (MNT_UNIQUE_ID_OFFSET in fs/namespace.c).
+     */
+    public long uniqueId() {
+        return (1L << 31) + id;
     }
 
     public int flags() {
@@ -53,6 +89,18 @@ public final class Mount {
 
     public boolean noDev() {
         return (flags & dev.kava.abi.Mount.MS_NODEV) != 0;
+    }
+
+    /** The propagation type (MS_SHARED, MS_PRIVATE, MS_SLAVE or MS_UNBINDABLE), for mountinfo. */
+    public int propagation() {
+        return propagation;
+    }
+
+    /** The namespace this mount is attached in, or null once it is unmounted. */
+    public MountNamespace namespace() {
+        synchronized (MountNamespace.TREE_LOCK) {
+            return ns;
+        }
     }
 
     public boolean noSymFollow() {

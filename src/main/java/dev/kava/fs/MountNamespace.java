@@ -115,6 +115,114 @@ public final class MountNamespace {
         }
     }
 
+    /** umount_mnt: takes m off its mountpoint (it keeps its own submounts and its place in the namespace). */
+    private static void unhash(Mount m) {
+        HASH.remove(new Key(m.parent, m.mountpoint));
+        m.parent.children.remove(m);
+        synchronized (Dentry.class) {
+            m.mountpoint.mounts--;
+        }
+        m.parent = m;
+        m.mountpoint = m.root;
+    }
+
+    /** attach_mnt: puts m (and what hangs below it) at where, which nothing covers yet. */
+    private static void hash(Mount m, FsPath where) {
+        m.parent = where.mnt();
+        m.mountpoint = where.dentry();
+        where.mnt().children.add(m);
+        HASH.put(new Key(where.mnt(), where.dentry()), m);
+        synchronized (Dentry.class) {
+            where.dentry().mounts++;
+        }
+    }
+
+    /**
+     * do_move_mount (MS_MOVE): m, an attached mount of this namespace, and everything mounted
+     * below it move to where (the caller followed where down to its topmost mount).
+     */
+    public void move(Mount m, FsPath where) {
+        synchronized (TREE_LOCK) {
+            unhash(m);
+            hash(m, where);
+        }
+    }
+
+    /**
+     * The mount switch of pivot_root: newMnt leaves its mountpoint, the old root mount rootMnt
+     * goes to putOld (followed down to its topmost mount; it may lie on newMnt itself, as with
+     * pivot_root(".", ".")), and newMnt takes rootMnt's place.
+     */
+    public void pivot(Mount newMnt, Mount rootMnt, FsPath putOld) {
+        synchronized (TREE_LOCK) {
+            unhash(newMnt);
+            Mount rootParent = rootMnt.parent;
+            Dentry rootMp = rootMnt.mountpoint;
+            unhash(rootMnt);
+            hash(rootMnt, putOld);
+            hash(newMnt, new FsPath(rootParent, rootMp));
+        }
+    }
+
+    /**
+     * do_loopback (MS_BIND): a copy of old as seen from its dentry root (clone_mnt), with, when
+     * recurse (MS_REC), copies of every mount below that dentry but the unbindable ones (copy_tree),
+     * attached at where. Returns the new top mount.
+     */
+    public Mount bind(Mount old, Dentry root, boolean recurse, FsPath where) {
+        synchronized (TREE_LOCK) {
+            // The copy is made before it is attached (where may lie inside old).
+            Mount top = cloneMount(old, root);
+            List<Object[]> below = new ArrayList<>();
+            if (recurse) copySubmounts(old, root, top, below);
+            attach(top, where);
+            for (Object[] c : below) attach((Mount) c[0], new FsPath((Mount) c[1], (Dentry) c[2]));
+            return top;
+        }
+    }
+
+    private static Mount cloneMount(Mount old, Dentry root) {
+        Mount m = newMount(old.sb, root, old.flags);
+        m.propagation = old.propagation;
+        return m;
+    }
+
+    /** copy_tree: copies of old's submounts that lie under root, each with the copy it goes on and where, parents first. */
+    private static void copySubmounts(Mount old, Dentry root, Mount clone, List<Object[]> out) {
+        for (Mount c : old.children) {
+            if (c.propagation == dev.kava.abi.Mount.MS_UNBINDABLE) continue;
+            if (!c.mountpoint.isSubdirOf(root)) continue;
+            Mount cc = cloneMount(c, c.root);
+            out.add(new Object[]{cc, clone, c.mountpoint});
+            copySubmounts(c, c.root, cc, out);
+        }
+    }
+
+    /** is_path_reachable: whether (mnt, d) is at or below root, climbing through the mounts. */
+    public static boolean isPathReachable(Mount mnt, Dentry d, FsPath root) {
+        synchronized (TREE_LOCK) {
+            while (mnt != root.mnt() && mnt.parent != mnt) {
+                d = mnt.mountpoint;
+                mnt = mnt.parent;
+            }
+            return mnt == root.mnt() && d.isSubdirOf(root.dentry());
+        }
+    }
+
+    /** Every mount from m down, m first (for MS_REC propagation changes). */
+    public static List<Mount> subtree(Mount m) {
+        synchronized (TREE_LOCK) {
+            List<Mount> out = new ArrayList<>();
+            collect(m, out);
+            return out;
+        }
+    }
+
+    private static void collect(Mount m, List<Mount> out) {
+        out.add(m);
+        for (Mount c : m.children) collect(c, out);
+    }
+
     /** umount_tree: detaches m and every mount below it; lazily (MNT_DETACH) their users keep them. */
     public void detachTree(Mount m) {
         synchronized (TREE_LOCK) {

@@ -158,6 +158,8 @@ public final class Namei {
             nd.pos = next;
         }
         if (!nd.pos.inode().isDir()) throw ErrnoException.of(Errno.ENOTDIR);
+        // link_path_walk's may_lookup before the last component: the directory must be searchable.
+        Permission.check(nd.cred, nd.pos.inode(), Permission.MAY_EXEC);
         LastType type = last.equals(".") ? LastType.DOT : last.equals("..") ? LastType.DOTDOT : LastType.NORM;
         if (type == LastType.NORM && last.getBytes(StandardCharsets.ISO_8859_1).length > NAME_MAX) {
             throw ErrnoException.of(Errno.ENAMETOOLONG);
@@ -237,7 +239,7 @@ public final class Namei {
             nd.pos = magic;
             return null;
         }
-        String target = inode.readlink();
+        String target = nd.task != null ? inode.readlink(nd.task) : inode.readlink();
         if (target.isEmpty()) throw ErrnoException.of(Errno.ENOENT);
         if (target.startsWith("/")) jumpRoot(nd);
         return target;

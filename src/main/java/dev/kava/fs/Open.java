@@ -115,6 +115,7 @@ public final class Open {
                 Inode dirInode = dir.inode();
                 Dentry child;
                 synchronized (dirInode.lock) {
+                    if (NameiSyscalls.deadDir(dir.dentry())) throw ErrnoException.of(Errno.ENOENT); // lookup_open
                     child = dir.dentry().child(par.last());
                     if (child == null) {
                         Permission.check(cred, dirInode, Permission.MAY_WRITE | Permission.MAY_EXEC);
@@ -169,7 +170,7 @@ public final class Open {
         File f = inode.open(t, p, flags);
         if ((flags & Fcntl.O_TRUNC) != 0 && !created && inode.isRegular()) {
             try {
-                inode.truncate(0);
+                Attr.doTruncate(t, inode, 0, true); // handle_truncate
             } catch (RuntimeException e) {
                 f.fput();
                 throw e;
@@ -184,12 +185,14 @@ public final class Open {
         Permission.check(t.group.cred, dir.inode(), Permission.MAY_WRITE | Permission.MAY_EXEC);
         if (dir.mnt().readOnly()) throw ErrnoException.of(Errno.EROFS);
         Inode inode = dir.inode().tmpfile(mode & ~t.group.fs.umask(), t.group.cred);
+        if ((flags & Fcntl.O_EXCL) == 0) inode.linkable = true; // vfs_tmpfile: I_LINKABLE
         FsPath p = new FsPath(dir.mnt(), Dentry.tmpfile(dir.dentry(), inode));
         return inode.open(t, p, flags);
     }
 
     static long close(Task t, int fd) {
         File f = t.group.files.remove(fd);
+        Locks.posixClose(f, t.group.files); // filp_flush
         if (!t.group.files.refersTo(f)) f.fput();
         return 0;
     }
@@ -213,6 +216,7 @@ public final class Open {
                 files.setCloseOnExec((int) fd, true);
             } else {
                 File f = files.remove((int) fd);
+                Locks.posixClose(f, files);
                 if (f != null && !files.refersTo(f)) f.fput();
             }
         }

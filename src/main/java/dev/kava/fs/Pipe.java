@@ -158,12 +158,17 @@ public final class Pipe {
 
     /** pipe_write: writes everything unless interrupted; a write of at most PIPE_BUF bytes is never split. */
     int write(Task t, byte[] src, int off, int len, boolean nonBlocking) {
+        return write(t, src, off, len, nonBlocking, false);
+    }
+
+    /** pipe_write; noSignal (RWF_NOSIGNAL) fails with EPIPE without raising SIGPIPE. */
+    int write(Task t, byte[] src, int off, int len, boolean nonBlocking, boolean noSignal) {
         int done = 0;
         boolean atomic = len <= PIPE_BUF;
         while (true) {
             synchronized (this) {
                 if (readers == 0) {
-                    Signals.sendToTask(t, SigInfo.user(Signal.SIGPIPE, SigInfo.SI_USER, 0, 0));
+                    if (!noSignal) Signals.sendToTask(t, SigInfo.user(Signal.SIGPIPE, SigInfo.SI_USER, 0, 0));
                     if (done > 0) return done;
                     throw ErrnoException.of(Errno.EPIPE);
                 }
@@ -196,5 +201,120 @@ public final class Pipe {
 
     private synchronized boolean writable(int need) {
         return readers == 0 || cap - count >= need;
+    }
+
+    // ---- splice and tee (fs/splice.c): the pipe's buffers moved or copied without a read()/write()
+
+    /** pipe_full: every page slot in use, which for a byte ring is less than a page left. */
+    synchronized boolean full() {
+        return cap - count < PAGE;
+    }
+
+    synchronized boolean empty() {
+        return count == 0;
+    }
+
+    /**
+     * The bytes a splice into this pipe may add: its free page slots (a slot holds at most a
+     * page; one partly filled counts as used), less the offset within the first page the
+     * data starts at (filemap_splice_read puts each folio piece in its own slot).
+     */
+    synchronized int spliceRoom(long fileOffset) {
+        long freeSlots = cap / PAGE - ((long) count + PAGE - 1) / PAGE;
+        if (freeSlots <= 0) return 0;
+        return (int) Math.max(0, freeSlots * PAGE - (fileOffset < 0 ? 0 : fileOffset & (PAGE - 1)));
+    }
+
+    /**
+     * ipipe_prep / splice_from_pipe_next's wait: until the pipe has data (true) or no writer
+     * is left (false). EAGAIN when nonBlocking; ERESTARTSYS on a signal.
+     */
+    boolean waitForData(Task t, boolean nonBlocking) {
+        while (true) {
+            synchronized (this) {
+                if (count > 0) return true;
+                if (writers == 0) return false;
+                if (nonBlocking) throw ErrnoException.of(Errno.EAGAIN);
+            }
+            if (t.waitEvent(waitq, this::readable, Long.MAX_VALUE) == -Errno.EINTR) {
+                throw ErrnoException.of(Errno.ERESTARTSYS);
+            }
+        }
+    }
+
+    /**
+     * opipe_prep / wait_for_space: until the pipe is not full. No reader left is SIGPIPE and
+     * EPIPE; EAGAIN when nonBlocking; ERESTARTSYS on a signal.
+     */
+    void waitForSpace(Task t, boolean nonBlocking) {
+        while (true) {
+            synchronized (this) {
+                if (readers == 0) {
+                    Signals.sendToTask(t, SigInfo.user(Signal.SIGPIPE, SigInfo.SI_USER, 0, 0));
+                    throw ErrnoException.of(Errno.EPIPE);
+                }
+                if (!full()) return;
+                if (nonBlocking) throw ErrnoException.of(Errno.EAGAIN);
+            }
+            if (t.waitEvent(waitq, () -> spaceOrNoReader(), Long.MAX_VALUE) == -Errno.EINTR) {
+                throw ErrnoException.of(Errno.ERESTARTSYS);
+            }
+        }
+    }
+
+    private synchronized boolean spaceOrNoReader() {
+        return readers == 0 || !full();
+    }
+
+    /** Copies up to len bytes from the front of the pipe without consuming them (tee, and splice before the write). */
+    synchronized int peek(byte[] dst, int off, int len) {
+        return peek(dst, off, len, 0);
+    }
+
+    /** As peek, skipping the first skip bytes. */
+    synchronized int peek(byte[] dst, int off, int len, int skip) {
+        int n = Math.max(0, Math.min(len, count - skip));
+        for (int i = 0; i < n; i++) dst[off + i] = ring[(head + skip + i) % ring.length];
+        return n;
+    }
+
+    /** Drops n bytes from the front (a splice consumed them); in packet mode the first packets shrink. */
+    void consume(int n) {
+        boolean wasFull;
+        synchronized (this) {
+            wasFull = full();
+            n = Math.min(n, count);
+            head = (head + n) % ring.length;
+            count -= n;
+            if (packetMode) {
+                int left = n;
+                while (left > 0 && !packets.isEmpty()) {
+                    int first = packets.removeFirst();
+                    if (first > left) {
+                        packets.addFirst(first - left);
+                        left = 0;
+                    } else {
+                        left -= first;
+                    }
+                }
+            }
+        }
+        waitq.wakeAll(wasFull ? dev.kava.abi.Poll.POLLOUT | dev.kava.abi.Poll.POLLWRNORM : WAKE_TASKS_ONLY);
+    }
+
+    /** Adds up to len bytes without waiting (a splice or tee into the pipe); returns how many fit. */
+    int append(byte[] src, int off, int len) {
+        int n;
+        synchronized (this) {
+            n = Math.min(len, cap - count);
+            if (n <= 0) return 0;
+            ensureRing(count + n);
+            int tail = (head + count) % ring.length;
+            for (int i = 0; i < n; i++) ring[(tail + i) % ring.length] = src[off + i];
+            count += n;
+            if (packetMode) packets.addLast(n);
+        }
+        waitq.wakeAll(dev.kava.abi.Poll.POLLIN | dev.kava.abi.Poll.POLLRDNORM);
+        return n;
     }
 }

@@ -27,11 +27,16 @@ public final class PipeFile extends File {
 
     /** An open FIFO (fifo_open): a reader, a writer, or both for O_RDWR. */
     PipeFile(Pipe pipe, FsPath path, int flags, boolean reader, boolean writer) {
+        this(pipe, path, flags, reader, writer, 0);
+    }
+
+    /** An open of a pipe by /proc/PID/fd: an anonymous pipe file with the pipe's inode number. */
+    PipeFile(Pipe pipe, FsPath path, int flags, boolean reader, boolean writer, long ino) {
         super(path, flags);
         this.pipe = pipe;
         this.readEnd = reader;
         this.writeEnd = writer;
-        this.ino = 0;
+        this.ino = ino;
         if (reader) pipe.openEnd(true);
         if (writer) pipe.openEnd(false);
     }
@@ -61,6 +66,13 @@ public final class PipeFile extends File {
     @Override
     public boolean isStream() {
         return true;
+    }
+
+    /** Opening /proc/PID/fd/N of a pipe: fifo_open on the same pipe, waiting for a partner as a FIFO does. */
+    @Override
+    public File reopen(Task t, int flags) {
+        if (path != null) throw dev.kava.kernel.ErrnoException.of(dev.kava.abi.Errno.ENXIO); // a FIFO reopens by its path
+        return Fifo.openPipe(t, pipe, null, null, flags, ino);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.kava.fs;
 
 import dev.kava.abi.Errno;
+import dev.kava.abi.Fs;
 import dev.kava.abi.Signal;
 import dev.kava.abi.SyscallNr;
 import dev.kava.kernel.ErrnoException;
@@ -13,7 +14,10 @@ import dev.kava.mm.AddressSpace;
 import dev.kava.mm.Mmap;
 import dev.kava.mm.Page;
 
-/** read, write, readv, writev, pread64, lseek (fs/read_write.c). */
+/**
+ * read, write, readv, writev, pread64, pwrite64, preadv, pwritev, preadv2, pwritev2 and lseek
+ * (fs/read_write.c).
+ */
 public final class ReadWrite {
     private ReadWrite() {}
 
@@ -30,6 +34,12 @@ public final class ReadWrite {
         t.register(SyscallNr.READV, (task, a) -> readv(task, (int) a[0], a[1], a[2]));
         t.register(SyscallNr.WRITEV, (task, a) -> writev(task, (int) a[0], a[1], a[2]));
         t.register(SyscallNr.PREAD64, (task, a) -> pread64(task, (int) a[0], a[1], a[2], a[3]));
+        t.register(SyscallNr.PWRITE64, (task, a) -> pwrite64(task, (int) a[0], a[1], a[2], a[3]));
+        // pos_from_hilo: on a 64-bit kernel the low word is the whole offset.
+        t.register(SyscallNr.PREADV, (task, a) -> preadv(task, (int) a[0], a[1], a[2], a[3], 0));
+        t.register(SyscallNr.PWRITEV, (task, a) -> pwritev(task, (int) a[0], a[1], a[2], a[3], 0));
+        t.register(SyscallNr.PREADV2, (task, a) -> preadv2(task, (int) a[0], a[1], a[2], a[3], (int) a[5]));
+        t.register(SyscallNr.PWRITEV2, (task, a) -> pwritev2(task, (int) a[0], a[1], a[2], a[3], (int) a[5]));
         t.register(SyscallNr.LSEEK, (task, a) -> lseek(task, (int) a[0], a[1], (int) a[2]));
     }
 
@@ -62,6 +72,11 @@ public final class ReadWrite {
      * or at offset. A fault after some bytes were moved ends the read short, as copy_to_user does.
      */
     private static long readInto(Task t, File f, long buf, long count, long offset) {
+        return readInto(t, f, buf, count, offset, 0);
+    }
+
+    /** readInto with preadv2's RWF_ flags (already validated): RWF_NOWAIT makes a pipe read non-blocking. */
+    private static long readInto(Task t, File f, long buf, long count, long offset, int rwf) {
         AddressSpace as = t.mem.addressSpace();
         byte[] chunk = new byte[(int) Math.min(count, CHUNK)];
         long done = 0;
@@ -69,7 +84,8 @@ public final class ReadWrite {
             int want = (int) Math.min(chunk.length, count - done);
             int n;
             try {
-                n = offset < 0 ? f.read(t, chunk, 0, want) : f.pread(t, chunk, 0, want, offset + done);
+                if ((rwf & Fs.RWF_NOWAIT) != 0 && f instanceof PipeFile pf) n = pf.pipe.read(t, chunk, 0, want, true);
+                else n = offset < 0 ? f.read(t, chunk, 0, want) : f.pread(t, chunk, 0, want, offset + done);
             } catch (ErrnoException e) {
                 if (done > 0) return done;
                 throw e;
@@ -93,18 +109,39 @@ public final class ReadWrite {
     }
 
     private static long writeFrom(Task t, File f, long buf, long count) {
+        return writeFrom(t, f, buf, count, -1, 0);
+    }
+
+    /**
+     * Moves count bytes from user memory at buf to f, at the file position (offset < 0) or at
+     * offset, with pwritev2's RWF_ flags (already validated): RWF_APPEND and RWF_NOAPPEND
+     * decide IOCB_APPEND instead of O_APPEND, RWF_NOWAIT makes a pipe write non-blocking and
+     * RWF_NOSIGNAL keeps EPIPE from raising SIGPIPE. RWF_DSYNC and RWF_SYNC end in
+     * generic_write_sync, which has nothing to do for kava's in-memory files.
+     */
+    private static long writeFrom(Task t, File f, long buf, long count, long offset, int rwf) {
         AddressSpace as = t.mem.addressSpace();
         byte[] chunk = new byte[(int) Math.min(count, CHUNK)];
         long done = 0;
+        boolean noSignal = (rwf & Fs.RWF_NOSIGNAL) != 0;
+        Boolean append = (rwf & Fs.RWF_APPEND) != 0 ? Boolean.TRUE : (rwf & Fs.RWF_NOAPPEND) != 0 ? Boolean.FALSE : null;
         while (done < count) {
             int want = (int) Math.min(chunk.length, count - done);
             if (!as.copyFromUser(buf + done, chunk, 0, want)) return done > 0 ? done : -Errno.EFAULT;
             int n;
             try {
-                n = f.write(t, chunk, 0, want);
+                if (f instanceof PipeFile pf && (rwf & (Fs.RWF_NOWAIT | Fs.RWF_NOSIGNAL)) != 0) {
+                    boolean nonBlock = (f.flags() & dev.kava.abi.Fcntl.O_NONBLOCK) != 0 || (rwf & Fs.RWF_NOWAIT) != 0;
+                    n = pf.pipe.write(t, chunk, 0, want, nonBlock, noSignal);
+                } else if (offset < 0) {
+                    n = append == null ? f.write(t, chunk, 0, want) : f.write(t, chunk, 0, want, append);
+                } else {
+                    long at = offset + done;
+                    n = append == null ? f.pwrite(t, chunk, 0, want, at) : f.pwrite(t, chunk, 0, want, at, append);
+                }
             } catch (ErrnoException e) {
                 // pipe_write raises SIGPIPE along with EPIPE.
-                if (e.errno == Errno.EPIPE) Signals.sendToTask(t, SigInfo.user(Signal.SIGPIPE, SigInfo.SI_USER, t.group.tgid, 0));
+                if (e.errno == Errno.EPIPE && !noSignal) Signals.sendToTask(t, SigInfo.user(Signal.SIGPIPE, SigInfo.SI_USER, t.group.tgid, 0));
                 if (done > 0) return done;
                 throw e;
             }
@@ -136,16 +173,17 @@ public final class ReadWrite {
 
     static long readv(Task t, int fd, long iov, long iovcnt) {
         File f = readableFile(t, fd);
-        return eachIovec(importIovec(t, iov, iovcnt), e -> readInto(t, f, e.base, e.len, -1));
+        return eachIovec(importIovec(t, iov, iovcnt), (e, done) -> readInto(t, f, e.base, e.len, -1));
     }
 
     static long writev(Task t, int fd, long iov, long iovcnt) {
         File f = writableFile(t, fd);
-        return eachIovec(importIovec(t, iov, iovcnt), e -> writeFrom(t, f, e.base, e.len));
+        return eachIovec(importIovec(t, iov, iovcnt), (e, done) -> writeFrom(t, f, e.base, e.len));
     }
 
+    /** Moves one segment; done is what the segments before it moved (the offset into a positioned transfer). */
     private interface IovecTransfer {
-        long apply(Iovec e);
+        long apply(Iovec e, long done);
     }
 
     /**
@@ -158,7 +196,7 @@ public final class ReadWrite {
             if (e.len == 0) continue;
             long n;
             try {
-                n = op.apply(e);
+                n = op.apply(e, done);
             } catch (ErrnoException ex) {
                 if (done > 0) return done;
                 throw ex;
@@ -170,15 +208,120 @@ public final class ReadWrite {
         return done;
     }
 
+    /** fdget: the descriptor's file, or EBADF (O_PATH descriptors do no I/O). */
+    private static File fdget(Task t, int fd) {
+        File f = t.group.files.get(fd);
+        if (f == null || f.isPath()) throw ErrnoException.of(Errno.EBADF);
+        return f;
+    }
+
+    /** ksys_pread64: a negative position is EINVAL, a file without FMODE_PREAD (a stream) ESPIPE, then vfs_read's checks. */
     static long pread64(Task t, int fd, long buf, long count, long pos) {
         if (pos < 0) return -Errno.EINVAL;
-        File f = readableFile(t, fd);
+        File f = fdget(t, fd);
         if (f.isStream()) return -Errno.ESPIPE;
+        if (!f.readable()) return -Errno.EBADF;
         if (!accessOk(buf, count)) return -Errno.EFAULT;
         if (count < 0) return -Errno.EINVAL;
         count = Math.min(count, MAX_RW_COUNT);
         if (pos + count < 0) return -Errno.EINVAL; // rw_verify_area: the end may not overflow
         return readInto(t, f, buf, count, pos);
+    }
+
+    /** ksys_pwrite64: as pread64; on an O_APPEND file the data goes to the end whatever pos says. */
+    static long pwrite64(Task t, int fd, long buf, long count, long pos) {
+        if (pos < 0) return -Errno.EINVAL;
+        File f = fdget(t, fd);
+        if (f.isStream()) return -Errno.ESPIPE;
+        if (!f.writable()) return -Errno.EBADF;
+        if (!accessOk(buf, count)) return -Errno.EFAULT;
+        if (count < 0) return -Errno.EINVAL;
+        count = Math.min(count, MAX_RW_COUNT);
+        if (pos + count < 0) return -Errno.EINVAL;
+        return writeFrom(t, f, buf, count, pos, 0);
+    }
+
+    /** preadv(fd, iov, iovcnt, pos): do_preadv. */
+    static long preadv(Task t, int fd, long iov, long iovcnt, long pos, int rwf) {
+        if (pos < 0) return -Errno.EINVAL;
+        File f = fdget(t, fd);
+        if (f.isStream()) return -Errno.ESPIPE;
+        return vfsReadv(t, f, iov, iovcnt, pos, rwf);
+    }
+
+    static long pwritev(Task t, int fd, long iov, long iovcnt, long pos, int rwf) {
+        if (pos < 0) return -Errno.EINVAL;
+        File f = fdget(t, fd);
+        if (f.isStream()) return -Errno.ESPIPE;
+        return vfsWritev(t, f, iov, iovcnt, pos, rwf);
+    }
+
+    /** preadv2: a position of -1 reads at (and moves) the file position, as readv does. */
+    static long preadv2(Task t, int fd, long iov, long iovcnt, long pos, int rwf) {
+        if (pos == -1) return vfsReadv(t, fdget(t, fd), iov, iovcnt, -1, rwf);
+        return preadv(t, fd, iov, iovcnt, pos, rwf);
+    }
+
+    static long pwritev2(Task t, int fd, long iov, long iovcnt, long pos, int rwf) {
+        if (pos == -1) return vfsWritev(t, fdget(t, fd), iov, iovcnt, -1, rwf);
+        return pwritev(t, fd, iov, iovcnt, pos, rwf);
+    }
+
+    /**
+     * vfs_readv: EBADF unless open for reading; the vector is imported; nothing to move is
+     * success before the flags are even looked at; then rw_verify_area and the RWF_ flags.
+     */
+    private static long vfsReadv(Task t, File f, long iov, long iovcnt, long pos, int rwf) {
+        if (!f.readable()) return -Errno.EBADF;
+        Iovec[] v = importIovec(t, iov, iovcnt);
+        long total = 0;
+        for (Iovec e : v) total += e.len;
+        if (total == 0) return 0;
+        if (pos >= 0 && pos + total < 0) return -Errno.EINVAL;
+        checkRwFlags(f, rwf, false);
+        return eachIovec(v, (e, done) -> readInto(t, f, e.base, e.len, pos < 0 ? -1 : pos + done, rwf));
+    }
+
+    private static long vfsWritev(Task t, File f, long iov, long iovcnt, long pos, int rwf) {
+        if (!f.writable()) return -Errno.EBADF;
+        Iovec[] v = importIovec(t, iov, iovcnt);
+        long total = 0;
+        for (Iovec e : v) total += e.len;
+        if (total == 0) return 0;
+        if (pos >= 0 && pos + total < 0) return -Errno.EINVAL;
+        checkRwFlags(f, rwf, true);
+        return eachIovec(v, (e, done) -> writeFrom(t, f, e.base, e.len, pos < 0 ? -1 : pos + done, rwf));
+    }
+
+    /** Whether f has read_iter/write_iter (do_iter_readv_writev) rather than plain read/write (do_loop_readv_writev). */
+    private static boolean hasIter(File f, boolean write) {
+        if (f instanceof EventFd) return !write; // eventfd_read is read_iter, eventfd_write a plain write
+        return !(f instanceof DirFile) && !(f instanceof EventPoll);
+    }
+
+    /** FMODE_NOWAIT: pipes and eventfds; tmpfs and kava's other files have no non-blocking I/O path. */
+    private static boolean supportsNowait(File f) {
+        return f instanceof PipeFile || f instanceof EventFd
+                || f instanceof HostStdio s && s.kind() == HostStdio.Kind.PIPE;
+    }
+
+    /**
+     * kiocb_set_rw_flags (or do_loop_readv_writev's check for files without iterators):
+     * unknown flags and features the file lacks are EOPNOTSUPP; RWF_APPEND with RWF_NOAPPEND
+     * EINVAL. RWF_ATOMIC needs FMODE_CAN_ATOMIC_WRITE and RWF_DONTCACHE FOP_DONTCACHE, which
+     * no kava file has.
+     */
+    static void checkRwFlags(File f, int rwf, boolean write) {
+        if (rwf == 0) return;
+        if (!hasIter(f, write)) {
+            if ((rwf & ~Fs.RWF_HIPRI) != 0) throw ErrnoException.of(Errno.EOPNOTSUPP);
+            return;
+        }
+        if ((rwf & ~Fs.RWF_SUPPORTED) != 0) throw ErrnoException.of(Errno.EOPNOTSUPP);
+        if ((rwf & Fs.RWF_APPEND) != 0 && (rwf & Fs.RWF_NOAPPEND) != 0) throw ErrnoException.of(Errno.EINVAL);
+        if ((rwf & Fs.RWF_NOWAIT) != 0 && !supportsNowait(f)) throw ErrnoException.of(Errno.EOPNOTSUPP);
+        if ((rwf & Fs.RWF_ATOMIC) != 0) throw ErrnoException.of(Errno.EOPNOTSUPP);
+        if ((rwf & Fs.RWF_DONTCACHE) != 0) throw ErrnoException.of(Errno.EOPNOTSUPP);
     }
 
     static long lseek(Task t, int fd, long offset, int whence) {

@@ -18,6 +18,23 @@ public final class RegularFile {
     public static final int FALLOC_FL_ZERO_RANGE = 0x10;
     public static final int FALLOC_FL_INSERT_RANGE = 0x20;
     public static final int FALLOC_FL_UNSHARE_RANGE = 0x40;
+    public static final int FALLOC_FL_WRITE_ZEROES = 0x80;
+    /** The exclusive fallocate modes (include/linux/falloc.h FALLOC_FL_MODE_MASK; ALLOCATE_RANGE is 0). */
+    public static final int FALLOC_FL_MODE_MASK = FALLOC_FL_PUNCH_HOLE | FALLOC_FL_COLLAPSE_RANGE
+            | FALLOC_FL_ZERO_RANGE | FALLOC_FL_INSERT_RANGE | FALLOC_FL_UNSHARE_RANGE | FALLOC_FL_WRITE_ZEROES;
+
+    /**
+     * generic_write_check_limits: how much of a len-byte write at pos may happen. A write
+     * starting at or past RLIMIT_FSIZE gets SIGXFSZ and EFBIG; one crossing it is shortened.
+     */
+    public static int writeLimit(Task t, long pos, int len) {
+        checkFileSizeLimit(t, pos, len);
+        long limit = t.group.rlimits.cur(Resource.RLIMIT_FSIZE);
+        if (limit != Resource.RLIM_INFINITY && len > 0 && Long.compareUnsigned(limit - pos, len) < 0) {
+            len = (int) (limit - pos);
+        }
+        return len;
+    }
 
     /** RLIMIT_FSIZE: a write starting at or past the limit gets SIGXFSZ and EFBIG. */
     public static void checkFileSizeLimit(Task t, long pos, long len) {

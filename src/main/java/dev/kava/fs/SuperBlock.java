@@ -1,6 +1,8 @@
 package dev.kava.fs;
 
+import dev.kava.abi.Errno;
 import dev.kava.abi.Stat;
+import dev.kava.kernel.ErrnoException;
 
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -18,8 +20,10 @@ public abstract class SuperBlock {
     private final long dev;
     private final LongSupplier clock;
     private final AtomicLong nextIno = new AtomicLong(1);
-    /** SB_RDONLY: the filesystem itself is read-only, whatever the mount says. */
+    /** The filesystem can never be written (a read-only host volume, nullfs): no remount makes it read-write. */
     private final boolean readOnly;
+    /** SB_RDONLY: the filesystem is read-only now, whatever the mount says (set by readOnly or a ro (re)mount). */
+    private volatile boolean rdonly;
     private volatile Dentry root;
 
     /** @param clock realtime in nanoseconds since the epoch, for timestamps */
@@ -27,6 +31,7 @@ public abstract class SuperBlock {
         this.type = type;
         this.clock = clock;
         this.readOnly = readOnly;
+        this.rdonly = readOnly;
         this.dev = Stat.encodeDev(0, NEXT_ANON_MINOR.getAndIncrement());
     }
 
@@ -35,7 +40,28 @@ public abstract class SuperBlock {
 
     public long dev() { return dev; }
 
-    public boolean readOnly() { return readOnly; }
+    /** SB_RDONLY (sb_rdonly): writes through any mount of this filesystem get EROFS. */
+    public boolean readOnly() { return rdonly; }
+
+    /** Whether the filesystem cannot be made writable (the backing store is read-only). */
+    public boolean hardReadOnly() { return readOnly; }
+
+    /**
+     * reconfigure_super, as a remount (or the umount of a process's root) asks: SB_RDONLY
+     * becomes ro, and the filesystem applies its own parameters. Read-write on a filesystem
+     * that cannot be written is EACCES, as for a write-protected block device. A filesystem
+     * with parameters overrides {@link #reconfigureParams}; the default knows none (EINVAL).
+     */
+    public final void reconfigure(boolean ro, java.util.List<FileSystems.Param> params) {
+        if (!ro && readOnly) throw ErrnoException.of(Errno.EACCES);
+        reconfigureParams(params);
+        rdonly = ro;
+    }
+
+    /** The filesystem's part of a remount: checks every parameter first, then applies them. */
+    protected void reconfigureParams(java.util.List<FileSystems.Param> params) {
+        if (!params.isEmpty()) throw ErrnoException.of(Errno.EINVAL);
+    }
 
     public long nowNanos() { return clock.getAsLong(); }
 

@@ -28,27 +28,45 @@ import java.util.function.Consumer;
 public final class InitMounts {
     private InitMounts() {}
 
+    /** A host directory the user mounts into the guest (kava run -v HOST:GUEST[:ro|:rw]). */
+    public record Volume(Path host, String guestDir, boolean readWrite) {}
+
     /** Builds the initial namespace with root (a host directory, read-only) as "/". */
     public static MountNamespace boot(Path root, Clock clock, PageAllocator memory) throws IOException {
-        return boot(root, clock, memory, null);
+        return boot(root, clock, memory, null, java.util.List.of());
     }
 
     /**
-     * Builds the initial namespace with root as "/": a host directory (hostfs, read-only) or
-     * an EROFS image file (as a kernel mounts root=/dev/... of type erofs). Image problems
-     * found later are logged to log.
+     * The initial namespace of kernel: also procfs on /proc and sysfs on /sys when the root has
+     * those directories (as an init system mounts them: nosuid, nodev, noexec), then each volume,
+     * in order, on its guest directory, which must exist (IllegalArgumentException otherwise: a
+     * read-only root cannot grow mount points).
      */
-    public static MountNamespace boot(Path root, Clock clock, PageAllocator memory, Consumer<String> log) throws IOException {
+    public static MountNamespace boot(Path root, Clock clock, PageAllocator memory, dev.kava.kernel.Kernel kernel,
+                                      java.util.List<Volume> volumes) throws IOException {
         NullFs nullfs = new NullFs(clock::realtimeNanos);
         MountNamespace ns = new MountNamespace(nullfs);
+        // The root: a host directory (hostfs, read-only) or an EROFS image file, as a kernel
+        // mounts root=/dev/... of type erofs; image problems found later go to the kernel log.
+        Consumer<String> log = kernel != null ? kernel.log()::info : null;
         SuperBlock rootfs = Files.isRegularFile(root) ? erofsRoot(root, clock, log) : new HostFs(root, true, clock::realtimeNanos);
         attach(ns, rootfs, new FsPath(ns.root(), nullfs.root()), Mount.MS_RDONLY | Mount.MS_RELATIME);
         long half = memory.limitPages() / 2 * 4096;
         long inodes = Math.max(1024, memory.limitPages() / 2);
+        // devtmpfs_mount: the kernel mounts devtmpfs on /dev itself (rw,relatime); systemd adds /dev/shm.
+        mountIfDir(ns, "/dev", dev.kava.drivers.base.Devtmpfs.create(clock::realtimeNanos, memory), Mount.MS_RELATIME);
+        mountIfDir(ns, "/dev/shm", new Tmpfs("tmpfs", "tmpfs", clock::realtimeNanos, memory, half, inodes, 01777),
+                Mount.MS_NOSUID | Mount.MS_NODEV | Mount.MS_RELATIME);
         mountIfDir(ns, "/tmp", new Tmpfs("tmpfs", "tmpfs", clock::realtimeNanos, memory, half, inodes, 01777),
                 Mount.MS_NOSUID | Mount.MS_NODEV | Mount.MS_RELATIME);
         mountIfDir(ns, "/run", new Tmpfs("tmpfs", "tmpfs", clock::realtimeNanos, memory, half / 5, inodes, 0755),
                 Mount.MS_NOSUID | Mount.MS_NODEV | Mount.MS_RELATIME);
+        if (kernel != null) {
+            int pseudo = Mount.MS_NOSUID | Mount.MS_NODEV | Mount.MS_NOEXEC | Mount.MS_RELATIME;
+            mountIfDir(ns, "/proc", new dev.kava.fs.proc.ProcFs(kernel), pseudo);
+            mountIfDir(ns, "/sys", new dev.kava.fs.sysfs.SysFs(kernel), pseudo);
+        }
+        for (Volume v : volumes) mountVolume(ns, v, clock);
         return ns;
     }
 
@@ -58,6 +76,25 @@ public final class InitMounts {
         } catch (ErofsException e) {
             throw new IOException("cannot mount as EROFS: " + e.getMessage() + " (" + Errno.name(e.errno) + ")");
         }
+    }
+
+    /** A -v volume: a hostfs of the host directory on an existing guest directory (symlinks followed in the guest). */
+    private static void mountVolume(MountNamespace ns, Volume v, Clock clock) throws IOException {
+        FsPath root = ns.rootPath();
+        FsPath where;
+        try {
+            where = dev.kava.fs.Namei.kernLookup(dev.kava.kernel.Cred.ROOT, root, root, v.guestDir(), true);
+        } catch (ErrnoException e) {
+            throw new IllegalArgumentException("-v " + v.host() + ":" + v.guestDir() + ": " + v.guestDir()
+                    + (e.errno == Errno.ENOENT ? " does not exist in the guest (the root is read-only: create the directory in it)"
+                    : ": " + Errno.message(e.errno)));
+        }
+        if (!where.inode().isDir()) {
+            throw new IllegalArgumentException("-v " + v.host() + ":" + v.guestDir() + ": " + v.guestDir() + " is not a directory in the guest");
+        }
+        HostFs fs = new HostFs(v.host(), !v.readWrite(), clock::realtimeNanos);
+        int flags = (v.readWrite() ? 0 : Mount.MS_RDONLY) | Mount.MS_RELATIME;
+        ns.attach(MountNamespace.newMount(fs, fs.root(), flags), MountNamespace.followDown(where));
     }
 
     private static void attach(MountNamespace ns, SuperBlock sb, FsPath where, int flags) {

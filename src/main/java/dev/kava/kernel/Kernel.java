@@ -66,6 +66,7 @@ public final class Kernel {
         OutputStream stdout = OutputStream.nullOutputStream();
         OutputStream stderr = OutputStream.nullOutputStream();
         HostStdio.Kind[] stdioKinds = {HostStdio.Kind.PIPE, HostStdio.Kind.PIPE, HostStdio.Kind.PIPE};
+        dev.kava.drivers.tty.HostTerminal console;
         PrintStream kernelLog;
         PrintStream strace;
         long memoryBytes = 4L << 30;
@@ -73,6 +74,7 @@ public final class Kernel {
         int cpus = Runtime.getRuntime().availableProcessors();
         boolean deterministic;
         String workdir;
+        final List<dev.kava.init.InitMounts.Volume> volumes = new ArrayList<>();
 
         public Config root(Path p) { root = p; return this; }
         public Config stdin(InputStream s) { stdin = s; return this; }
@@ -83,6 +85,11 @@ public final class Kernel {
             stdioKinds = new HostStdio.Kind[]{in, out, err};
             return this;
         }
+        /**
+         * The host terminal behind a TTY stdin: the first process then gets kava's console tty
+         * (drivers/tty/ConsoleTty) on the descriptors whose kind is TTY, instead of host streams.
+         */
+        public Config console(dev.kava.drivers.tty.HostTerminal t) { console = t; return this; }
         /** Where kernel log messages go (null: nowhere). */
         public Config kernelLog(PrintStream s) { kernelLog = s; return this; }
         /** Where to trace syscalls in strace's format (null: no tracing). */
@@ -100,6 +107,11 @@ public final class Kernel {
         public Config deterministic(boolean on) { deterministic = on; return this; }
         /** The first process's working directory, a guest path (default /). */
         public Config workdir(String dir) { workdir = dir; return this; }
+        /** Mounts host directory host at guestDir (an existing directory of the guest tree), read-write or not. */
+        public Config volume(Path host, String guestDir, boolean readWrite) {
+            volumes.add(new dev.kava.init.InitMounts.Volume(host, guestDir, readWrite));
+            return this;
+        }
     }
 
     /** The most vCPUs a kernel has (an affinity mask is one 64-bit word). */
@@ -123,6 +135,9 @@ public final class Kernel {
     private final Scheduler scheduler;
     private final int ncpus;
     private final AtomicInteger nextPid = new AtomicInteger(1);
+    /** Pids handed out since boot (total_forks, /proc/stat's processes) and the last one (/proc/loadavg). */
+    private final java.util.concurrent.atomic.AtomicLong forks = new java.util.concurrent.atomic.AtomicLong();
+    private volatile int lastPid;
     /** Live threads by tid. */
     private final Map<Integer, Task> tasks = new ConcurrentHashMap<>();
     /** Processes by tgid, from fork until reaped (zombies included). */
@@ -144,9 +159,11 @@ public final class Kernel {
         this.entropy = seed != null ? new Random(seed) : new SecureRandom();
         this.pages = PageAllocator.ofBytes(config.memoryBytes);
         this.clock = config.deterministic ? Clock.virtual() : new Clock();
-        this.mountNs = dev.kava.init.InitMounts.boot(config.root, clock, pages, log::info);
-        log.setClock(clock::monotonicNanos);
+        dev.kava.drivers.chr.Mem.register();
+        dev.kava.drivers.chr.TtyAliases.register();
         this.ncpus = config.deterministic ? 1 : Math.max(1, Math.min(config.cpus, MAX_CPUS));
+        this.mountNs = dev.kava.init.InitMounts.boot(config.root, clock, pages, this, config.volumes);
+        log.setClock(clock::monotonicNanos);
         this.scheduler = new Scheduler(ncpus, new SchedPolicy.Fifo(), clock, config.deterministic);
         registerSyscalls();
     }
@@ -154,10 +171,12 @@ public final class Kernel {
     private void registerSyscalls() {
         ExitSyscalls.register(syscalls);
         SysSyscalls.register(syscalls);
+        ExecDomain.register(syscalls);
         CredSyscalls.register(syscalls);
         ForkSyscalls.register(syscalls);
         WaitSyscalls.register(syscalls);
         SchedSyscalls.register(syscalls);
+        dev.kava.block.IoprioSyscalls.register(syscalls);
         Exec.register(syscalls);
         TimeSyscalls.register(syscalls);
         RandomSyscalls.register(syscalls);
@@ -172,6 +191,15 @@ public final class Kernel {
         dev.kava.fs.Open.register(syscalls);
         FileSyscalls.register(syscalls);
         StatSyscalls.register(syscalls);
+        dev.kava.fs.NameiSyscalls.register(syscalls);
+        dev.kava.fs.NamespaceSyscalls.register(syscalls);
+        dev.kava.fs.StatfsSyscalls.register(syscalls);
+        dev.kava.fs.AttrSyscalls.register(syscalls);
+        dev.kava.fs.SpliceSyscalls.register(syscalls);
+        dev.kava.fs.SyncSyscalls.register(syscalls);
+        dev.kava.fs.XattrSyscalls.register(syscalls);
+        dev.kava.fs.Locks.register(syscalls);
+        dev.kava.mm.Readahead.register(syscalls);
         PipeSyscalls.register(syscalls);
         dev.kava.fs.Select.register(syscalls);
         dev.kava.fs.EventPoll.register(syscalls);
@@ -199,6 +227,11 @@ public final class Kernel {
     }
 
     public Random entropy() { return entropy; }
+
+    /** A new open file on the host streams behind the kernel console (/dev/console until a tty layer has one). */
+    public HostStdio openHostConsole(int flags) {
+        return new HostStdio(config.stdioKinds[1], config.stdin, config.stdout, flags, 1);
+    }
 
     public SyscallTable syscalls() { return syscalls; }
 
@@ -259,6 +292,16 @@ public final class Kernel {
         return out;
     }
 
+    /** Tasks created since boot (total_forks). */
+    public long totalForks() {
+        return forks.get();
+    }
+
+    /** The pid handed out last. */
+    public int lastPid() {
+        return lastPid;
+    }
+
     /** Every process not yet reaped, in pid order. */
     public List<TaskGroup> allGroups() {
         List<TaskGroup> out = new ArrayList<>();
@@ -280,7 +323,11 @@ public final class Kernel {
                 nextPid.compareAndSet(pid + 1, 300); // wrapped: start again above the reserved range, as pid_max does
                 continue;
             }
-            if (!tasks.containsKey(pid) && !groups.containsKey(pid)) return pid;
+            if (!tasks.containsKey(pid) && !groups.containsKey(pid)) {
+                forks.incrementAndGet();
+                lastPid = pid;
+                return pid;
+            }
         }
     }
 
@@ -359,9 +406,15 @@ public final class Kernel {
         TaskGroup g = new TaskGroup(this, pid, null, mm, files, new FsContext(mountNs.rootPath(), mountNs.rootPath()), new Rlimits(maxThreads()));
         g.exitSignal = Signal.SIGCHLD;
         Task t = new Task(this, g, pid, newHart(as));
-        files.installAt(0, new HostStdio(config.stdioKinds[0], config.stdin, null, stdioFlags(0), 0), false);
-        files.installAt(1, new HostStdio(config.stdioKinds[1], null, config.stdout, stdioFlags(1), 1), false);
-        files.installAt(2, new HostStdio(config.stdioKinds[2], null, config.stderr, stdioFlags(2), 2), false);
+        // A terminal on stdin: the console tty, which also becomes the controlling terminal of pid 1.
+        File console = config.console != null && config.stdioKinds[0] == HostStdio.Kind.TTY
+                ? dev.kava.drivers.tty.ConsoleTty.openForInit(this, t, config.console, stdioFlags(0)) : null;
+        files.installAt(0, console != null ? console
+                : new HostStdio(config.stdioKinds[0], config.stdin, null, stdioFlags(0), 0), false);
+        files.installAt(1, console != null && config.stdioKinds[1] == HostStdio.Kind.TTY ? console
+                : new HostStdio(config.stdioKinds[1], null, config.stdout, stdioFlags(1), 1), false);
+        files.installAt(2, console != null && config.stdioKinds[2] == HostStdio.Kind.TTY ? console
+                : new HostStdio(config.stdioKinds[2], null, config.stderr, stdioFlags(2), 2), false);
         synchronized (tasklist) {
             mmUsers.put(mm, new int[]{1});
             g.threads.add(t);
@@ -450,6 +503,7 @@ public final class Kernel {
     /** Drops a user of a descriptor table; the last one closes every file (put_files_struct). */
     public static void dropFiles(FdTable files) {
         if (files.unshareLast()) {
+            dev.kava.fs.Locks.ownerGone(files); // close_files: each filp_close drops the table's POSIX locks
             for (File f : files.removeAll()) {
                 if (f instanceof HostStdio s) s.flush();
                 f.fput();
@@ -629,6 +683,7 @@ public final class Kernel {
         dropFiles(g.files);
         g.fs.put(); // exit_fs
         dropMm(g.mm);
+        dev.kava.drivers.tty.TtyJobCtrl.disassociateCtty(g, true); // do_exit: a session leader lets go of its terminal
         g.sighand.unshareLast(); // __cleanup_sighand
         List<TaskGroup> pdeath = new ArrayList<>();
         List<TaskGroup> zombiesToReaper = new ArrayList<>();

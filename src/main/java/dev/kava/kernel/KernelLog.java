@@ -19,8 +19,15 @@ import java.util.function.LongSupplier;
  * timestamp (kernel monotonic ns); the buffer keeps the newest records that fit in log_buf_len.
  */
 public final class KernelLog {
-    /** One printk record, with its text as syslog shows it: "<level>[seconds.micros] message\n". */
-    record Record(long seq, byte[] text) {}
+    /**
+     * One printk record (struct printk_info and its text): its text as syslog shows it
+     * ("<prio>[seconds.micros] message\n", one prefix per line), and the raw parts /dev/kmsg
+     * shows: prio (facility << 3 | level), the timestamp, the message without its newline.
+     */
+    record Record(long seq, byte[] text, int prio, long tsNanos, byte[] body) {}
+
+    /** A record as /dev/kmsg reads it (devkmsg_read): sequence number, facility<<3|level, timestamp, text. */
+    public record Kmsg(long seq, int prio, long tsNanos, byte[] text) {}
 
     private final PrintStream out;
     private final Set<String> onceKeys = ConcurrentHashMap.newKeySet();
@@ -77,27 +84,101 @@ public final class KernelLog {
     /** vprintk_store: one record per line of the message. */
     private void record(int level, String message) {
         long ns = Math.max(0, clock.getAsLong());
-        String stamp = String.format("<%d>[%5d.%06d] ", level, ns / 1_000_000_000L, ns % 1_000_000_000L / 1000);
         String[] lines = message.split("\n");
         synchronized (this) {
             for (String line : lines) {
                 if (line.isEmpty()) continue;
-                byte[] text = (stamp + line + "\n").getBytes(StandardCharsets.UTF_8);
-                if (text.length > Syslog.LOG_BUF_LEN) continue;
-                ring.addLast(new Record(nextSeq++, text));
-                ringBytes += text.length;
-                while (ringBytes > Syslog.LOG_BUF_LEN) {
-                    Record r = ring.removeFirst();
-                    ringBytes -= r.text.length;
-                }
-            }
-            long first = ring.isEmpty() ? nextSeq : ring.peekFirst().seq;
-            if (syslogSeq < first) {
-                syslogSeq = first;
-                syslogPartial = 0;
+                store(level, ns, line.getBytes(StandardCharsets.UTF_8));
             }
         }
         if (logWait.hasWaiters()) logWait.wakeAll();
+    }
+
+    /** Appends one record, dropping the oldest ones beyond log_buf_len. Caller holds this. */
+    private void store(int prio, long ns, byte[] body) {
+        String stamp = String.format("<%d>[%5d.%06d] ", prio, ns / 1_000_000_000L, ns % 1_000_000_000L / 1000);
+        // record_print_text: every line of a multi-line record gets the prefix.
+        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+        int start = 0;
+        do {
+            int nl = start;
+            while (nl < body.length && body[nl] != '\n') nl++;
+            b.writeBytes(stamp.getBytes(StandardCharsets.US_ASCII));
+            b.write(body, start, nl - start);
+            b.write('\n');
+            start = nl + 1;
+        } while (start < body.length);
+        byte[] text = b.toByteArray();
+        if (text.length > Syslog.LOG_BUF_LEN) return;
+        ring.addLast(new Record(nextSeq++, text, prio, ns, body));
+        ringBytes += text.length;
+        while (ringBytes > Syslog.LOG_BUF_LEN) {
+            Record r = ring.removeFirst();
+            ringBytes -= r.text.length;
+        }
+        long first = ring.isEmpty() ? nextSeq : ring.peekFirst().seq;
+        if (syslogSeq < first) {
+            syslogSeq = first;
+            syslogPartial = 0;
+        }
+    }
+
+    /**
+     * devkmsg_emit: a record written to /dev/kmsg, with its facility and level (level
+     * LOGLEVEL_DEFAULT means default_message_loglevel). The text is one record, newlines and all;
+     * one trailing newline is dropped, as vprintk_store does.
+     */
+    public void emit(int facility, int level, byte[] text) {
+        if (level == Syslog.LOGLEVEL_DEFAULT) level = Syslog.MESSAGE_LOGLEVEL_DEFAULT;
+        int len = text.length;
+        if (len > 0 && text[len - 1] == '\n') len--;
+        byte[] body = java.util.Arrays.copyOf(text, len);
+        long ns = Math.max(0, clock.getAsLong());
+        synchronized (this) {
+            store((facility & 0xff) << 3 | (level & 7), ns, body);
+        }
+        if (out != null) {
+            out.println("kava: " + new String(body, StandardCharsets.UTF_8));
+            out.flush();
+        }
+        if (logWait.hasWaiters()) logWait.wakeAll();
+    }
+
+    // ---- what /dev/kmsg needs (kernel/printk/printk.c, devkmsg_*) ----
+
+    /** prb_first_valid_seq: the oldest record still in the buffer (the next one if it is empty). */
+    public synchronized long firstSeq() {
+        return ring.isEmpty() ? nextSeq : ring.peekFirst().seq;
+    }
+
+    /** prb_next_seq: the number the next record will get. */
+    public synchronized long nextSeq() {
+        return nextSeq;
+    }
+
+    /** clear_seq: where SYSLOG_ACTION_CLEAR left the syslog readers. */
+    public synchronized long clearSeq() {
+        return clearSeq;
+    }
+
+    /** prb_read_valid: the first record numbered seq or later that is still there, or null. */
+    public synchronized Kmsg kmsgFrom(long seq) {
+        if (seq >= nextSeq || ring.isEmpty()) return null;
+        long first = ring.peekFirst().seq;
+        // Sequence numbers in the ring are consecutive: index straight into it.
+        Record r = null;
+        if (seq <= first) {
+            r = ring.peekFirst();
+        } else {
+            long skip = seq - first;
+            for (Record x : ring) {
+                if (skip-- == 0) {
+                    r = x;
+                    break;
+                }
+            }
+        }
+        return r == null ? null : new Kmsg(r.seq, r.prio, r.tsNanos, r.body);
     }
 
     // ---- what syslog(2) needs (kernel/printk/printk.c) ----

@@ -72,6 +72,9 @@ public final class Strace {
         spec(SyscallNr.KILL, "dS"); spec(SyscallNr.TKILL, "dS"); spec(SyscallNr.TGKILL, "ddS");
         spec(SyscallNr.RSEQ, "puxx"); spec(SyscallNr.RISCV_HWPROBE, "puupx");
         spec(SyscallNr.RISCV_FLUSH_ICACHE, "ppx");
+        spec(SyscallNr.MKDIRAT, "fso"); spec(SyscallNr.MKNODAT, "fsxx"); spec(SyscallNr.UNLINKAT, "fsx");
+        spec(SyscallNr.SYMLINKAT, "sfs"); spec(SyscallNr.LINKAT, "fsfsA"); spec(SyscallNr.RENAMEAT2, "fsfsx");
+        spec(SyscallNr.MOUNT, "sssxs"); spec(SyscallNr.UMOUNT2, "sx"); spec(SyscallNr.PIVOT_ROOT, "ss");
     }
 
     private static void spec(int nr, String s) {

@@ -52,8 +52,14 @@ public final class Task {
     public volatile int nice;
     /** The scheduling policy (SCHED_NORMAL, SCHED_BATCH or SCHED_IDLE). */
     public volatile int schedPolicy;
+    /** SCHED_RESET_ON_FORK was set with the policy: a child starts from SCHED_NORMAL-like defaults (sched_fork). */
+    public volatile boolean schedResetOnFork;
     /** sched_setaffinity's mask of vCPUs (bit n = CPU n). */
     public volatile long affinity;
+    /** The execution domain and its flags (task_struct->personality; personality(2)). */
+    public volatile int personality;
+    /** The I/O context (ioprio_set's priority), null until one is made; CLONE_IO shares it. */
+    public volatile dev.kava.block.IoContext ioContext;
 
     /** This thread alone is leaving (exit, or killed by a de_thread of its group). */
     volatile boolean threadExiting;
@@ -68,6 +74,8 @@ public final class Task {
     final WaitQueue vforkWait = new WaitQueue();
     /** Instructions retired by harts this task had before an exec. */
     long retiredBeforeExec;
+    /** When the task was created, in kernel monotonic ns (start_time; /proc/PID/stat's starttime). */
+    public final long startTimeNanos;
 
     /** Makes parent sleep in vfork until this child execs or exits. */
     public void vforkParentOf(Task parent) {
@@ -96,6 +104,7 @@ public final class Task {
         this.hart = hart;
         this.mem = new Uaccess(hart.addressSpace());
         this.affinity = kernel.cpuMask();
+        this.startTimeNanos = kernel.clock().monotonicNanos();
     }
 
     /** "pid 1 (prog)", for log lines (the thread's own comm, as printk's current->comm). */

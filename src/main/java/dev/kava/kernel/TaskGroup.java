@@ -43,6 +43,8 @@ public final class TaskGroup {
     public volatile String comm = "";
     /** The path of the running executable inside the guest (for /proc/self/exe later). */
     public volatile String exePath = "";
+    /** The running executable (mm->exe_file): where the /proc/PID/exe magic link leads; null before the first exec. */
+    public volatile dev.kava.fs.FsPath exeFile;
 
     /** The live threads, in creation order (thread_head). Guarded by the tasklist lock. */
     final List<Task> threads = new ArrayList<>();
@@ -76,6 +78,16 @@ public final class TaskGroup {
     public volatile boolean childSubreaper;
     /** Set by a successful execve (setpgid then refuses the parent with EACCES). */
     public volatile boolean didExec;
+    /**
+     * The controlling terminal (signal->tty), null when none. Inherited by fork, dropped by
+     * setsid; set and cleared by the tty layer (drivers/tty/TtyJobCtrl) under the tasklist lock.
+     */
+    public volatile dev.kava.drivers.tty.TtyStruct tty;
+    /**
+     * The foreground process group of the controlling terminal this session leader lost in a
+     * hangup (signal->tty_old_pgrp), 0 when none: it gets SIGHUP and SIGCONT when the leader exits.
+     */
+    public volatile int ttyOldPgrp;
 
     private volatile ExitStatus exitStatus;
 
@@ -100,16 +112,18 @@ public final class TaskGroup {
     /**
      * Makes the whole group exit (exit_group, a fatal signal): the first status wins, as in
      * do_group_exit, and every thread is kicked out of guest code and out of its waits.
+     * Returns false when the group was already exiting (this status was not taken).
      */
-    public void exit(ExitStatus status) {
+    public boolean exit(ExitStatus status) {
         synchronized (this) {
-            if (exitStatus != null) return;
+            if (exitStatus != null) return false;
             exitStatus = status;
         }
         for (Task t : threadsSnapshot()) {
             t.hart.interrupt();
             t.kernel.scheduler().wake(t);
         }
+        return true;
     }
 
     public boolean exiting() {

@@ -374,6 +374,45 @@ public final class AddressSpace {
     public synchronized long residentPages() { return residentPages; }
 
     /**
+     * What of [start, end) has frames (smaps' walk_page_range): resident pages, those of them
+     * mapped more than once (shared with another mapping or process), and the proportional
+     * set size in bytes (each page's size divided by its map count). Absent table levels are
+     * skipped, so a huge sparse reservation costs little.
+     */
+    public record Residency(long pages, long sharedPages, long pssBytes) {}
+
+    public synchronized Residency residency(long start, long end) {
+        long pages = 0, shared = 0, pss = 0;
+        start = Math.max(0, start);
+        end = Math.min(end, USER_TOP);
+        long vpn = start >>> Page.SHIFT, last = (end + Page.MASK) >>> Page.SHIFT;
+        while (vpn < last) {
+            int i1 = (int) (vpn >>> (L3_BITS + L2_BITS));
+            Leaf[] mid = table[i1];
+            if (mid == null) {
+                vpn = ((vpn >>> (L3_BITS + L2_BITS)) + 1) << (L3_BITS + L2_BITS);
+                continue;
+            }
+            Leaf l = mid[(int) (vpn >>> L3_BITS) & (L2_SIZE - 1)];
+            long leafEnd = Math.min(last, ((vpn >>> L3_BITS) + 1) << L3_BITS);
+            if (l == null || l.present == 0) {
+                vpn = leafEnd;
+                continue;
+            }
+            for (; vpn < leafEnd; vpn++) {
+                int i = (int) vpn & (L3_SIZE - 1);
+                Page p = l.pages[i];
+                if ((l.flags[i] & PTE_PRESENT) == 0 || p == null) continue;
+                pages++;
+                int mc = Math.max(1, p.mapCount.get());
+                if (mc > 1) shared++;
+                pss += Page.SIZE / mc;
+            }
+        }
+        return new Residency(pages, shared, pss);
+    }
+
+    /**
      * Finds the frame for an access, resolving demand-zero and copy-on-write faults.
      * Returns null when the access faults (unmapped, not permitted, or out of memory); the
      * caller reports the fault. For ACCESS_WRITE the returned frame is private to this page

@@ -94,7 +94,18 @@ public final class Mmap {
         }
     }
 
+    /**
+     * Where exec put the program's pieces (mm_struct's start_code .. env_end): /proc/PID/stat,
+     * cmdline and environ read them. The argument and environment strings are contiguous on
+     * the stack, arguments first; the program may overwrite them (setproctitle).
+     */
+    public record Layout(long startCode, long endCode, long startData, long endData, long startStack,
+                         long argStart, long argEnd, long envStart, long envEnd) {
+        public static final Layout NONE = new Layout(0, 0, 0, 0, 0, 0, 0, 0, 0);
+    }
+
     public final AddressSpace as;
+    private volatile Layout layout = Layout.NONE;
     private final ConcurrentSkipListMap<Long, Vma> vmas = new ConcurrentSkipListMap<>();
     private final long mmapBase;
     private long startBrk, brk;
@@ -121,6 +132,7 @@ public final class Mmap {
         c.vmas.putAll(vmas);
         c.startBrk = startBrk;
         c.brk = brk;
+        c.layout = layout;
         return c;
     }
 
@@ -143,6 +155,15 @@ public final class Mmap {
     /** Sets where the heap starts, after exec loaded the program (mm->start_brk = mm->brk). */
     public synchronized void setBrkStart(long start) {
         startBrk = brk = start;
+    }
+
+    public Layout layout() {
+        return layout;
+    }
+
+    /** Set by exec once the program and its stack are in place. */
+    public void setLayout(Layout l) {
+        layout = l;
     }
 
     public synchronized List<Vma> vmas() {
@@ -199,12 +220,28 @@ public final class Mmap {
         if ((flags & Mman.MAP_ANONYMOUS) == 0) {
             File f = t.group.files.get(fd);
             if (f == null || f.isPath()) return -Errno.EBADF;
+            if (f instanceof AnonymousFile) return mmapAnonymousFile(t, f, addr, len, prot, flags, offset);
             if (!(f instanceof ExecFile ef)) return -Errno.ENODEV;
             backing = new FileBacking(ef, f.readable(), f.writable());
         } else if ((flags & Mman.MAP_HUGETLB) != 0) {
             return -Errno.ENOMEM; // no huge pages are reserved (vm.nr_hugepages = 0)
         }
         return limited(t).mmap(addr, len, prot, flags, backing, offset >>> Page.SHIFT);
+    }
+
+    /** A file whose mappings are anonymous memory (/dev/zero's mmap_zero in drivers/char/mem.c). */
+    public interface AnonymousFile {}
+
+    /**
+     * mmap_zero: after do_mmap's checks of the file's access mode, a private mapping becomes
+     * anonymous memory (vma_set_anonymous) and a shared one shared anonymous memory (shmem_zero_setup).
+     */
+    private static long mmapAnonymousFile(Task t, File f, long addr, long len, int prot, int flags, long offset) {
+        int type = flags & Mman.MAP_TYPE;
+        if (!f.readable()) return -Errno.EACCES;
+        if (type == Mman.MAP_SHARED_VALIDATE) type = Mman.MAP_SHARED;
+        if (type == Mman.MAP_SHARED && (prot & Mman.PROT_WRITE) != 0 && !f.writable()) return -Errno.EACCES;
+        return limited(t).mmap(addr, len, prot, (flags & ~Mman.MAP_TYPE) | type, null, offset >>> Page.SHIFT);
     }
 
     /**

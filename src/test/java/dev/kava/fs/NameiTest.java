@@ -72,7 +72,10 @@ class NameiTest {
 
     @Test
     void theRootSitsOnNullfsMountOne() {
+        // Mount IDs are per kernel (per initial namespace), whatever other kernels this JVM made.
+        assertSame(ns.root(), ns.mounts().get(0), "nullfs is the namespace's first mount");
         assertEquals(1, ns.root().id, "nullfs is mount 1");
+        assertEquals(2, root.mnt().id, "the root is mount 2");
         assertEquals(NullFs.NULL_FS_MAGIC, ns.root().sb.magic());
         assertEquals("hostfs", root.mnt().sb.type());
         assertSame(root.mnt(), lookup("/..", true).mnt(), ".. at the root stays at the root");

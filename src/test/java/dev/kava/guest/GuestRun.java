@@ -28,8 +28,18 @@ record GuestRun(byte[] stdout, byte[] stderr, int status) {
         return new String(stderr, StandardCharsets.UTF_8);
     }
 
+    /**
+     * The mount points a root needs: an empty dev/ (kava mounts devtmpfs there) and tmp/ (a
+     * tmpfs). Made for both runs, so a program listing the root sees the same names.
+     */
+    static void prepareRoot(Path dir) throws IOException {
+        java.nio.file.Files.createDirectories(dir.resolve("dev"));
+        java.nio.file.Files.createDirectories(dir.resolve("tmp"));
+    }
+
     /** Runs dir/name under qemu-riscv64-static with dir as working directory, an empty environment and stdin (or none). */
     static GuestRun underQemu(Path dir, String name, byte[] stdin, Duration timeout) throws IOException, InterruptedException {
+        prepareRoot(dir);
         // -L: dynamic programs find ld.so and their libraries under dir, as they do under kava.
         // ulimit -c 0: a program that dies by a signal must not leave qemu core files behind.
         ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c", "ulimit -c 0 && exec \"$@\"", "sh",
@@ -87,9 +97,32 @@ record GuestRun(byte[] stdout, byte[] stderr, int status) {
     /** As above, tracing syscalls in strace's format to strace (null: no tracing). */
     static GuestRun underKava(Path dir, String name, byte[] stdin, Duration timeout, boolean deterministic,
                               PrintStream strace) throws Exception {
+        return underKava(dir, List.of("/" + name), List.of(), stdin, timeout, deterministic, strace, List.of());
+    }
+
+    /** As above, with host directories mounted as kava run -v does. */
+    static GuestRun underKava(Path dir, String name, byte[] stdin, Duration timeout, boolean deterministic,
+                              PrintStream strace, List<dev.kava.init.InitMounts.Volume> volumes) throws Exception {
+        return underKava(dir, List.of("/" + name), List.of(), stdin, timeout, deterministic, strace, volumes);
+    }
+
+    /**
+     * Runs argv (argv[0] is the program's path inside the guest) with environment env in a fresh
+     * in-process kernel whose root is dir.
+     */
+    static GuestRun underKava(Path dir, List<String> argv, List<String> env, byte[] stdin, Duration timeout)
+            throws Exception {
+        return underKava(dir, argv, env, stdin, timeout, false, null, List.of());
+    }
+
+    private static GuestRun underKava(Path dir, List<String> argv, List<String> env, byte[] stdin, Duration timeout,
+                                      boolean deterministic, PrintStream strace,
+                                      List<dev.kava.init.InitMounts.Volume> volumes) throws Exception {
+        String name = argv.get(0);
+        prepareRoot(dir);
         ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
         ByteArrayOutputStream klog = new ByteArrayOutputStream();
-        Kernel kernel = new Kernel(new Kernel.Config()
+        Kernel.Config config = new Kernel.Config()
                 .root(dir)
                 .stdin(stdin == null ? InputStream.nullInputStream() : new java.io.ByteArrayInputStream(stdin))
                 .stdout(out)
@@ -97,12 +130,14 @@ record GuestRun(byte[] stdout, byte[] stderr, int status) {
                 .stdioKinds(stdin == null ? HostStdio.Kind.NULL : HostStdio.Kind.PIPE, HostStdio.Kind.PIPE, HostStdio.Kind.PIPE)
                 .kernelLog(new PrintStream(klog, true, StandardCharsets.UTF_8))
                 .deterministic(deterministic)
-                .strace(strace));
+                .strace(strace);
+        for (var v : volumes) config.volume(v.host(), v.guestDir(), v.readWrite());
+        Kernel kernel = new Kernel(config);
         CompletableFuture<ExitStatus> run = CompletableFuture.supplyAsync(() -> {
             try {
-                return kernel.run("/" + name, List.of("/" + name), List.of());
+                return kernel.run(name, argv, env);
             } catch (ErrnoException e) {
-                throw new AssertionError("kava could not execute /" + name + ": " + e.getMessage());
+                throw new AssertionError("kava could not execute " + name + ": " + e.getMessage());
             }
         }, r -> {
             Thread t = new Thread(r, "kava-" + name);

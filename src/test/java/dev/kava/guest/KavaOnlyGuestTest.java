@@ -48,9 +48,16 @@ class KavaOnlyGuestTest {
         }));
     }
 
-    /** Scripts the exec test runs: one for its own binary, a loop, an empty #! line; and a non-executable file. */
+    /**
+     * Scripts the exec test runs: one for its own binary, a loop, an empty #! line; a
+     * non-executable file; and the mount points of /proc and /sys.
+     */
     static void createRoot() throws IOException {
         Files.createDirectories(ROOT.resolve("data"));
+        // Empty mount points: the kernel mounts procfs, sysfs and a tmpfs (the programs' scratch space) on them.
+        Files.createDirectories(ROOT.resolve("proc"));
+        Files.createDirectories(ROOT.resolve("sys"));
+        Files.createDirectories(ROOT.resolve("tmp"));
         script("script.sh", "#!/exec_clone3 child\n");
         script("loop.sh", "#!/loop.sh\n");
         script("empty.sh", "#!  \n");
@@ -63,6 +70,19 @@ class KavaOnlyGuestTest {
         Path p = ROOT.resolve(name);
         Files.writeString(p, text);
         Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+
+    /** Each process a fatal signal ends is named once in the kernel log (kava-only/selfcheck/kill_log.c). */
+    @Test
+    void fatalSignalLoggedOnce() throws Exception {
+        String missing = GuestToolchain.missing();
+        Assumptions.assumeTrue(missing == null, () -> "skipped: " + missing);
+        Files.createDirectories(ROOT);
+        Path bin = GuestToolchain.compile(Path.of("src/test/guest/kava-only/selfcheck/kill_log.c"), ROOT, true);
+        GuestRun r = GuestRun.underKava(ROOT, bin.getFileName().toString(), null, TIMEOUT);
+        assertEquals("killed 40\n", r.stdoutText(), r.stderrText());
+        long logged = r.stderrText().lines().filter(l -> l.endsWith("killed by SIGKILL")).count();
+        assertEquals(40, logged, "kernel log:\n" + r.stderrText());
     }
 
     @Test

@@ -239,7 +239,9 @@ public final class ElfLoader {
             if (badAddr(entry)) throw ErrnoException.of(Errno.EINVAL);
         }
         long vdso = mapVdso(mm, vvar);
-        long sp = createElfTables(mm, exe, info, interpBase, eEntry, phdrAddr, vdso);
+        long[] strings = new long[4];
+        long sp = createElfTables(mm, exe, info, interpBase, eEntry, phdrAddr, vdso, strings);
+        mm.setLayout(new Mmap.Layout(startCode, endCode, startData, endData, sp, strings[0], strings[1], strings[2], strings[3]));
         // A static PIE (ET_DYN run directly) gets its brk out of the mmap area, at ELF_ET_DYN_BASE.
         if (exe.type == Elf.ET_DYN && prep.interp == null) elfBrk = Mmap.ELF_ET_DYN_BASE;
         long startBrk = Mmap.pageAlign(elfBrk);
@@ -405,13 +407,19 @@ public final class ElfLoader {
      * them argc, argv[], NULL, envp[], NULL and the auxiliary vector, sp 16-byte aligned.
      */
     private static long createElfTables(Mmap mm, ElfFile exe, StackInfo info, long interpBase, long eEntry, long phdrAddr,
-                                        long vdso) {
+                                        long vdso, long[] strings) {
         StackWriter w = new StackWriter(mm, Mmap.STACK_TOP - 8); // bprm->p starts one pointer below the top
         long execfn = w.pushString(info.execfn());
         long[] envAddr = new long[info.envp().size()];
         for (int i = envAddr.length - 1; i >= 0; i--) envAddr[i] = w.pushString(info.envp().get(i));
+        long envStart = w.p;
         long[] argAddr = new long[info.argv().size()];
         for (int i = argAddr.length - 1; i >= 0; i--) argAddr[i] = w.pushString(info.argv().get(i));
+        // mm->arg_start .. arg_end and env_start .. env_end (create_elf_tables walks the strings the same way).
+        strings[0] = w.p;
+        strings[1] = envStart;
+        strings[2] = envStart;
+        strings[3] = execfn;
 
         long p = w.p & ~15L; // arch_align_stack, without randomization
         p -= 16;

@@ -5,7 +5,7 @@ import dev.kava.abi.Fcntl;
 import dev.kava.fs.ExecFile;
 import dev.kava.fs.File;
 import dev.kava.fs.FsPath;
-import dev.kava.fs.Kstat;
+import dev.kava.fs.RegularFile;
 import dev.kava.kernel.ErrnoException;
 import dev.kava.kernel.Task;
 
@@ -13,9 +13,17 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.LinkOption;
+import java.nio.file.OpenOption;
 import java.nio.file.StandardOpenOption;
+import java.util.HashSet;
+import java.util.Set;
 
-/** A regular file of a hostfs mount, open for reading. */
+/**
+ * A regular file of a hostfs mount, open: a host FileChannel, opened with O_NOFOLLOW on the
+ * checked path (see {@link HostFs}). Reads and writes go to the channel at explicit offsets;
+ * O_APPEND writes go to the end as the host sees it, atomically with respect to the guest's
+ * other appends to the file (not to host processes appending at the same time).
+ */
 public final class HostFile extends File implements ExecFile {
     private final HostInode inode;
     private final FileChannel channel;
@@ -27,14 +35,16 @@ public final class HostFile extends File implements ExecFile {
     }
 
     static HostFile open(HostInode inode, FsPath path, int flags) {
-        if ((flags & Fcntl.O_ACCMODE) != Fcntl.O_RDONLY || (flags & Fcntl.O_TRUNC) != 0) throw ErrnoException.of(Errno.EROFS);
-        try {
-            // NOFOLLOW_LINKS: the walk found a regular file here; never let the host follow a link swapped in since.
-            FileChannel ch = FileChannel.open(inode.host, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
-            return new HostFile(inode, path, ch, flags);
-        } catch (IOException e) {
-            throw ErrnoException.of(HostFs.errnoOf(e));
-        }
+        int acc = flags & Fcntl.O_ACCMODE;
+        boolean write = acc == Fcntl.O_WRONLY || acc == Fcntl.O_RDWR;
+        if ((write || (flags & Fcntl.O_TRUNC) != 0) && inode.sb.readOnly()) throw ErrnoException.of(Errno.EROFS);
+        Set<OpenOption> opts = new HashSet<>();
+        opts.add(LinkOption.NOFOLLOW_LINKS); // the walk found a regular file: never follow a link swapped in since
+        if (write) opts.add(StandardOpenOption.WRITE);
+        if (!write || acc == Fcntl.O_RDWR) opts.add(StandardOpenOption.READ);
+        FileChannel ch = inode.fs().shared(() -> FileChannel.open(inode.regularPath(), opts));
+        inode.channels.put(ch, write);
+        return new HostFile(inode, path, ch, flags);
     }
 
     @Override
@@ -63,6 +73,47 @@ public final class HostFile extends File implements ExecFile {
             return total;
         } catch (IOException e) {
             throw ErrnoException.of(Errno.EIO);
+        }
+    }
+
+    @Override
+    public synchronized int write(Task t, byte[] src, int off, int len) {
+        if ((flags & Fcntl.O_APPEND) != 0) {
+            synchronized (inode) {
+                pos = size();
+                int n = writeAt(t, src, off, len, pos);
+                pos += n;
+                return n;
+            }
+        }
+        int n = writeAt(t, src, off, len, pos);
+        pos += n;
+        return n;
+    }
+
+    /** pwrite; on an O_APPEND file it appends whatever the offset, as on Linux (generic_write_checks). */
+    @Override
+    public int pwrite(Task t, byte[] src, int off, int len, long offset) {
+        if ((flags & Fcntl.O_APPEND) != 0) {
+            synchronized (inode) {
+                return writeAt(t, src, off, len, size());
+            }
+        }
+        return writeAt(t, src, off, len, offset);
+    }
+
+    private int writeAt(Task t, byte[] src, int off, int len, long offset) {
+        if (offset < 0) throw ErrnoException.of(Errno.EINVAL);
+        if (len == 0) return 0;
+        RegularFile.checkFileSizeLimit(t, offset, len);
+        int total = 0;
+        try {
+            ByteBuffer bb = ByteBuffer.wrap(src, off, len);
+            while (bb.hasRemaining()) total += channel.write(bb, offset + total);
+            return total;
+        } catch (IOException e) {
+            if (total > 0) return total; // a short write, as when the disk fills part way
+            throw ErrnoException.of(HostFs.errnoOf(e));
         }
     }
 
@@ -131,10 +182,11 @@ public final class HostFile extends File implements ExecFile {
     @Override
     public void unpin() {
         if (holders.decrementAndGet() != 0) return;
+        inode.channels.remove(channel);
         try {
             channel.close();
         } catch (IOException ignored) {
-            // Closing a read-only channel has nothing to lose.
+            // Nothing is buffered: the data went to the host at each write.
         }
     }
 
@@ -142,4 +194,8 @@ public final class HostFile extends File implements ExecFile {
     public void release() {
         unpin();
     }
+
+    /** Open only for reading: nothing of the guest's to write back. */
+    @Override
+    public void fsync(Task t, boolean datasync) {}
 }

@@ -17,6 +17,11 @@ final class ShmemData {
 
     private final Tmpfs fs;
     private final TreeMap<Long, Page> pages = new TreeMap<>();
+    /**
+     * Pages fallocate added and nothing has written yet (shmem's !uptodate folios): they hold
+     * zeros and count in st_blocks, but SEEK_DATA and SEEK_HOLE see them as holes.
+     */
+    private final java.util.TreeSet<Long> fallocated = new java.util.TreeSet<>();
     private long size;
 
     ShmemData(Tmpfs fs) {
@@ -69,6 +74,7 @@ final class ShmemData {
                 int inPage = (int) (p & Page.MASK);
                 int chunk = Math.min(len - done, Page.SIZE - inPage);
                 page(p >>> Page.SHIFT, true).write(inPage, src, off + done, chunk);
+                fallocated.remove(p >>> Page.SHIFT); // shmem_write_end marks the folio uptodate
                 done += chunk;
                 if (p + chunk > size) size = p + chunk;
             }
@@ -86,6 +92,7 @@ final class ShmemData {
             Map<Long, Page> tail = pages.tailMap(firstGone, true);
             long n = tail.size();
             tail.clear();
+            fallocated.tailSet(firstGone, true).clear();
             fs.unchargePages(n);
             int inPage = (int) (newSize & Page.MASK);
             if (inPage != 0) {
@@ -96,39 +103,74 @@ final class ShmemData {
         size = newSize;
     }
 
-    /** fallocate mode 0 / KEEP_SIZE: allocates the pages of [off, off+len). */
+    /**
+     * fallocate mode 0 / KEEP_SIZE: allocates the pages of [off, off+len). A failure part way
+     * (ENOSPC) removes the pages this call added, as shmem_fallocate's undo does.
+     */
     synchronized void allocate(long off, long len, boolean keepSize) {
         long first = off >>> Page.SHIFT, last = (off + len - 1) >>> Page.SHIFT;
-        // A failure part way keeps the zero pages already added (Linux undoes them; the content is the same).
-        for (long i = first; i <= last; i++) page(i, true);
+        // Try to avoid a swapstorm if len is impossible to satisfy.
+        if (fs.maxPages() != 0 && last - first + 1 > fs.maxPages()) throw ErrnoException.of(Errno.ENOSPC);
+        java.util.List<Long> added = new java.util.ArrayList<>();
+        try {
+            for (long i = first; i <= last; i++) {
+                if (pages.containsKey(i)) continue;
+                page(i, true);
+                fallocated.add(i);
+                added.add(i);
+            }
+        } catch (ErrnoException e) {
+            for (long i : added) {
+                pages.remove(i);
+                fallocated.remove(i);
+            }
+            fs.unchargePages(added.size());
+            throw e;
+        }
         if (!keepSize && off + len > size) size = off + len;
     }
 
-    /** FALLOC_FL_PUNCH_HOLE: zeroes [off, off+len), freeing whole pages. */
+    /**
+     * FALLOC_FL_PUNCH_HOLE: zeroes [off, off+len) within the file, freeing whole pages. Only
+     * the pages that exist are visited (shmem_truncate_range), however large the range.
+     */
     synchronized void punchHole(long off, long len) {
         long end = Math.min(size, off + len);
-        long p = off;
-        while (p < end) {
-            long idx = p >>> Page.SHIFT;
-            int inPage = (int) (p & Page.MASK);
-            int chunk = (int) Math.min(end - p, Page.SIZE - inPage);
-            Page pg = pages.get(idx);
-            if (pg != null) {
-                if (chunk == Page.SIZE) {
-                    pages.remove(idx);
-                    fs.unchargePages(1);
-                } else {
-                    pg.zero(inPage, chunk);
-                }
-            }
-            p += chunk;
+        if (off >= end) return;
+        long first = off >>> Page.SHIFT, last = end >>> Page.SHIFT;
+        int headIn = (int) (off & Page.MASK), tailIn = (int) (end & Page.MASK);
+        if (first == last) {
+            zero(first, headIn, tailIn);
+            return;
         }
+        if (headIn != 0) zero(first++, headIn, Page.SIZE);
+        if (tailIn != 0) zero(last, 0, tailIn);
+        Map<Long, Page> whole = pages.subMap(first, true, last, false);
+        long n = whole.size();
+        fallocated.subSet(first, true, last, false).clear();
+        whole.clear();
+        fs.unchargePages(n);
     }
 
-    /** SEEK_DATA: the first data offset at or after off (holes are whole missing pages); -1 if none. */
+    /** Zeroes bytes [from, to) of page index, if it exists. */
+    private void zero(long index, int from, int to) {
+        Page pg = pages.get(index);
+        if (pg != null && to > from) pg.zero(from, to - from);
+    }
+
+    /** Whether page index holds data (mapping_seek_hole_data: a present, uptodate folio). */
+    private boolean isData(long idx) {
+        return pages.containsKey(idx) && !fallocated.contains(idx);
+    }
+
+    /**
+     * SEEK_DATA: the first data offset at or after off (holes are whole missing or fallocated
+     * pages); -1 if none.
+     */
     synchronized long seekData(long off) {
         if (off >= size) return -1;
         Long idx = pages.ceilingKey(off >>> Page.SHIFT);
+        while (idx != null && fallocated.contains(idx)) idx = pages.higherKey(idx);
         if (idx == null) return -1;
         long at = Math.max(off, idx << Page.SHIFT);
         return at >= size ? -1 : at;
@@ -137,7 +179,7 @@ final class ShmemData {
     /** SEEK_HOLE: the first hole offset at or after off (end of file counts as a hole). */
     synchronized long seekHole(long off) {
         long idx = off >>> Page.SHIFT;
-        while ((idx << Page.SHIFT) < size && pages.containsKey(idx)) idx++;
+        while ((idx << Page.SHIFT) < size && isData(idx)) idx++;
         return Math.min(size, Math.max(off, idx << Page.SHIFT));
     }
 }

@@ -32,19 +32,43 @@ final class ShmemFile extends File implements ExecFile {
     }
 
     @Override
-    public synchronized int write(Task t, byte[] src, int off, int len) {
-        if ((flags & Fcntl.O_APPEND) != 0) pos = inode.data.size();
-        int n = pwrite(t, src, off, len, pos);
-        pos += n;
-        return n;
+    public int write(Task t, byte[] src, int off, int len) {
+        return write(t, src, off, len, (flags & Fcntl.O_APPEND) != 0);
     }
 
     @Override
+    public synchronized int write(Task t, byte[] src, int off, int len, boolean append) {
+        long[] r = writeIter(t, src, off, len, pos, append);
+        pos = r[1] + r[0];
+        return (int) r[0];
+    }
+
+    /** pwrite on an O_APPEND file appends, as Linux does (IOCB_APPEND comes from the file's flags). */
+    @Override
     public int pwrite(Task t, byte[] src, int off, int len, long offset) {
-        RegularFile.checkFileSizeLimit(t, offset, len);
-        int n = inode.data.write(offset, src, off, len);
-        if (n > 0) inode.touchMtime();
-        return n;
+        return pwrite(t, src, off, len, offset, (flags & Fcntl.O_APPEND) != 0);
+    }
+
+    @Override
+    public int pwrite(Task t, byte[] src, int off, int len, long offset, boolean append) {
+        return (int) writeIter(t, src, off, len, offset, append)[0];
+    }
+
+    /**
+     * shmem_file_write_iter: generic_write_checks (IOCB_APPEND moves the position to the end;
+     * RLIMIT_FSIZE), file_remove_privs, file_update_time, then the copy. Returns {bytes written,
+     * the offset they went to}. The inode lock (i_rwsem) is held throughout, so an appending
+     * write cannot interleave with another.
+     */
+    private long[] writeIter(Task t, byte[] src, int off, int len, long offset, boolean append) {
+        synchronized (inode.lock) {
+            if (append) offset = inode.data.size();
+            if (len == 0) return new long[] {0, offset};
+            len = RegularFile.writeLimit(t, offset, len);
+            dev.kava.fs.Attr.removePrivs(t, inode);
+            inode.touchMtime();
+            return new long[] {inode.data.write(offset, src, off, len), offset};
+        }
     }
 
     @Override
@@ -81,16 +105,29 @@ final class ShmemFile extends File implements ExecFile {
         return np;
     }
 
+    /** shmem_fallocate: allocation (optionally keeping the size) and hole punching; nothing else. */
     @Override
     public void fallocate(Task t, int mode, long offset, long len) {
-        if ((mode & RegularFile.FALLOC_FL_PUNCH_HOLE) != 0) {
-            inode.data.punchHole(offset, len);
-        } else {
-            RegularFile.checkFileSizeLimit(t, offset, len);
-            inode.data.allocate(offset, len, (mode & RegularFile.FALLOC_FL_KEEP_SIZE) != 0);
+        if ((mode & ~(RegularFile.FALLOC_FL_KEEP_SIZE | RegularFile.FALLOC_FL_PUNCH_HOLE)) != 0) {
+            throw ErrnoException.of(Errno.EOPNOTSUPP);
         }
-        inode.touchMtime();
+        synchronized (inode.lock) {
+            if ((mode & RegularFile.FALLOC_FL_PUNCH_HOLE) != 0) {
+                inode.data.punchHole(offset, len);
+            } else {
+                // The rlimit applies even with FALLOC_FL_KEEP_SIZE.
+                dev.kava.fs.Attr.newsizeOk(t, inode, offset + len);
+                inode.data.allocate(offset, len, (mode & RegularFile.FALLOC_FL_KEEP_SIZE) != 0);
+            }
+            // file_modified: privileges and times, after a successful change.
+            dev.kava.fs.Attr.removePrivs(t, inode);
+            inode.touchMtime();
+        }
     }
+
+    /** noop_fsync: tmpfs has nowhere to write back to. */
+    @Override
+    public void fsync(Task t, boolean datasync) {}
 
     @Override
     public long ioctl(Task t, int cmd, long arg) {

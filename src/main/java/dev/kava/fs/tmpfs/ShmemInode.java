@@ -1,6 +1,7 @@
 package dev.kava.fs.tmpfs;
 
 import dev.kava.abi.Errno;
+import dev.kava.abi.Fcntl;
 import dev.kava.abi.Stat;
 import dev.kava.fs.Directory;
 import dev.kava.fs.File;
@@ -30,6 +31,16 @@ public class ShmemInode extends Inode {
     private final Map<String, byte[]> xattrs = new TreeMap<>();
     /** Descriptors open on a regular file: its pages are freed only when unlinked and closed. */
     int openCount;
+    /** The birth time (shmem's i_crtime), set when the inode is made. */
+    private final long btimeSec, btimeNsec;
+
+    /** BOGO_DIRENT_SIZE (mm/shmem.c): what one entry adds to a directory's size. */
+    static final int BOGO_DIRENT_SIZE = 20;
+    /** SHORT_SYMLINK_LEN (mm/shmem.c): targets shorter than this live in the inode, longer ones in a page. */
+    private static final int SHORT_SYMLINK_LEN = 128;
+    /** WHITEOUT_MODE and WHITEOUT_DEV (include/linux/fs.h): a whiteout is a 0/0 character device. */
+    private static final int WHITEOUT_MODE = 0;
+    private static final long WHITEOUT_DEV = 0;
 
     ShmemInode(Tmpfs sb, int mode) {
         this(sb, mode, null, 0);
@@ -43,12 +54,41 @@ public class ShmemInode extends Inode {
         this.data = type == Stat.S_IFREG ? new ShmemData(sb) : null;
         this.target = target;
         this.rdev = rdev;
-        if (type == Stat.S_IFDIR) nlink = 2;
+        if (type == Stat.S_IFDIR) {
+            nlink = 2;
+            size = 2 * BOGO_DIRENT_SIZE; // "some things misbehave if size == 0 on a directory"
+        }
         if (target != null) size = target.length();
+        btimeSec = ctimeSec;
+        btimeNsec = ctimeNsec;
+    }
+
+    @Override
+    public long[] birthTime() {
+        return new long[] {btimeSec, btimeNsec};
+    }
+
+    /** tmpfs is FS_MGTIME since 6.13. */
+    @Override
+    public boolean multigrainTimes() {
+        return true;
+    }
+
+    /** shmem_getattr: tmpfs keeps the chattr flags append, immutable and nodump (kava never sets them). */
+    @Override
+    public long statxAttributesMask() {
+        return dev.kava.abi.Statx.STATX_ATTR_APPEND | dev.kava.abi.Statx.STATX_ATTR_IMMUTABLE
+                | dev.kava.abi.Statx.STATX_ATTR_NODUMP;
     }
 
     Tmpfs tmpfs() {
         return (Tmpfs) sb;
+    }
+
+    /** The root directory's owner (uid= and gid= of the mount). */
+    synchronized void initRootOwner(int uid, int gid) {
+        this.uid = uid;
+        this.gid = gid;
     }
 
     @Override
@@ -60,10 +100,12 @@ public class ShmemInode extends Inode {
     public synchronized dev.kava.fs.Kstat getattr() {
         if (data != null) size = data.size();
         dev.kava.fs.Kstat k = super.getattr();
-        if (data == null) return k;
-        // st_blocks counts the pages really allocated (sparse files have holes), in 512-byte units.
+        // st_blocks counts the pages really allocated (sparse files have holes), in 512-byte units;
+        // directories and special files have none, a symlink one page when its target is long.
+        long blocks = data != null ? data.pageCount() * 8
+                : target != null && target.length() + 1 > SHORT_SYMLINK_LEN ? 8 : 0;
         return new dev.kava.fs.Kstat(k.dev(), k.ino(), k.mode(), k.nlink(), k.uid(), k.gid(), k.rdev(), k.size(),
-                k.blksize(), data.pageCount() * 8, k.atimeSec(), k.atimeNsec(), k.mtimeSec(), k.mtimeNsec(),
+                k.blksize(), blocks, k.atimeSec(), k.atimeNsec(), k.mtimeSec(), k.mtimeNsec(),
                 k.ctimeSec(), k.ctimeNsec());
     }
 
@@ -90,11 +132,13 @@ public class ShmemInode extends Inode {
         }
     }
 
+    /** shmem_mknod and friends: the new inode gets its name, the directory its size, link and times. */
     private ShmemInode add(String name, ShmemInode child, Cred c) {
         child.initOwner(c, this);
         synchronized (this) {
             dir().put(name, child);
             if (child.isDir()) nlink++;
+            size += BOGO_DIRENT_SIZE;
         }
         touchMtime();
         return child;
@@ -130,11 +174,14 @@ public class ShmemInode extends Inode {
         return i;
     }
 
+    /** shmem_link: every name beyond the first costs an inode of nr_inodes (an O_TMPFILE file's first does not). */
     @Override
     public void link(Inode target, String name) {
         ShmemInode t = (ShmemInode) target;
+        if (t.nlink() > 0) tmpfs().chargeInode();
         synchronized (this) {
             dir().put(name, t);
+            size += BOGO_DIRENT_SIZE;
         }
         synchronized (t) {
             t.nlink++;
@@ -148,8 +195,10 @@ public class ShmemInode extends Inode {
         ShmemInode v;
         synchronized (this) {
             v = dir().remove(name);
+            if (v != null) size -= BOGO_DIRENT_SIZE;
         }
         if (v == null) throw ErrnoException.of(Errno.ENOENT);
+        if (!v.isDir() && v.nlink() > 1) tmpfs().unchargeInode(); // shmem_free_inode for the extra name
         v.dropLink();
         touchMtime();
     }
@@ -163,12 +212,20 @@ public class ShmemInode extends Inode {
             if (!v.isEmptyDir()) throw ErrnoException.of(Errno.ENOTEMPTY);
             dir().remove(name);
             nlink--;
+            size -= BOGO_DIRENT_SIZE;
         }
-        synchronized (v) {
-            v.nlink = 0;
-        }
-        tmpfs().unchargeInode();
+        v.dropXattrs();
+        v.killDir();
         touchMtime();
+    }
+
+    /** A directory lost its name (rmdir, or replaced by a rename): no links, its inode gone from nr_inodes. */
+    private void killDir() {
+        synchronized (this) {
+            nlink = 0;
+        }
+        touchCtime();
+        tmpfs().unchargeInode();
     }
 
     synchronized boolean isEmptyDir() {
@@ -189,13 +246,25 @@ public class ShmemInode extends Inode {
     /** evict: the inode's pages and its place in nr_inodes go back. */
     void evict() {
         if (data != null) data.truncate(0);
+        dropXattrs();
         tmpfs().unchargeInode();
     }
 
     @Override
     public void rename(String oldName, Inode newDirInode, String newName, int flags) {
+        rename(oldName, newDirInode, newName, flags, dev.kava.kernel.Cred.ROOT);
+    }
+
+    /**
+     * shmem_rename2: both directory locks are held by the VFS, which has checked everything but
+     * the emptiness of a directory being replaced. Entry maps are guarded by each inode's monitor.
+     */
+    @Override
+    public void rename(String oldName, Inode newDirInode, String newName, int flags, Cred c) {
+        if ((flags & ~(Fcntl.RENAME_NOREPLACE | Fcntl.RENAME_EXCHANGE | Fcntl.RENAME_WHITEOUT)) != 0) {
+            throw ErrnoException.of(Errno.EINVAL);
+        }
         ShmemInode newDir = (ShmemInode) newDirInode;
-        // Both directory locks are held by the VFS; entry maps are guarded by each inode's monitor.
         ShmemInode moving, replaced;
         synchronized (this) {
             moving = dir().get(oldName);
@@ -204,7 +273,8 @@ public class ShmemInode extends Inode {
             replaced = newDir.dir().get(newName);
         }
         if (moving == null) throw ErrnoException.of(Errno.ENOENT);
-        if ((flags & dev.kava.abi.Fcntl.RENAME_EXCHANGE) != 0) {
+        if ((flags & Fcntl.RENAME_EXCHANGE) != 0) {
+            // simple_offset_rename_exchange: each name keeps its place in its directory.
             if (replaced == null) throw ErrnoException.of(Errno.ENOENT);
             synchronized (this) { dir().put(oldName, replaced); }
             synchronized (newDir) { newDir.dir().put(newName, moving); }
@@ -213,24 +283,39 @@ public class ShmemInode extends Inode {
                 synchronized (this) { nlink -= d; }
                 synchronized (newDir) { newDir.nlink += d; }
             }
+            replaced.touchCtime();
         } else {
+            if (replaced != null && replaced.isDir() && !replaced.isEmptyDir()) throw ErrnoException.of(Errno.ENOTEMPTY);
+            if ((flags & Fcntl.RENAME_WHITEOUT) != 0) {
+                // shmem_whiteout: a 0/0 character device takes the old name (it is replaced below).
+                ShmemInode wh = new ShmemInode(tmpfs(), Stat.S_IFCHR | WHITEOUT_MODE, null, WHITEOUT_DEV);
+                wh.initOwner(c, this);
+                synchronized (this) { size += BOGO_DIRENT_SIZE; }
+                synchronized (this) { dir().put(oldName, wh); }
+            } else {
+                synchronized (this) { dir().remove(oldName); }
+            }
             if (replaced != null) {
+                // shmem_unlink of the target: its entry, its link, its place in nr_inodes.
+                synchronized (newDir) { newDir.size -= BOGO_DIRENT_SIZE; }
                 if (replaced.isDir()) {
-                    if (!replaced.isEmptyDir()) throw ErrnoException.of(Errno.ENOTEMPTY);
                     synchronized (newDir) { newDir.nlink--; }
-                    synchronized (replaced) { replaced.nlink = 0; }
-                    tmpfs().unchargeInode();
+                    replaced.dropXattrs();
+                    replaced.killDir();
                 } else {
+                    if (replaced.nlink() > 1) tmpfs().unchargeInode();
                     replaced.dropLink();
                 }
             }
-            synchronized (this) { dir().remove(oldName); }
             synchronized (newDir) { newDir.dir().put(newName, moving); }
             if (moving.isDir() && this != newDir) {
                 synchronized (this) { nlink--; }
                 synchronized (newDir) { newDir.nlink++; }
             }
+            synchronized (this) { size -= BOGO_DIRENT_SIZE; }
+            synchronized (newDir) { newDir.size += BOGO_DIRENT_SIZE; }
         }
+        // simple_rename_timestamp: both directories' mtime and ctime, the inodes' ctime.
         moving.touchCtime();
         touchMtime();
         if (newDir != this) newDir.touchMtime();
@@ -244,10 +329,14 @@ public class ShmemInode extends Inode {
         return target;
     }
 
+    /** shmem_setattr's ATTR_SIZE: a size change updates mtime and ctime; the same size changes nothing. */
     @Override
     public void truncate(long newSize) {
         if (data == null) throw ErrnoException.of(isDir() ? Errno.EISDIR : Errno.EINVAL);
-        data.truncate(newSize);
+        synchronized (data) {
+            if (data.size() == newSize) return;
+            data.truncate(newSize);
+        }
         touchMtime();
     }
 
@@ -272,10 +361,23 @@ public class ShmemInode extends Inode {
         if (free) evict();
     }
 
-    // ---- xattrs: tmpfs keeps trusted.*, security.* and user.* attributes in memory
+    // ---- xattrs: tmpfs keeps trusted.*, security.* and user.* attributes in memory (simple_xattrs)
 
     /** XATTR_SIZE_MAX (include/uapi/linux/limits.h). */
     private static final int XATTR_SIZE_MAX = 65536;
+    private static final List<String> HANDLERS = List.of(dev.kava.abi.Xattr.XATTR_SECURITY_PREFIX,
+            dev.kava.abi.Xattr.XATTR_TRUSTED_PREFIX, dev.kava.abi.Xattr.XATTR_USER_PREFIX);
+
+    /** shmem_xattr_handlers: security, trusted and user (no POSIX ACLs: system.* is EOPNOTSUPP). */
+    @Override
+    public List<String> xattrPrefixes() {
+        return HANDLERS;
+    }
+
+    /** simple_xattr_space: what one xattr takes of the filesystem's inode space. */
+    private static long xattrSpace(String name, int size) {
+        return 40 + size + name.length();
+    }
 
     @Override
     public synchronized byte[] getxattr(String name) {
@@ -287,21 +389,32 @@ public class ShmemInode extends Inode {
     @Override
     public synchronized void setxattr(String name, byte[] value, int flags) {
         if (value.length > XATTR_SIZE_MAX) throw ErrnoException.of(Errno.E2BIG);
-        boolean exists = xattrs.containsKey(name);
-        if ((flags & 1) != 0 && exists) throw ErrnoException.of(Errno.EEXIST); // XATTR_CREATE
-        if ((flags & 2) != 0 && !exists) throw ErrnoException.of(Errno.ENODATA); // XATTR_REPLACE
+        byte[] old = xattrs.get(name);
+        if ((flags & dev.kava.abi.Xattr.XATTR_CREATE) != 0 && old != null) throw ErrnoException.of(Errno.EEXIST);
+        if ((flags & dev.kava.abi.Xattr.XATTR_REPLACE) != 0 && old == null) throw ErrnoException.of(Errno.ENODATA);
+        tmpfs().chargeXattr(xattrSpace(name, value.length));
         xattrs.put(name, value.clone());
+        if (old != null) tmpfs().unchargeXattr(xattrSpace(name, old.length));
         touchCtime();
     }
 
+    /** simple_xattr_list's order: the names in the red-black tree, last first as 6.x walks it. */
     @Override
     public synchronized List<String> listxattr() {
-        return new ArrayList<>(xattrs.keySet());
+        return new ArrayList<>(((TreeMap<String, byte[]>) xattrs).descendingKeySet());
     }
 
     @Override
     public synchronized void removexattr(String name) {
-        if (xattrs.remove(name) == null) throw ErrnoException.of(Errno.ENODATA);
+        byte[] old = xattrs.remove(name);
+        if (old == null) throw ErrnoException.of(Errno.ENODATA);
+        tmpfs().unchargeXattr(xattrSpace(name, old.length));
         touchCtime();
+    }
+
+    /** The inode is gone: its xattrs give their space back. */
+    synchronized void dropXattrs() {
+        for (var e : xattrs.entrySet()) tmpfs().unchargeXattr(xattrSpace(e.getKey(), e.getValue().length));
+        xattrs.clear();
     }
 }

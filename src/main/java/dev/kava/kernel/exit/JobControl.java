@@ -1,5 +1,6 @@
 package dev.kava.kernel.exit;
 
+import dev.kava.kernel.Kernel;
 import dev.kava.kernel.TaskGroup;
 
 /**
@@ -24,6 +25,21 @@ public final class JobControl {
         g.stopReport = 0;
         TaskGroup p = g.parent;
         if (p != null) p.childWait.wakeAll();
+    }
+
+    /**
+     * will_become_orphaned_pgrp(pgrp, NULL) (kernel/exit.c): a process group is orphaned when no
+     * member has a parent in a different process group of the same session, which could
+     * continue it after a stop. Zombies and children of init do not count.
+     */
+    public static boolean isOrphanedPgrp(Kernel k, int pgid) {
+        for (TaskGroup p : k.groupsInPgid(pgid)) {
+            if (p.zombie) continue;
+            TaskGroup parent = p.parent;
+            if (parent == null || parent.tgid == 1) continue;
+            if (parent.pgid != pgid && parent.sid == p.sid) return false;
+        }
+        return true;
     }
 
     static int stopReport(TaskGroup g) {

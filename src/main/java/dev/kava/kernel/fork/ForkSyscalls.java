@@ -134,10 +134,12 @@ public final class ForkSyscalls {
             g.exitSignal = (f & Sched.CLONE_PARENT) != 0 ? pg.exitSignal : a.exitSignal;
             g.pgid = pg.pgid;
             g.sid = pg.sid;
+            g.tty = pg.tty; // copy_process: the controlling terminal is inherited
             g.cred = pg.cred;
             g.groups = pg.groups;
             g.comm = t.comm; // the child's leader is a copy of the calling thread
             g.exePath = pg.exePath;
+            g.exeFile = pg.exeFile;
             g.dumpable = pg.dumpable;
             g.noNewPrivs = pg.noNewPrivs;
             if ((f & Sched.CLONE_SIGHAND) != 0) {
@@ -157,8 +159,10 @@ public final class ForkSyscalls {
         Task c = new Task(k, g, tid, h);
         c.comm = t.comm; // dup_task_struct: a new thread or process starts with its creator's name
         c.blocked = t.blocked;
-        c.nice = t.nice;
+        dev.kava.kernel.sched.SchedSyscalls.fork(t, c); // sched_fork: policy and nice value
         c.affinity = t.affinity;
+        c.ioContext = dev.kava.block.IoContext.forClone(t.ioContext, f); // copy_io
+        c.personality = t.personality; // dup_task_struct
         // copy_process: the signal stack (sas_ss_*) and rseq registration (rseq_fork).
         c.signals.copyForFork(t.signals, shareVm && (f & Sched.CLONE_VFORK) == 0);
         dev.kava.kernel.rseq.Rseq.fork(t, c, shareVm);

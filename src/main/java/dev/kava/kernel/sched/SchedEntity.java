@@ -50,4 +50,10 @@ public final class SchedEntity {
     public boolean isRunning() {
         return state == RUNNING;
     }
+
+    /** Runnable or running (TASK_RUNNING, /proc/PID/stat's R), as opposed to blocked, new or dead. */
+    public boolean isRunnable() {
+        int s = state;
+        return s == RUNNING || s == RUNNABLE;
+    }
 }

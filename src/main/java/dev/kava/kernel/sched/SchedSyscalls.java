@@ -81,7 +81,7 @@ public final class SchedSyscalls {
         if (pid < 0) return -Errno.EINVAL;
         Task p = find(t, pid);
         if (p == null) return -Errno.ESRCH;
-        return p.schedPolicy;
+        return p.schedPolicy | (p.schedResetOnFork ? Sched.SCHED_RESET_ON_FORK : 0);
     }
 
     static long getparam(Task t, int pid, long param) {
@@ -92,13 +92,36 @@ public final class SchedSyscalls {
         return 0;
     }
 
+    /**
+     * sched_fork's policy part: a child keeps its creator's policy and nice value, unless
+     * SCHED_RESET_ON_FORK was set: then a real-time or deadline policy becomes SCHED_NORMAL,
+     * a negative nice value becomes 0, and the child does not carry the flag on.
+     */
+    public static void fork(Task parent, Task child) {
+        int policy = parent.schedPolicy;
+        int nice = parent.nice;
+        if (parent.schedResetOnFork) {
+            if (policy == Sched.SCHED_FIFO || policy == Sched.SCHED_RR || policy == Sched.SCHED_DEADLINE) {
+                policy = Sched.SCHED_NORMAL;
+                nice = 0;
+            } else if (nice < 0) {
+                nice = 0;
+            }
+        }
+        child.schedPolicy = policy;
+        child.nice = nice;
+        child.schedResetOnFork = false;
+    }
+
     /** sched_setscheduler / sched_setparam (policy -1: keep it). */
     static long setscheduler(Task t, int pid, int policy, long param, boolean keepPolicy) {
         if (param == 0 || pid < 0) return -Errno.EINVAL;
         int prio = t.mem.read32(param);
         Task p = find(t, pid);
         if (p == null) return -Errno.ESRCH;
+        // sched_setparam keeps the policy and its reset-on-fork flag; sched_setscheduler sets both.
         int pol = keepPolicy ? p.schedPolicy : policy & ~Sched.SCHED_RESET_ON_FORK;
+        boolean resetOnFork = keepPolicy ? p.schedResetOnFork : (policy & Sched.SCHED_RESET_ON_FORK) != 0;
         boolean rt = pol == Sched.SCHED_FIFO || pol == Sched.SCHED_RR;
         if (!rt && pol != Sched.SCHED_NORMAL && pol != Sched.SCHED_BATCH && pol != Sched.SCHED_IDLE
                 && pol != Sched.SCHED_DEADLINE) {
@@ -110,7 +133,10 @@ public final class SchedSyscalls {
             return -Errno.EPERM;
         }
         if (!mayChange(t, p)) return -Errno.EPERM;
+        // user_check_sched_setscheduler: normal users shall not clear the reset-on-fork flag.
+        if (p.schedResetOnFork && !resetOnFork && t.group.cred.euid() != 0) return -Errno.EPERM;
         p.schedPolicy = pol;
+        p.schedResetOnFork = resetOnFork;
         return 0;
     }
 

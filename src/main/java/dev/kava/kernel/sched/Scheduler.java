@@ -27,6 +27,12 @@ public final class Scheduler {
     private final TreeSet<SchedEntity> timers = new TreeSet<>(
             Comparator.comparingLong((SchedEntity e) -> e.deadline).thenComparingLong(e -> e.timerSeq));
     private long timerSeq;
+    /** The load average, updated before every change of the active count. */
+    private final LoadAvg loadAvg;
+    /** Busy time of each vCPU (ns) up to busySince, when its current task got it (/proc/stat). */
+    private final long[] busyNanos, busySince;
+    /** Context switches in (a vCPU given to a task), since boot (/proc/stat's ctxt). */
+    private long contextSwitches;
 
     /** A callback at a virtual-clock deadline (deterministic mode's hrtimers: ITIMER_REAL, POSIX timers). */
     public static final class VirtualTimer {
@@ -56,6 +62,35 @@ public final class Scheduler {
         this.policy = policy;
         this.clock = clock;
         this.deterministic = deterministic;
+        this.loadAvg = new LoadAvg(clock.monotonicNanos());
+        this.busyNanos = new long[ncpus];
+        this.busySince = new long[ncpus];
+    }
+
+    /** The load average (/proc/loadavg, sysinfo). */
+    public LoadAvg loadAvg() {
+        synchronized (this) {
+            accountLoad();
+        }
+        return loadAvg;
+    }
+
+    /** Folds the sample points passed so far into the load average, at the current active count. */
+    private void accountLoad() {
+        loadAvg.update(clock.monotonicNanos(), nrRunning());
+    }
+
+    /** How long each vCPU has had a task on it since boot, in ns (the rest is idle time). */
+    public synchronized long[] busyNanos() {
+        long now = clock.monotonicNanos();
+        long[] out = busyNanos.clone();
+        for (int c = 0; c < ncpus; c++) if (running[c] != null) out[c] += Math.max(0, now - busySince[c]);
+        return out;
+    }
+
+    /** Context switches since boot (each time a vCPU was given to a task). */
+    public synchronized long contextSwitches() {
+        return contextSwitches;
     }
 
     public int cpus() {
@@ -74,6 +109,7 @@ public final class Scheduler {
      * running or already queued notes the wakeup, so a wait it is about to start returns at once.
      */
     public synchronized void wake(Task t) {
+        accountLoad();
         SchedEntity se = t.se;
         if (se.state == SchedEntity.BLOCKED || se.state == SchedEntity.NEW) {
             if (se.deadline != Long.MAX_VALUE) timers.remove(se);
@@ -98,6 +134,8 @@ public final class Scheduler {
 
     private void assign(SchedEntity se, int c) {
         running[c] = se.task;
+        busySince[c] = clock.monotonicNanos();
+        contextSwitches++;
         se.cpu = c;
         se.lastCpu = c;
         se.switchesIn++;
@@ -108,6 +146,7 @@ public final class Scheduler {
 
     /** Gives vCPU c to the next runnable task, if any. */
     private void handOver(int c) {
+        if (running[c] != null) busyNanos[c] += Math.max(0, clock.monotonicNanos() - busySince[c]);
         running[c] = null;
         if (deterministic) fireTimers(false);
         if (running[c] != null) return; // a timer's task took it
@@ -190,7 +229,10 @@ public final class Scheduler {
 
     /** A scheduling point of a task that keeps running (deterministic mode): fires what is due. */
     public synchronized void tick() {
-        if (deterministic) fireTimers(false);
+        if (deterministic) {
+            accountLoad();
+            fireTimers(false);
+        }
     }
 
     /** Called by a task's own thread: waits until the task holds a vCPU. */
@@ -226,6 +268,7 @@ public final class Scheduler {
     public void block(Task t, long deadline) {
         SchedEntity se = t.se;
         synchronized (this) {
+            accountLoad();
             if (se.wakePending) {
                 se.wakePending = false;
                 return;
@@ -266,6 +309,7 @@ public final class Scheduler {
 
     /** The task is gone: its vCPU goes to the next one (do_task_dead). */
     public synchronized void exit(Task t) {
+        accountLoad();
         SchedEntity se = t.se;
         if (se.state == SchedEntity.RUNNING) {
             int c = se.cpu;
@@ -284,6 +328,7 @@ public final class Scheduler {
     public <T> T outsideCpu(Task t, java.util.function.Supplier<T> op) {
         SchedEntity se = t.se;
         synchronized (this) {
+            accountLoad();
             if (se.state == SchedEntity.RUNNING) {
                 int c = se.cpu;
                 se.cpu = -1;

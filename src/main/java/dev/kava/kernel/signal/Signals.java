@@ -132,8 +132,7 @@ public final class Signals {
         }
         if (t == null) return; // every thread blocks it: it waits in the shared queue
         if (fatalAction(g, sig) && ((t.blocked | t.signals.realBlocked) & bit) == 0 && (sig == Signal.SIGKILL || (COREDUMP_SET & bit) == 0)) {
-            logKill(t, sig, null);
-            g.exit(ExitStatus.killed(sig));
+            if (g.exit(ExitStatus.killed(sig))) logKill(t, sig, null);
             return;
         }
         t.signalWakeup();
@@ -249,8 +248,9 @@ public final class Signals {
                 }
                 // Death. Linux dumps a core for the COREDUMP_SET signals when RLIMIT_CORE allows;
                 // kava writes no core files, so WCOREDUMP stays clear, as with the default limit of 0.
-                logKill(t, sig, si);
-                g.exit(ExitStatus.killed(sig));
+                // The first to end the group logs it: the sender's complete() and the thread
+                // dequeuing the same fatal signal may both get here.
+                if (g.exit(ExitStatus.killed(sig))) logKill(t, sig, si);
                 return true;
             }
             if ((a.flags() & Signal.SA_RESETHAND) != 0) g.sighand.set(sig, SigHand.Action.DEFAULT);

@@ -187,6 +187,7 @@ public final class CredSyscalls {
             if (!t.kernel.groupsInPgid(me.tgid).isEmpty()) return -Errno.EPERM;
             me.sid = me.tgid;
             me.pgid = me.tgid;
+            me.tty = null; // proc_clear_tty: a new session has no controlling terminal
         }
         return me.tgid;
     }

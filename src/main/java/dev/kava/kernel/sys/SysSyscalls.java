@@ -1,6 +1,7 @@
 package dev.kava.kernel.sys;
 
 import dev.kava.abi.Errno;
+import dev.kava.abi.Personality;
 import dev.kava.abi.Resource;
 import dev.kava.abi.SyscallNr;
 import dev.kava.abi.Utsname;
@@ -49,16 +50,38 @@ public final class SysSyscalls {
         });
     }
 
+    /** COMPAT_UTS_MACHINE (arch/riscv/include/asm/compat.h): what uname says under PER_LINUX32. */
+    static final String COMPAT_MACHINE = "riscv32";
+
+    /** newuname, with override_release (UNAME26) and override_architecture (PER_LINUX32). */
     private static long uname(Task t, long addr) {
+        int personality = t.personality;
         byte[] b = new byte[Utsname.SIZE];
         put(b, Utsname.SYSNAME, SYSNAME);
         put(b, Utsname.NODENAME, NODENAME);
-        put(b, Utsname.RELEASE, RELEASE);
+        put(b, Utsname.RELEASE, (personality & Personality.UNAME26) != 0 ? uname26Release() : RELEASE);
         put(b, Utsname.VERSION, VERSION);
-        put(b, Utsname.MACHINE, MACHINE);
+        put(b, Utsname.MACHINE, (personality & Personality.PER_MASK) == Personality.PER_LINUX32 ? COMPAT_MACHINE : MACHINE);
         put(b, Utsname.DOMAINNAME, DOMAINNAME);
         t.mem.write(addr, b);
         return 0;
+    }
+
+    /**
+     * override_release: "2.6.(60 + the patch level)" and whatever follows the release's first
+     * three numbers, for programs that cannot parse a 3.x or later version.
+     */
+    static String uname26Release() {
+        String[] parts = RELEASE.split("\\.");
+        int patchlevel = Integer.parseInt(parts[1]);
+        int i = 0, dots = 0;
+        while (i < RELEASE.length()) {
+            char c = RELEASE.charAt(i);
+            if (c == '.' && ++dots >= 3) break;
+            if (!Character.isDigit(c) && c != '.') break;
+            i++;
+        }
+        return "2.6." + (patchlevel + 60) + RELEASE.substring(i);
     }
 
     private static void put(byte[] b, int off, String s) {

@@ -1,7 +1,9 @@
 package dev.kava.kernel.time;
 
+import dev.kava.abi.Resource;
 import dev.kava.abi.Signal;
 import dev.kava.abi.Time;
+import dev.kava.kernel.Rlimits;
 import dev.kava.kernel.Task;
 import dev.kava.kernel.TaskGroup;
 import dev.kava.kernel.signal.SigInfo;
@@ -324,37 +326,81 @@ public final class PosixTimers {
         cpuNext = next;
     }
 
-    /** Process CPU ns until the next CPU timer may be due (for the run loop's budget), or Long.MAX_VALUE. */
+    /** Process CPU ns until the next CPU timer or RLIMIT_CPU may be due (for the run loop's budget), or Long.MAX_VALUE. */
     public long cpuBudget(TaskGroup g) {
-        long next = cpuNext;
+        long next = Math.min(cpuNext, rlimitCpuNext(g));
         if (next == Long.MAX_VALUE) return Long.MAX_VALUE;
         return Math.max(1, next - g.cpuNanos());
     }
 
     /**
+     * RLIMIT_CPU (seconds) as process CPU ns, Long.MAX_VALUE for RLIM_INFINITY or a limit past
+     * what ns can count. Linux arms the CPUCLOCK_PROF expiry cache with it (update_rlimit_cpu on
+     * setrlimit, posix_cputimers_group_init on fork); kava reads the limit at each check instead.
+     */
+    static long rlimitNs(long seconds) {
+        if (Long.compareUnsigned(seconds, Long.MAX_VALUE / Time.NSEC_PER_SEC) > 0) return Long.MAX_VALUE;
+        return seconds * Time.NSEC_PER_SEC;
+    }
+
+    /** The process CPU time (ns) at which RLIMIT_CPU acts next: its soft or hard limit, whichever is first. */
+    private static long rlimitCpuNext(TaskGroup g) {
+        Rlimits r = g.rlimits;
+        synchronized (r) {
+            return Math.min(rlimitNs(r.cur(Resource.RLIMIT_CPU)), rlimitNs(r.max(Resource.RLIMIT_CPU)));
+        }
+    }
+
+    /**
+     * check_process_timers' RLIMIT_CPU part: at the hard limit SIGKILL; at the soft limit
+     * SIGXCPU, and the soft limit moves one second on so that SIGXCPU comes again every CPU
+     * second (sig->rlim[RLIMIT_CPU].rlim_cur = soft + 1, visible to getrlimit). Returns the
+     * signal to send, or 0.
+     */
+    private static int checkRlimitCpu(TaskGroup g, long ptime) {
+        Rlimits r = g.rlimits;
+        synchronized (r) {
+            long soft = r.cur(Resource.RLIMIT_CPU), hard = r.max(Resource.RLIMIT_CPU);
+            if (soft == Resource.RLIM_INFINITY) return 0;
+            if (hard != Resource.RLIM_INFINITY && ptime >= rlimitNs(hard)) return Signal.SIGKILL;
+            if (ptime >= rlimitNs(soft)) {
+                r.set(Resource.RLIMIT_CPU, soft + 1, hard);
+                return Signal.SIGXCPU;
+            }
+            return 0;
+        }
+    }
+
+    /**
      * run_posix_cpu_timers, from the run loop after a slice of guest code: sends SIGPROF and
-     * SIGVTALRM (SI_KERNEL) for expired itimers and fires the CPU-clock POSIX timers that are due.
+     * SIGVTALRM (SI_KERNEL) for expired itimers, fires the CPU-clock POSIX timers that are due,
+     * then enforces RLIMIT_CPU (SIGXCPU, SIGKILL), in check_process_timers' order.
      */
     public void checkCpu(TaskGroup g) {
-        if (cpuNext == Long.MAX_VALUE) return;
+        long rlimitNext = rlimitCpuNext(g);
+        if (cpuNext == Long.MAX_VALUE && rlimitNext == Long.MAX_VALUE) return;
         long now = g.cpuNanos();
-        if (now < cpuNext) return;
+        if (now < cpuNext && now < rlimitNext) return;
         int[] sigs = new int[2];
         List<KTimer> due = new ArrayList<>();
-        synchronized (this) {
-            for (int i = 0; i < 2; i++) {
-                // check_cpu_itimer
-                if (cpuExpires[i] != 0 && now >= cpuExpires[i]) {
-                    cpuExpires[i] = cpuIncr[i] != 0 ? cpuExpires[i] + cpuIncr[i] : 0;
-                    sigs[i] = i == 0 ? Signal.SIGPROF : Signal.SIGVTALRM;
+        if (now >= cpuNext) {
+            synchronized (this) {
+                for (int i = 0; i < 2; i++) {
+                    // check_cpu_itimer
+                    if (cpuExpires[i] != 0 && now >= cpuExpires[i]) {
+                        cpuExpires[i] = cpuIncr[i] != 0 ? cpuExpires[i] + cpuIncr[i] : 0;
+                        sigs[i] = i == 0 ? Signal.SIGPROF : Signal.SIGVTALRM;
+                    }
                 }
+                for (KTimer t : timers.values()) {
+                    if (isCpuClock(t.clock) && t.expiry != 0 && now(t) >= t.expiry) due.add(t);
+                }
+                if (due.isEmpty()) updateCpuNext();
             }
-            for (KTimer t : timers.values()) {
-                if (isCpuClock(t.clock) && t.expiry != 0 && now(t) >= t.expiry) due.add(t);
-            }
-            if (due.isEmpty()) updateCpuNext();
         }
         for (int sig : sigs) if (sig != 0) Signals.sendToGroup(g, SigInfo.user(sig, Signal.SI_KERNEL, 0, 0));
+        int limitSig = now >= rlimitNext ? checkRlimitCpu(g, now) : 0;
+        if (limitSig != 0) Signals.sendToGroup(g, SigInfo.user(limitSig, Signal.SI_KERNEL, 0, 0));
         for (KTimer t : due) expire(t);
         if (!due.isEmpty()) {
             synchronized (this) {

@@ -1,0 +1,81 @@
+package dev.kava.fs.proc;
+
+import dev.kava.abi.Errno;
+import dev.kava.fs.FdTable;
+import dev.kava.fs.File;
+import dev.kava.fs.FileSyscalls;
+import dev.kava.fs.FsPath;
+import dev.kava.kernel.ErrnoException;
+import dev.kava.kernel.Kernel;
+import dev.kava.kernel.Task;
+import dev.kava.kernel.sys.SysSyscalls;
+import dev.kava.mm.Mmap;
+
+import java.util.function.Supplier;
+
+/**
+ * /proc/sys (fs/proc/proc_sysctl.c): the sysctl values kava has, read-only. A sysctl's mode
+ * binds root too (proc_sys_permission ignores CAP_DAC_OVERRIDE), so opening one of these for
+ * writing fails with EACCES, as it does on Linux for a read-only sysctl; the ones Linux lets
+ * root write are read-only here until kava can change them.
+ */
+final class ProcSys {
+    private ProcSys() {}
+
+    /** NGROUPS_MAX (include/uapi/linux/limits.h). */
+    static final int NGROUPS_MAX = 65536;
+    /** PID_MAX_LIMIT on 64-bit (include/linux/threads.h): kava's pids never get that far. */
+    static final int PID_MAX_LIMIT = 4 * 1024 * 1024;
+    /** The overflow uid and gid (DEFAULT_OVERFLOWUID, include/linux/highuid.h). */
+    static final int OVERFLOWUID = 65534;
+
+    /** A sysctl file: its mode is enforced for everyone, root included. */
+    static final class SysctlFile extends ProcFile {
+        SysctlFile(ProcFs fs, Show show) {
+            super(fs, fs.nextIno(), 0444, null, show, null, Errno.EIO);
+        }
+
+        @Override
+        public File open(Task t, FsPath path, int flags) {
+            int acc = flags & dev.kava.abi.Fcntl.O_ACCMODE;
+            if (acc != dev.kava.abi.Fcntl.O_RDONLY && (mode() & 0222) == 0) throw ErrnoException.of(Errno.EACCES);
+            return super.open(t, path, flags);
+        }
+    }
+
+    private static void value(ProcFs fs, ProcDir dir, String name, Supplier<String> v) {
+        dir.add(name, new SysctlFile(fs, t -> SeqFile.bytes(v.get() + "\n")));
+    }
+
+    static void populate(ProcFs fs, ProcDir sys) {
+        Kernel k = fs.kernel();
+        ProcDir kernel = sys.dir("kernel");
+        value(fs, kernel, "ostype", () -> SysSyscalls.SYSNAME);
+        value(fs, kernel, "osrelease", () -> SysSyscalls.RELEASE);
+        value(fs, kernel, "version", () -> SysSyscalls.VERSION);
+        value(fs, kernel, "hostname", () -> SysSyscalls.NODENAME);
+        value(fs, kernel, "domainname", () -> SysSyscalls.DOMAINNAME);
+        value(fs, kernel, "pid_max", () -> Integer.toString(PID_MAX_LIMIT));
+        value(fs, kernel, "threads-max", () -> Long.toString(k.maxThreads()));
+        value(fs, kernel, "ngroups_max", () -> Integer.toString(NGROUPS_MAX));
+        value(fs, kernel, "cap_last_cap", () -> Integer.toString(TaskArray.CAP_LAST_CAP));
+        value(fs, kernel, "overflowuid", () -> Integer.toString(OVERFLOWUID));
+        value(fs, kernel, "overflowgid", () -> Integer.toString(OVERFLOWUID));
+        ProcDir random = kernel.dir("random");
+        value(fs, random, "boot_id", fs::bootId);
+        value(fs, random, "uuid", () -> ProcFs.randomUuid(k));
+        value(fs, random, "poolsize", () -> "256");
+        value(fs, random, "entropy_avail", () -> "256");
+        ProcDir fsDir = sys.dir("fs");
+        // kava keeps no system-wide count of open files: the limit is LONG_MAX, as when unset.
+        value(fs, fsDir, "file-max", () -> Long.toString(Long.MAX_VALUE));
+        value(fs, fsDir, "nr_open", () -> Integer.toString(FdTable.NR_OPEN));
+        value(fs, fsDir, "pipe-max-size", () -> Long.toString(FileSyscalls.PIPE_MAX_SIZE));
+        ProcDir vm = sys.dir("vm");
+        value(fs, vm, "overcommit_memory", () -> "0"); // the heuristic: kava reserves nothing up front
+        value(fs, vm, "overcommit_ratio", () -> "50");
+        value(fs, vm, "max_map_count", () -> Integer.toString(Mmap.MAX_MAP_COUNT));
+        value(fs, vm, "mmap_min_addr", () -> Long.toString(Mmap.MMAP_MIN_ADDR));
+    }
+
+}
