@@ -36,6 +36,7 @@ class ErofsRootTest {
         Files.createSymbolicLink(tree.resolve("etc/link"), Path.of("sub/small"));
         Files.createLink(tree.resolve("etc/hard"), tree.resolve("etc/text"));
         Files.setLastModifiedTime(tree.resolve("etc/text"), FileTime.fromMillis(1_234_567_890_123L));
+        GuestRun.prepareRoot(tree); // dev/ and tmp/ mount points, in the image as on the host
         for (int alg : new int[]{ErofsFormat.Z_EROFS_COMPRESSION_LZMA, ErofsFormat.Z_EROFS_COMPRESSION_LZ4}) {
             Path img = dir.resolve("root-" + alg + ".img");
             MkfsErofs.Options o = new MkfsErofs.Options();
