@@ -61,7 +61,7 @@ final class Decompressor {
             case Z_EROFS_COMPRESSION_LZ4 -> lz4(in, margin, srcLen, out, outLen, partial || !zeroPadding);
             case Z_EROFS_COMPRESSION_LZMA -> lzma(in, margin, srcLen, out, outLen, partial, lzmaDictSize);
             case Z_EROFS_COMPRESSION_DEFLATE -> deflate(in, margin, srcLen, out, outLen, partial);
-            case Z_EROFS_COMPRESSION_ZSTD -> throw new ErofsException(Errno.EOPNOTSUPP, "zstd pclusters are not supported");
+            case Z_EROFS_COMPRESSION_ZSTD -> zstd(in, margin, srcLen, out, outLen, partial);
             default -> throw ErofsException.corrupted("unknown compression algorithm " + alg);
         }
     }
@@ -96,6 +96,27 @@ final class Decompressor {
         } catch (IOException | RuntimeException e) {
             if (e instanceof ErofsException ee) throw ee;
             throw new ErofsException(Errno.EIO, "corrupted lzma pcluster: " + e);
+        }
+    }
+
+    /** A zstd frame (decompressor_zstd.c), through aircompressor's pure-Java decoder. */
+    private static void zstd(byte[] in, int off, int len, byte[] out, int outLen, boolean partial) {
+        try {
+            io.airlift.compress.zstd.ZstdDecompressor z = new io.airlift.compress.zstd.ZstdDecompressor();
+            if (!partial) {
+                int n = z.decompress(in, off, len, out, 0, outLen);
+                if (n != outLen) throw new ErofsException(Errno.EIO, "zstd pcluster decodes to " + n + " bytes, not " + outLen);
+                return;
+            }
+            // Partial decoding: the frame may hold more than this extent.
+            byte[] all = new byte[ErofsFormat.Z_EROFS_PCLUSTER_MAX_DSIZE];
+            int n = z.decompress(in, off, len, all, 0, all.length);
+            if (n < outLen) throw new ErofsException(Errno.EIO, "zstd pcluster decodes to " + n + " bytes, not " + outLen);
+            System.arraycopy(all, 0, out, 0, outLen);
+        } catch (ErofsException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new ErofsException(Errno.EIO, "corrupted zstd pcluster: " + e);
         }
     }
 

@@ -171,6 +171,11 @@ class ErofsFuzzTest {
         seeds.add(image(dir, ErofsFormat.Z_EROFS_COMPRESSION_LZ4, 16384));
         seeds.add(image(dir, ErofsFormat.Z_EROFS_COMPRESSION_LZMA, 4096));
         seeds.add(image(dir, ErofsFormat.Z_EROFS_COMPRESSION_DEFLATE, 8192));
+        // erofs-utils' layouts too (compact indexes, ztailpacking, fragments, dedupe, zstd), when it is at hand.
+        for (String opts : new String[]{"-zlz4hc -Eztailpacking,fragments", "-zlzma -Ededupe", "-zzstd", "-zdeflate -Eall-fragments"}) {
+            byte[] u = erofsUtilsImage(dir, opts);
+            if (u != null) seeds.add(u);
+        }
         String env = System.getenv("KAVA_EROFS_FUZZ_SEED");
         long seed = env != null ? Long.parseLong(env) : System.nanoTime();
         System.out.println("ErofsFuzzTest seed " + seed + " (replay with KAVA_EROFS_FUZZ_SEED=" + seed + ")");
@@ -204,8 +209,26 @@ class ErofsFuzzTest {
         } finally {
             ex.shutdownNow();
         }
-        System.out.println("ErofsFuzzTest: " + iterations + " mutated images, no unexpected exception");
+        System.out.println("ErofsFuzzTest: " + iterations + " mutated images of " + seeds.size() + " seeds, no unexpected exception");
         assertTrue(iterations > 50);
+    }
+
+    private static byte[] erofsUtilsImage(Path dir, String opts) {
+        try {
+            Path tree = dir.resolve("t-1-4096"); // made by image() above
+            Path img = dir.resolve("u" + Math.abs(opts.hashCode()) + ".img");
+            List<String> cmd = new ArrayList<>(List.of(Path.of("tools/erofs-utils").toAbsolutePath().toString(), "mkfs.erofs", "-d0"));
+            cmd.addAll(List.of(opts.split(" ")));
+            cmd.add(img.toString());
+            cmd.add(tree.toString());
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) return null;
+            byte[] b = Files.readAllBytes(img);
+            return exercise(b) > 5 ? b : null;
+        } catch (IOException | InterruptedException e) {
+            return null;
+        }
     }
 
     private static byte[] mutate(byte[] base, Random r) {

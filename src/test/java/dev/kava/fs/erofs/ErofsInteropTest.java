@@ -170,7 +170,7 @@ class ErofsInteropTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"-zlzma", "-zlz4", "-zlz4hc", "-zdeflate", "", "-zlzma -C65536", "-zlz4hc -Eztailpacking",
-            "-zlzma -Efragments,dedupe", "-zlz4 -Eall-fragments", "--chunksize=65536", "-zlz4 --xattr-prefix=user.shared."})
+            "-zlzma -Efragments,dedupe", "-zlz4 -Eall-fragments", "--chunksize=65536", "-zlz4 --xattr-prefix=user.shared.", "-zzstd", "-zzstd -C65536"})
     void erofsUtilsImagesReadByKava(String opts) throws IOException, InterruptedException {
         Assumptions.assumeTrue(erofsUtils != null, "erofs-utils 1.8 unavailable (no network and no cache)");
         Path img = work.resolve("utils-" + opts.replaceAll("[^a-z0-9]", "_") + ".img");
