@@ -8,7 +8,8 @@ import java.io.PrintWriter;
 /** The kava command: subcommands for running programs and, later, tools. */
 @Command(name = "kava", mixinStandardHelpOptions = true, version = "kava 0.1.0 (Linux 7.0 in Java, riscv64)",
         description = "The Linux kernel, written in Java, running riscv64 Linux programs.",
-        subcommands = {RunCommand.class, dev.kava.tools.rootfs.RootfsCommand.class})
+        subcommands = {RunCommand.class, dev.kava.tools.rootfs.RootfsCommand.class, MkfsErofsCommand.class,
+                FsckErofsCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

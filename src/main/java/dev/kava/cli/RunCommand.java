@@ -27,7 +27,7 @@ import java.util.concurrent.Callable;
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Run a riscv64 Linux program under kava. Exits with the program's status (128+N if killed by signal N).")
 public final class RunCommand implements Callable<Integer> {
-    @Option(names = "--root", paramLabel = "DIR", description = "Host directory to use as the guest's root filesystem (read-only).")
+    @Option(names = "--root", paramLabel = "DIR|IMAGE", description = "Host directory or EROFS image to use as the guest's root filesystem (read-only).")
     Path root;
 
     @Option(names = {"-e", "--env"}, paramLabel = "NAME=VALUE", description = "Set an environment variable for the program (repeatable).")
@@ -84,8 +84,8 @@ public final class RunCommand implements Callable<Integer> {
             err.println("kava run: --root DIR is required for now (a default root filesystem comes later)");
             return 2;
         }
-        if (!Files.isDirectory(root)) {
-            err.println("kava run: --root " + root + ": not a directory");
+        if (!Files.isDirectory(root) && !Files.isRegularFile(root)) {
+            err.println("kava run: --root " + root + ": not a directory or an EROFS image");
             return 2;
         }
         long memoryBytes = 4L << 30;

@@ -5,6 +5,8 @@ import dev.kava.abi.Mount;
 import dev.kava.fs.FsPath;
 import dev.kava.fs.MountNamespace;
 import dev.kava.fs.SuperBlock;
+import dev.kava.fs.erofs.ErofsException;
+import dev.kava.fs.erofs.ErofsSuperBlock;
 import dev.kava.fs.hostfs.HostFs;
 import dev.kava.fs.nullfs.NullFs;
 import dev.kava.fs.tmpfs.Tmpfs;
@@ -13,7 +15,9 @@ import dev.kava.kernel.time.Clock;
 import dev.kava.mm.PageAllocator;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.Consumer;
 
 /**
  * The initial mount tree (init_mount_tree in fs/namespace.c and init/do_mounts.c): nullfs as
@@ -42,7 +46,10 @@ public final class InitMounts {
                                       java.util.List<Volume> volumes) throws IOException {
         NullFs nullfs = new NullFs(clock::realtimeNanos);
         MountNamespace ns = new MountNamespace(nullfs);
-        HostFs rootfs = new HostFs(root, true, clock::realtimeNanos);
+        // The root: a host directory (hostfs, read-only) or an EROFS image file, as a kernel
+        // mounts root=/dev/... of type erofs; image problems found later go to the kernel log.
+        Consumer<String> log = kernel != null ? kernel.log()::info : null;
+        SuperBlock rootfs = Files.isRegularFile(root) ? erofsRoot(root, clock, log) : new HostFs(root, true, clock::realtimeNanos);
         attach(ns, rootfs, new FsPath(ns.root(), nullfs.root()), Mount.MS_RDONLY | Mount.MS_RELATIME);
         long half = memory.limitPages() / 2 * 4096;
         long inodes = Math.max(1024, memory.limitPages() / 2);
@@ -64,6 +71,14 @@ public final class InitMounts {
         }
         for (Volume v : volumes) mountVolume(ns, v, clock);
         return ns;
+    }
+
+    private static SuperBlock erofsRoot(Path image, Clock clock, Consumer<String> log) throws IOException {
+        try {
+            return ErofsSuperBlock.mount(image, clock::realtimeNanos, log);
+        } catch (ErofsException e) {
+            throw new IOException("cannot mount as EROFS: " + e.getMessage() + " (" + Errno.name(e.errno) + ")");
+        }
     }
 
     /** A -v volume: a hostfs of the host directory on an existing guest directory (symlinks followed in the guest). */

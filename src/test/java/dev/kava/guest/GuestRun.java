@@ -119,7 +119,7 @@ record GuestRun(byte[] stdout, byte[] stderr, int status) {
                                       boolean deterministic, PrintStream strace,
                                       List<dev.kava.init.InitMounts.Volume> volumes) throws Exception {
         String name = argv.get(0);
-        prepareRoot(dir);
+        if (java.nio.file.Files.isDirectory(dir)) prepareRoot(dir); // an EROFS image root brings its own
         ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
         ByteArrayOutputStream klog = new ByteArrayOutputStream();
         Kernel.Config config = new Kernel.Config()
