@@ -41,6 +41,8 @@ public final class Main implements Runnable {
             if (System.getenv("KAVA_DEBUG") != null) ex.printStackTrace(c.getErr());
             return 70; // EX_SOFTWARE
         });
+        // No arguments: boot the default root and open a login shell on the console.
+        if (args.length == 0) args = new String[]{"run", "-w", "/root", "--", "/bin/sh", "-l"};
         return cl.execute(rewriteStraceFile(args));
     }
 

@@ -27,7 +27,7 @@ import java.util.concurrent.Callable;
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Run a riscv64 Linux program under kava. Exits with the program's status (128+N if killed by signal N).")
 public final class RunCommand implements Callable<Integer> {
-    @Option(names = "--root", paramLabel = "DIR|IMAGE", description = "Host directory or EROFS image to use as the guest's root filesystem (read-only).")
+    @Option(names = "--root", paramLabel = "DIR|IMAGE", description = "Host directory or EROFS image to use as the guest's root filesystem (read-only; default: busybox-static from Debian, built on first use).")
     Path root;
 
     @Option(names = {"-e", "--env"}, paramLabel = "NAME=VALUE", description = "Set an environment variable for the program (repeatable).")
@@ -74,15 +74,21 @@ public final class RunCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    /** The default environment of a program started by kava run. */
-    static final List<String> DEFAULT_ENV = List.of("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+    /** The default environment of a program started by kava run (what a root login gets), plus the host's TERM. */
+    static final List<String> DEFAULT_ENV = defaultEnv(System.getenv("TERM"));
+
+    static List<String> defaultEnv(String term) {
+        List<String> e = new ArrayList<>(List.of("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOME=/root"));
+        if (term != null && !term.isEmpty()) e.add("TERM=" + term);
+        return List.copyOf(e);
+    }
 
     @Override
     public Integer call() {
         PrintStream err = System.err;
         if (root == null) {
-            err.println("kava run: --root DIR is required for now (a default root filesystem comes later)");
-            return 2;
+            root = DefaultRoot.ensure(err);
+            if (root == null) return 1;
         }
         if (!Files.isDirectory(root) && !Files.isRegularFile(root)) {
             err.println("kava run: --root " + root + ": not a directory or an EROFS image");

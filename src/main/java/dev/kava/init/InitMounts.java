@@ -61,6 +61,11 @@ public final class InitMounts {
                 Mount.MS_NOSUID | Mount.MS_NODEV | Mount.MS_RELATIME);
         mountIfDir(ns, "/run", new Tmpfs("tmpfs", "tmpfs", clock::realtimeNanos, memory, half / 5, inodes, 0755),
                 Mount.MS_NOSUID | Mount.MS_NODEV | Mount.MS_RELATIME);
+        // The root is read-only: the other places a session writes to get a tmpfs of their own.
+        mountIfDir(ns, "/var/tmp", new Tmpfs("tmpfs", "tmpfs", clock::realtimeNanos, memory, half, inodes, 01777),
+                Mount.MS_NOSUID | Mount.MS_NODEV | Mount.MS_RELATIME);
+        mountIfDir(ns, "/root", new Tmpfs("tmpfs", "tmpfs", clock::realtimeNanos, memory, half, inodes, 0700),
+                Mount.MS_NOSUID | Mount.MS_NODEV | Mount.MS_RELATIME);
         if (kernel != null) {
             int pseudo = Mount.MS_NOSUID | Mount.MS_NODEV | Mount.MS_NOEXEC | Mount.MS_RELATIME;
             mountIfDir(ns, "/proc", new dev.kava.fs.proc.ProcFs(kernel), pseudo);

@@ -57,10 +57,26 @@ public final class MkfsErofs {
         public String label = "";
         /** Compression worker threads (--workers). */
         public int threads = Runtime.getRuntime().availableProcessors();
+        /**
+         * What the image records for a path instead of what the host says (a tree staged by an
+         * unprivileged user keeps owners, set-id bits and device nodes in a manifest), or null.
+         */
+        public Metadata metadata;
     }
 
     /** What a build produced. */
     public record Stats(long blocks, long inodes, long bytes, long compressedFiles, long dataBytesIn) {}
+
+    /** Overriding metadata for a path of the tree ("/" or "/usr/bin/su"): null keeps the host's. */
+    @FunctionalInterface
+    public interface Metadata {
+        Meta get(String path);
+    }
+
+    /** mode with its type bits; rdev in the user-visible encoding (character and block devices). */
+    public record Meta(int mode, int uid, int gid, long rdev) {}
+
+    private Path sourceRoot;
 
     private final Options o;
     private final int blksz, blkbits;
@@ -208,7 +224,26 @@ public final class MkfsErofs {
             n.mtimeNsec = mt.toInstant().getNano();
         }
         if (o.xattrs && (type == Stat.S_IFREG || type == Stat.S_IFDIR)) n.xattrs = readXattrs(p);
+        if (o.metadata != null) override(n, p);
         return n;
+    }
+
+    /** Applies the caller's metadata for p: a placeholder file may become a device node or fifo. */
+    private void override(Node n, Path p) {
+        StringBuilder rel = new StringBuilder();
+        for (Path c : sourceRoot.relativize(p)) rel.append('/').append(c);
+        Meta m = o.metadata.get(rel.isEmpty() ? "/" : rel.toString());
+        if (m == null) return;
+        int oldType = n.type();
+        n.mode = m.mode();
+        n.uid = m.uid();
+        n.gid = m.gid();
+        int type = n.type();
+        if (type == Stat.S_IFCHR || type == Stat.S_IFBLK) n.rdev = (int) m.rdev();
+        if (type != oldType && type != Stat.S_IFREG) {
+            n.size = 0;
+            n.xattrs = List.of();
+        }
     }
 
     private static List<XattrEntry> readXattrs(Path p) {
@@ -236,6 +271,7 @@ public final class MkfsErofs {
 
     private Stats run(Path source, Path image) throws IOException {
         if (!Files.isDirectory(source, LinkOption.NOFOLLOW_LINKS)) throw new IOException(source + ": not a directory");
+        sourceRoot = source;
         Node root = scan(source);
         // Breadth-first, children in name order: the order of inodes and data.
         List<Node> all = new ArrayList<>();

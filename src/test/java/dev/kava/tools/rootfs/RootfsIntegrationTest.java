@@ -99,4 +99,37 @@ class RootfsIntegrationTest {
         assertEquals(7, Main.execute("run", "--root", x.toString(), "/bin/sh", "-c",
                 "test -x /bin/ls && test \"$(cat /etc/hostname)\" = kava && exit 7"));
     }
+
+    /**
+     * The issue's acceptance: an image from a clean cache, LZMA-compressed (the superblock's
+     * available_compr_algs has Z_EROFS_COMPRESSION_LZMA), that boots: /bin lists and
+     * /etc/os-release names trixie.
+     */
+    @Test
+    void busyboxStaticImageIsLzmaErofsAndBoots(@TempDir Path tmp) throws Exception {
+        Path image = tmp.resolve("root.erofs");
+        List<String> args = new ArrayList<>(List.of("rootfs", "build", "--packages", "busybox-static", "-o", image.toString()));
+        if (archiveReachable()) {
+            args.addAll(List.of("--cache", tmp.resolve("cache").toString()));
+        } else {
+            Path userCache = RootfsBuilder.defaultCache(System.getenv(), Path.of(System.getProperty("user.home")), "trixie");
+            assumeTrue(Files.isRegularFile(userCache.resolve("index/trixie/InRelease")),
+                    "neither the Debian archive nor a cached index (" + userCache + ") is available");
+            args.addAll(List.of("--offline"));
+        }
+        assertEquals(0, Main.execute(args.toArray(new String[0])), "kava rootfs build -o failed");
+        byte[] sb = new byte[128];
+        try (InputStream in = Files.newInputStream(image)) {
+            in.skipNBytes(1024);
+            sb = in.readNBytes(128);
+        }
+        ByteBuffer b = ByteBuffer.wrap(sb).order(ByteOrder.LITTLE_ENDIAN);
+        assertEquals(0xE0F5E1E2, b.getInt(0), "EROFS_SUPER_MAGIC_V1");
+        int incompat = b.getInt(80);
+        assertTrue((incompat & 0x2) != 0, "EROFS_FEATURE_INCOMPAT_COMPR_CFGS: compressed files are configured");
+        int algs = b.getShort(84) & 0xffff;
+        assertTrue((algs & (1 << 1)) != 0, "available_compr_algs includes LZMA: " + Integer.toBinaryString(algs));
+        assertEquals(7, Main.execute("run", "--root", image.toString(), "/bin/sh", "-c",
+                "ls /bin | head >/dev/null && grep -q trixie /etc/os-release && exit 7"));
+    }
 }
