@@ -4,6 +4,7 @@ import dev.kava.abi.Errno;
 import dev.kava.abi.Fcntl;
 import dev.kava.abi.Stat;
 import dev.kava.abi.SyscallNr;
+import dev.kava.fs.notify.Fsnotify;
 import dev.kava.kernel.Cred;
 import dev.kava.kernel.ErrnoException;
 import dev.kava.kernel.SyscallTable;
@@ -148,6 +149,7 @@ public final class NameiSyscalls {
                 inode = di.mknod(par.last(), prepareMode(t, di, mode, mode, mode), rdev, c);
             }
             dir.dentry().instantiate(par.last(), inode);
+            Fsnotify.create(di, par.last(), inode);
         }
         return 0;
     }
@@ -171,6 +173,7 @@ public final class NameiSyscalls {
             mayCreate(c, dir.dentry());
             Inode inode = di.mkdir(par.last(), prepareMode(t, di, mode & 0xffff, 01777, 0), c);
             dir.dentry().instantiate(par.last(), inode);
+            Fsnotify.create(di, par.last(), inode);
         }
         return 0;
     }
@@ -211,6 +214,7 @@ public final class NameiSyscalls {
                 di.rmdir(par.last(), vi);
                 victim.deleted();
             }
+            Fsnotify.rmdir(di, par.last(), victim, vi);
         }
     }
 
@@ -233,6 +237,7 @@ public final class NameiSyscalls {
                 di.unlink(par.last(), vi);
                 victim.deleted();
             }
+            Fsnotify.unlink(di, par.last(), victim, vi);
         }
     }
 
@@ -251,6 +256,7 @@ public final class NameiSyscalls {
             mayCreate(c, dir.dentry());
             Inode inode = di.symlink(par.last(), target, c);
             dir.dentry().instantiate(par.last(), inode);
+            Fsnotify.create(di, par.last(), inode);
         }
         return 0;
     }
@@ -281,6 +287,7 @@ public final class NameiSyscalls {
                 src.linkable = false;
             }
             dir.dentry().instantiate(par.last(), src);
+            Fsnotify.link(di, par.last(), src);
         }
         return 0;
     }
@@ -404,5 +411,6 @@ public final class NameiSyscalls {
                 Dentry.move(oldD, newParent, newName);
             }
         }
+        Fsnotify.rename(oldDir, oldName, newDir, newName, source, newD, target, exchange);
     }
 }
