@@ -176,6 +176,11 @@ public abstract class File {
         };
     }
 
+    /** show_fdinfo: the file's own lines in /proc/PID/fdinfo/N after the common ones, or "". */
+    public String fdinfo() {
+        return "";
+    }
+
     /**
      * Opening /proc/PID/fd/N of this file when it has no path: a new open file on the same
      * object, as fifo_open does on a pipe's inode. Files without one refuse with ENXIO, as
