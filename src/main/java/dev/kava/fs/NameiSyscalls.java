@@ -232,12 +232,14 @@ public final class NameiSyscalls {
             if (par.trailingSlash()) throw ErrnoException.of(victim.inode().isDir() ? Errno.EISDIR : Errno.ENOTDIR);
             mayDelete(t.group.cred, dir.dentry(), victim, false);
             Inode vi = victim.inode();
+            int links;
             synchronized (vi.lock) {
                 if (victim.isMountpoint()) throw ErrnoException.of(Errno.EBUSY);
+                links = vi.nlink();
                 di.unlink(par.last(), vi);
                 victim.deleted();
             }
-            Fsnotify.unlink(di, par.last(), victim, vi);
+            Fsnotify.unlink(di, par.last(), victim, vi, links);
         }
     }
 
@@ -403,7 +405,9 @@ public final class NameiSyscalls {
         if (oldD.isMountpoint() || (newD != null && newD.isMountpoint())) throw ErrnoException.of(Errno.EBUSY);
         // The target's lock: a replaced file loses a link, which linkat checks under the same lock.
         Object targetLock = target == null ? new Object() : target.lock;
+        int targetLinks;
         synchronized (targetLock) {
+            targetLinks = target == null ? 0 : target.nlink();
             oldDir.rename(oldName, newDir, newName, flags, c);
             if (exchange) {
                 Dentry.exchange(oldD, newD);
@@ -411,6 +415,6 @@ public final class NameiSyscalls {
                 Dentry.move(oldD, newParent, newName);
             }
         }
-        Fsnotify.rename(oldDir, oldName, newDir, newName, source, newD, target, exchange);
+        Fsnotify.rename(oldDir, oldName, newDir, newName, source, newD, target, targetLinks, exchange);
     }
 }

@@ -191,6 +191,7 @@ public final class Open {
         if ((flags & Fcntl.O_EXCL) == 0) inode.linkable = true; // vfs_tmpfile: I_LINKABLE
         FsPath p = new FsPath(dir.mnt(), Dentry.tmpfile(dir.dentry(), inode));
         File f = inode.open(t, p, flags);
+        dev.kava.fs.notify.Fsnotify.tmpfile(f);
         dev.kava.fs.notify.Fsnotify.open(f);
         return f;
     }

@@ -236,13 +236,56 @@ public final class Fsnotify {
 
     /**
      * The dentry reference an open file held is dropped (dput in __fput): the last one on a
-     * removed file ends the inode (dentry_unlink_inode), and its watchers learn of it then.
+     * file whose last name went while it was open ends the inode (dentry_unlink_inode), and its
+     * watchers learn of it then.
      */
     public static void filePut(File f) {
         FsPath p = f.path();
         if (p == null) return;
         Dentry d = p.dentry();
-        if (d.putFile() == 0 && unlinked(d)) inodeRemoveIfUnlinked(d.inode());
+        if (d.putFile() != 0) return;
+        boolean removed;
+        synchronized (DYING) {
+            removed = DYING.remove(d) != null;
+        }
+        if (removed && d.inode().nlink() == 0) inodeRemove(d.inode());
+    }
+
+    /**
+     * Dentries of files that lost their last name while open, or O_TMPFILE files, whose end
+     * comes with their last open file. The decision is taken when the name goes, from the link
+     * count before (a hostfs inode reads 0 links once its name is gone, even with others left).
+     */
+    private static final java.util.Map<Dentry, Boolean> DYING = new java.util.WeakHashMap<>();
+
+    /** The file d names has no name left: it ends now, or with the last file open on d. */
+    private static void lastLinkGone(Dentry d, Inode inode) {
+        if (marks(inode).isEmpty()) return;
+        if (d.openFiles() == 0) {
+            inodeRemove(inode);
+            return;
+        }
+        synchronized (DYING) {
+            DYING.put(d, Boolean.TRUE);
+        }
+        if (d.openFiles() == 0) filePutRace(d); // the last file closed meanwhile
+    }
+
+    private static void filePutRace(Dentry d) {
+        boolean removed;
+        synchronized (DYING) {
+            removed = DYING.remove(d) != null;
+        }
+        if (removed) inodeRemove(d.inode());
+    }
+
+    /** An O_TMPFILE file was made: it has no name, and ends with its last open file unless linked. */
+    public static void tmpfile(File f) {
+        FsPath p = f.path();
+        if (p == null || marks(p.dentry().inode()).isEmpty()) return;
+        synchronized (DYING) {
+            DYING.put(p.dentry(), Boolean.TRUE);
+        }
     }
 
     /**
@@ -286,33 +329,36 @@ public final class Fsnotify {
 
     /**
      * vfs_unlink's notifications: the link count (fsnotify_link_count), the end of the inode if
-     * that was its last name and nothing holds the dentry (d_delete, dentry_unlink_inode,
-     * fsnotify_inoderemove), then the directory's entry (fsnotify_delete).
+     * that was its last name (links: the count before) and nothing holds the dentry (d_delete,
+     * dentry_unlink_inode, fsnotify_inoderemove), then the directory's entry (fsnotify_delete).
      */
-    public static void unlink(Inode dir, String name, Dentry victim, Inode inode) {
+    public static void unlink(Inode dir, String name, Dentry victim, Inode inode, int links) {
+        if (marks(dir).isEmpty()) return; // one superblock
         inodeEvent(inode, FS_ATTRIB);
-        if (victim.openFiles() == 0) inodeRemoveIfUnlinked(inode);
+        if (links <= 1) lastLinkGone(victim, inode);
         nameEvent(FS_DELETE, dir, name, 0);
     }
 
     /** vfs_rmdir's notifications: the end of the directory (unless held open), then the parent's entry. */
     public static void rmdir(Inode dir, String name, Dentry victim, Inode inode) {
-        if (victim.openFiles() == 0) inodeRemoveIfUnlinked(inode);
+        if (marks(dir).isEmpty()) return;
+        lastLinkGone(victim, inode);
         nameEvent(FS_DELETE | FS_ISDIR, dir, name, 0);
     }
 
     /**
      * vfs_rename's notifications (fsnotify_move, once more the other way for RENAME_EXCHANGE),
-     * then the end of a replaced file when its dentry goes (dput of new_dentry).
+     * then the end of a replaced file (targetLinks: its link count before; a directory has one)
+     * when its dentry goes (dput of new_dentry).
      */
     public static void rename(Inode oldDir, String oldName, Inode newDir, String newName, Inode source,
-                              Dentry targetDentry, Inode target, boolean exchange) {
+                              Dentry targetDentry, Inode target, int targetLinks, boolean exchange) {
         if (marks(oldDir).isEmpty()) return; // one superblock
         move(oldDir, newDir, oldName, newName, source.isDir(), exchange ? null : target, source);
         if (exchange) {
             move(newDir, oldDir, newName, oldName, target.isDir(), null, target);
-        } else if (target != null && targetDentry.openFiles() == 0) {
-            inodeRemoveIfUnlinked(target);
+        } else if (target != null && (targetLinks <= 1 || target.isDir())) {
+            lastLinkGone(targetDentry, target);
         }
     }
 
@@ -325,10 +371,6 @@ public final class Fsnotify {
         nameEvent(FS_MOVED_TO | isdir, newDir, newName, cookie);
         if (target != null) inodeEvent(target, FS_ATTRIB);
         inodeEvent(source, FS_MOVE_SELF);
-    }
-
-    private static void inodeRemoveIfUnlinked(Inode inode) {
-        if (inode.nlink() == 0) inodeRemove(inode);
     }
 
     /** fsnotify_inoderemove: IN_DELETE_SELF, then every mark on the inode goes (IN_IGNORED). */
