@@ -203,9 +203,8 @@ public final class Fsnotify {
     /** fsnotify_file: FMODE_PATH files and files without a name make no events. */
     private static void fileEvent(File f, int mask) {
         FsPath p = f.path();
-        if (p == null || f.isPath()) return;
+        if (p == null || f.isPath() || p.mnt().sb.fsnotifyMarks.isEmpty()) return;
         Dentry d = p.dentry();
-        if (marks(d.inode()).isEmpty()) return;
         parent(d, mask, d);
     }
 
@@ -383,12 +382,15 @@ public final class Fsnotify {
 
     /**
      * fsnotify_sb_delete (generic_shutdown_super): the filesystem is gone; every marked inode
-     * gets IN_UNMOUNT and loses its marks.
+     * gets IN_UNMOUNT and loses its marks, in the order of sb->s_inodes: newest first, which
+     * for kava's filesystems is the highest inode number first.
      */
     public static void unmount(SuperBlock sb) {
         SbMarks sm = sb.fsnotifyMarks;
         if (sm.isEmpty()) return;
-        for (Connector c : sm.all()) {
+        List<Connector> all = sm.all();
+        all.sort((a, b) -> Long.compare(b.inode.ino, a.inode.ino));
+        for (Connector c : all) {
             inodeEvent(c.inode, FS_UNMOUNT);
             clearMarks(c);
         }

@@ -112,10 +112,13 @@ final class ProcSys {
         value(fs, fsDir, "nr_open", () -> Integer.toString(FdTable.NR_OPEN));
         value(fs, fsDir, "pipe-max-size", () -> Long.toString(FileSyscalls.PIPE_MAX_SIZE));
         ProcDir inotify = fsDir.dir("inotify");
-        var in = dev.kava.fs.notify.inotify.InotifyUcounts.of(k);
-        number(fs, inotify, "max_queued_events", () -> in.maxQueuedEvents, v -> in.maxQueuedEvents = (int) v, 0, Integer.MAX_VALUE, true);
-        number(fs, inotify, "max_user_instances", () -> in.maxUserInstances, v -> in.maxUserInstances = v, 0, Integer.MAX_VALUE, false);
-        number(fs, inotify, "max_user_watches", () -> in.maxUserWatches, v -> in.maxUserWatches = v, 0, Integer.MAX_VALUE, false);
+        Supplier<dev.kava.fs.notify.inotify.InotifyUcounts> in = () -> dev.kava.fs.notify.inotify.InotifyUcounts.of(k);
+        number(fs, inotify, "max_queued_events", () -> in.get().maxQueuedEvents, v -> in.get().maxQueuedEvents = (int) v,
+                0, Integer.MAX_VALUE, true);
+        number(fs, inotify, "max_user_instances", () -> in.get().maxUserInstances, v -> in.get().maxUserInstances = v,
+                0, Integer.MAX_VALUE, false);
+        number(fs, inotify, "max_user_watches", () -> in.get().maxUserWatches, v -> in.get().maxUserWatches = v,
+                0, Integer.MAX_VALUE, false);
         ProcDir vm = sys.dir("vm");
         value(fs, vm, "overcommit_memory", () -> "0"); // the heuristic: kava reserves nothing up front
         value(fs, vm, "overcommit_ratio", () -> "50");

@@ -62,6 +62,8 @@ final class InotifyGroup extends Group {
     /** The idr of watch descriptors, and its cyclic cursor (idr_next). */
     private final TreeMap<Integer, InotifyMark> idr = new TreeMap<>();
     private int idrNext;
+    /** marks_list: the watches, newest first. */
+    private final ArrayDeque<InotifyMark> marksList = new ArrayDeque<>();
 
     InotifyGroup(InotifyUcounts.User user, int maxEvents) {
         this.user = user;
@@ -98,6 +100,7 @@ final class InotifyGroup extends Group {
         }
         nm.wd = wd;
         idr.put(wd, nm);
+        marksList.addFirst(nm);
         Fsnotify.addMark(nm, inode);
         return wd;
     }
@@ -134,9 +137,9 @@ final class InotifyGroup extends Group {
         return idr.get(wd);
     }
 
-    /** The watches, in descriptor order (for fdinfo). */
+    /** The watches, newest first (the group's marks_list, as fdinfo shows them). */
     synchronized List<InotifyMark> marks() {
-        return new ArrayList<>(idr.values());
+        return new ArrayList<>(marksList);
     }
 
     /** inotify_arg_to_mask: the events asked for, FS_UNMOUNT always, the children's events for a directory. */
@@ -194,6 +197,7 @@ final class InotifyGroup extends Group {
         int wd = m.wd;
         if (wd == -1) return false;
         if (idr.get(wd) == m) idr.remove(wd);
+        marksList.remove(m);
         m.wd = -1;
         return true;
     }
