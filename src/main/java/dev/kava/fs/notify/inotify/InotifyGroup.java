@@ -48,6 +48,7 @@ final class InotifyGroup extends Group {
     private static final Event OVERFLOW = new Event(-1, Fsnotify.FS_Q_OVERFLOW, 0, null);
 
     final InotifyUcounts.User user;
+    private final InotifyUcounts counts;
     private final int maxEvents;
     /** notification_waitq: readers and pollers. */
     final WaitQueue waitq = new WaitQueue();
@@ -55,6 +56,8 @@ final class InotifyGroup extends Group {
     private final ArrayDeque<Event> queue = new ArrayDeque<>();
     /** q_len: the events queued, the overflow event included. */
     private int qLen;
+    /** The bytes a read of every queued event would return (FIONREAD), the overflow event included. */
+    private long qBytes;
     private boolean overflowQueued;
     /** fsnotify_group_stop_queueing: the instance is being destroyed. */
     private boolean shutdown;
@@ -65,7 +68,8 @@ final class InotifyGroup extends Group {
     /** marks_list: the watches, newest first. */
     private final ArrayDeque<InotifyMark> marksList = new ArrayDeque<>();
 
-    InotifyGroup(InotifyUcounts.User user, int maxEvents) {
+    InotifyGroup(InotifyUcounts counts, InotifyUcounts.User user, int maxEvents) {
+        this.counts = counts;
         this.user = user;
         this.maxEvents = maxEvents;
     }
@@ -215,8 +219,11 @@ final class InotifyGroup extends Group {
             if (removeFromIdr(m)) user.decWatches();
         }
         synchronized (this) {
+            counts.unchargeEvents(qBytes - (overflowQueued ? OVERFLOW.size() : 0));
             queue.clear();
             qLen = 0;
+            qBytes = 0;
+            overflowQueued = false;
         }
         user.decInstances();
     }
@@ -227,15 +234,15 @@ final class InotifyGroup extends Group {
     private void addEvent(Event e) {
         synchronized (this) {
             if (shutdown) return;
-            if (qLen >= maxEvents) {
+            if (qLen < maxEvents && !queue.isEmpty() && merges(queue.peekLast(), e)) return;
+            if (qLen >= maxEvents || !counts.chargeEvent(e.size())) {
                 if (overflowQueued) return; // one overflow event is enough
                 e = OVERFLOW;
                 overflowQueued = true;
-            } else if (!queue.isEmpty() && merges(queue.peekLast(), e)) {
-                return;
             }
             queue.addLast(e);
             qLen++;
+            qBytes += e.size();
         }
         waitq.wakeAll(dev.kava.abi.Poll.POLLIN);
     }
@@ -257,14 +264,14 @@ final class InotifyGroup extends Group {
         if (e.size() > room) throw dev.kava.kernel.ErrnoException.of(dev.kava.abi.Errno.EINVAL);
         queue.removeFirst();
         qLen--;
+        qBytes -= e.size();
         if (e == OVERFLOW) overflowQueued = false;
+        else counts.unchargeEvents(e.size());
         return e;
     }
 
     /** FIONREAD: the bytes a read would return for every queued event. */
     synchronized int queuedBytes() {
-        long n = 0;
-        for (Event e : queue) n += e.size();
-        return (int) n;
+        return (int) qBytes;
     }
 }

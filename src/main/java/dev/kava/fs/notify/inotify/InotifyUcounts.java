@@ -32,11 +32,32 @@ public final class InotifyUcounts {
 
     private final Map<Integer, User> users = new HashMap<>();
 
+    /**
+     * What the queued events of all instances may take (their struct inotify_event bytes): a
+     * 64th of memory, at least 16 MiB. Linux charges each event to the listener's memory cgroup
+     * and reports a failed allocation as a queue overflow; kava does the same past this budget,
+     * so that a root that raised max_queued_events cannot fill the host's heap.
+     */
+    private final long eventBudget;
+    private final java.util.concurrent.atomic.AtomicLong eventBytes = new java.util.concurrent.atomic.AtomicLong();
+
     private InotifyUcounts(long memoryBytes) {
+        eventBudget = Math.max(memoryBytes / 64, 16L << 20);
         // inotify_user_setup: 1% of memory, in watches, clamped to [8192, 1048576].
         long pages = memoryBytes >>> 12;
         long max = ((pages / 100) << 12) / INOTIFY_WATCH_COST;
         maxUserWatches = Math.max(8192, Math.min(max, 1048576));
+    }
+
+    /** Charges an event of n bytes; false when the budget is spent (the allocation "failed"). */
+    boolean chargeEvent(int n) {
+        if (eventBytes.addAndGet(n) <= eventBudget) return true;
+        eventBytes.addAndGet(-n);
+        return false;
+    }
+
+    void unchargeEvents(long n) {
+        eventBytes.addAndGet(-n);
     }
 
     /** The limits of kernel k. */

@@ -38,7 +38,7 @@ public final class InotifyUser {
         InotifyUcounts counts = InotifyUcounts.of(t.kernel);
         InotifyUcounts.User user = counts.incInstances(t.group.cred.euid());
         if (user == null) return -Errno.EMFILE;
-        InotifyGroup group = new InotifyGroup(user, counts.maxQueuedEvents);
+        InotifyGroup group = new InotifyGroup(counts, user, counts.maxQueuedEvents);
         InotifyFile f = new InotifyFile(group, flags);
         try {
             return t.group.files.install(f, (flags & Inotify.IN_CLOEXEC) != 0, 0, t.group.rlimits.cur(Resource.RLIMIT_NOFILE));
