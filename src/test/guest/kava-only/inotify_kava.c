@@ -139,6 +139,14 @@ static void tmpfiles(void) {
     close(f);
     drain(fd, "linkat, close");
     close(fd);
+    fd = inotify_init1(IN_NONBLOCK);
+    f = open("tmp/t/named", O_RDONLY);
+    unlink("tmp/t/named");
+    snprintf(path, sizeof path, "/proc/self/fd/%d", f);
+    TRY("watch an open file after its unlink", inotify_add_watch(fd, path, IN_ALL_EVENTS));
+    close(f);
+    drain(fd, "close it");
+    close(fd);
 }
 
 static void unmount(void) {

@@ -242,7 +242,7 @@ public final class Fsnotify {
         FsPath p = f.path();
         if (p == null) return;
         Dentry d = p.dentry();
-        if (d.putFile() != 0) return;
+        if (d.putFile() != 0 || !unlinked(d)) return;
         boolean removed;
         synchronized (DYING) {
             removed = DYING.remove(d) != null;
@@ -257,9 +257,11 @@ public final class Fsnotify {
      */
     private static final java.util.Map<Dentry, Boolean> DYING = new java.util.WeakHashMap<>();
 
-    /** The file d names has no name left: it ends now, or with the last file open on d. */
+    /**
+     * The file d names has no name left: it ends now, or with the last file open on d (which
+     * is remembered even if nobody watches yet: a watch may come through /proc/PID/fd).
+     */
     private static void lastLinkGone(Dentry d, Inode inode) {
-        if (marks(inode).isEmpty()) return;
         if (d.openFiles() == 0) {
             inodeRemove(inode);
             return;
@@ -281,7 +283,7 @@ public final class Fsnotify {
     /** An O_TMPFILE file was made: it has no name, and ends with its last open file unless linked. */
     public static void tmpfile(File f) {
         FsPath p = f.path();
-        if (p == null || marks(p.dentry().inode()).isEmpty()) return;
+        if (p == null) return;
         synchronized (DYING) {
             DYING.put(p.dentry(), Boolean.TRUE);
         }
@@ -332,7 +334,6 @@ public final class Fsnotify {
      * dentry_unlink_inode, fsnotify_inoderemove), then the directory's entry (fsnotify_delete).
      */
     public static void unlink(Inode dir, String name, Dentry victim, Inode inode, int links) {
-        if (marks(dir).isEmpty()) return; // one superblock
         inodeEvent(inode, FS_ATTRIB);
         if (links <= 1) lastLinkGone(victim, inode);
         nameEvent(FS_DELETE, dir, name, 0);
@@ -340,7 +341,6 @@ public final class Fsnotify {
 
     /** vfs_rmdir's notifications: the end of the directory (unless held open), then the parent's entry. */
     public static void rmdir(Inode dir, String name, Dentry victim, Inode inode) {
-        if (marks(dir).isEmpty()) return;
         lastLinkGone(victim, inode);
         nameEvent(FS_DELETE | FS_ISDIR, dir, name, 0);
     }
@@ -352,11 +352,11 @@ public final class Fsnotify {
      */
     public static void rename(Inode oldDir, String oldName, Inode newDir, String newName, Inode source,
                               Dentry targetDentry, Inode target, int targetLinks, boolean exchange) {
-        if (marks(oldDir).isEmpty()) return; // one superblock
-        move(oldDir, newDir, oldName, newName, source.isDir(), exchange ? null : target, source);
-        if (exchange) {
-            move(newDir, oldDir, newName, oldName, target.isDir(), null, target);
-        } else if (target != null && (targetLinks <= 1 || target.isDir())) {
+        if (!marks(oldDir).isEmpty()) { // one superblock
+            move(oldDir, newDir, oldName, newName, source.isDir(), exchange ? null : target, source);
+            if (exchange) move(newDir, oldDir, newName, oldName, target.isDir(), null, target);
+        }
+        if (!exchange && target != null && (targetLinks <= 1 || target.isDir())) {
             lastLinkGone(targetDentry, target);
         }
     }
