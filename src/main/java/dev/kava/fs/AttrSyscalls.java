@@ -5,6 +5,7 @@ import dev.kava.abi.Fcntl;
 import dev.kava.abi.Fs;
 import dev.kava.abi.Stat;
 import dev.kava.abi.SyscallNr;
+import dev.kava.fs.notify.Fsnotify;
 import dev.kava.kernel.Cred;
 import dev.kava.kernel.ErrnoException;
 import dev.kava.kernel.SyscallTable;
@@ -89,6 +90,7 @@ public final class AttrSyscalls {
             if (!Attr.inGroupOrCapable(t, inode.gid())) newMode &= ~Stat.S_ISGID;
             inode.setMode(newMode);
         }
+        Fsnotify.change(p.dentry(), Fsnotify.FS_ATTRIB); // ATTR_MODE
         return 0;
     }
 
@@ -117,6 +119,7 @@ public final class AttrSyscalls {
     static long chownCommon(Task t, FsPath p, int user, int group) {
         Inode inode = p.inode();
         Cred c = t.group.cred;
+        int notifyMask;
         synchronized (inode.lock) {
             if (user != -1 && !Attr.chownOk(c, inode, user)) return -Errno.EPERM;
             if (group != -1 && !Attr.chgrpOk(t, inode, group)) return -Errno.EPERM;
@@ -129,7 +132,9 @@ public final class AttrSyscalls {
             if (kill != 0 && !Attr.ownerOrCapable(c, inode)) return -Errno.EPERM; // setattr_prepare's ATTR_MODE check
             inode.setOwner(user, group);
             if (kill != 0) inode.setMode(mode & ~kill & S_IALLUGO);
+            notifyMask = Fsnotify.changeMask(user != -1 || group != -1, kill != 0, false, false, false);
         }
+        Fsnotify.change(p.dentry(), notifyMask);
         return 0;
     }
 
@@ -178,6 +183,7 @@ public final class AttrSyscalls {
         wantWrite(p);
         Inode inode = p.inode();
         Cred c = t.group.cred;
+        int notifyMask;
         synchronized (inode.lock) {
             if (!Attr.ownerOrCapable(c, inode)) {
                 if (times == null) Permission.check(c, inode, Permission.MAY_WRITE); // ATTR_TOUCH
@@ -194,7 +200,9 @@ public final class AttrSyscalls {
                 else if (times[3] != Fs.UTIME_NOW) { mSec = times[2]; mNsec = times[3]; }
             }
             inode.setTimes(aSec, aNsec, mSec, mNsec, setA, setM, nowSec, nowNsec);
+            notifyMask = Fsnotify.changeMask(false, false, false, setA, setM);
         }
+        Fsnotify.change(p.dentry(), notifyMask);
         return 0;
     }
 
@@ -214,9 +222,11 @@ public final class AttrSyscalls {
         if (inode.sb.readOnly()) return -Errno.EROFS;
         Permission.check(t.group.cred, inode, Permission.MAY_WRITE);
         wantWrite(p);
+        int mode = inode.mode();
         synchronized (inode.lock) {
             Attr.doTruncate(t, inode, length, false);
         }
+        Fsnotify.change(p.dentry(), Fsnotify.changeMask(false, inode.mode() != mode, true, false, false));
         return 0;
     }
 
@@ -226,9 +236,11 @@ public final class AttrSyscalls {
         File f = fdget(t, fd);
         Inode inode = f.inode();
         if (inode == null || !inode.isRegular() || !f.writable()) return -Errno.EINVAL;
+        int mode = inode.mode();
         synchronized (inode.lock) {
             Attr.doTruncate(t, inode, length, true);
         }
+        Fsnotify.change(f.path().dentry(), Fsnotify.changeMask(false, inode.mode() != mode, true, false, true));
         return 0;
     }
 
@@ -264,6 +276,7 @@ public final class AttrSyscalls {
         if (type != Stat.S_IFREG && type != Stat.S_IFBLK) return -Errno.ENODEV;
         if (offset > Long.MAX_VALUE - len) return -Errno.EFBIG; // wraparound, or past s_maxbytes
         f.fallocate(t, mode, offset, len);
+        Fsnotify.modify(f);
         return 0;
     }
 }

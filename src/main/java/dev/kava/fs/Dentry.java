@@ -22,6 +22,8 @@ public final class Dentry {
     /** Mounts on this dentry, in any namespace (d_mounted, DCACHE_MOUNTED). */
     int mounts;
     private final Map<String, WeakReference<Dentry>> children = new HashMap<>();
+    /** The open files on this name (the dentry references they hold, for fsnotify's end of a removed file). */
+    private final java.util.concurrent.atomic.AtomicInteger openFiles = new java.util.concurrent.atomic.AtomicInteger();
 
     private Dentry(SuperBlock sb, Dentry parent, String name, Inode inode) {
         this.sb = sb;
@@ -46,6 +48,21 @@ public final class Dentry {
     public boolean isRoot() { return parent() == this; }
 
     public synchronized boolean unhashed() { return unhashed; }
+
+    /** How many open files hold this dentry. */
+    public int openFiles() {
+        return openFiles.get();
+    }
+
+    /** An open file took a reference (File's constructor). */
+    void getFile() {
+        openFiles.incrementAndGet();
+    }
+
+    /** An open file dropped its reference (fput); returns how many remain. */
+    public int putFile() {
+        return openFiles.decrementAndGet();
+    }
 
     public boolean isMountpoint() {
         synchronized (Dentry.class) {

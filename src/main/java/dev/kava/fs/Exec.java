@@ -291,6 +291,8 @@ public final class Exec {
             f.fput();
             throw ErrnoException.of(Errno.EACCES);
         }
+        dev.kava.fs.notify.Fsnotify.openExec(f);
+        dev.kava.fs.notify.Fsnotify.access(f); // prepare_binprm's kernel_read of the header
         return ef;
     }
 

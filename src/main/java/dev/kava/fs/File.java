@@ -25,7 +25,10 @@ public abstract class File {
     protected File(FsPath path, int flags) {
         this.flags = flags;
         this.path = path;
-        if (path != null) path.mnt().users.incrementAndGet();
+        if (path != null) {
+            path.mnt().users.incrementAndGet();
+            path.dentry().getFile();
+        }
     }
 
     /** f_path: where the file was opened, or null for an anonymous file. */
@@ -41,10 +44,14 @@ public abstract class File {
     /** fput: the last descriptor is gone; releases the file and the mount it pinned. */
     public final void fput() {
         try {
+            dev.kava.fs.notify.Fsnotify.close(this);
             Locks.fileReleased(this); // locks_remove_file: its flock and OFD locks go
             release();
         } finally {
-            if (path != null) path.mnt().users.decrementAndGet();
+            if (path != null) {
+                dev.kava.fs.notify.Fsnotify.filePut(this); // dput: a removed file's last reference
+                path.mnt().users.decrementAndGet();
+            }
         }
     }
 
@@ -167,6 +174,11 @@ public abstract class File {
             case dev.kava.abi.Stat.S_IFCHR -> "/dev/char/" + ((st.rdev() >>> 8) & 0xfff) + ":" + ((st.rdev() & 0xff) | ((st.rdev() >>> 12) & 0xfff00));
             default -> "anon_inode:[" + getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT) + "]";
         };
+    }
+
+    /** show_fdinfo: the file's own lines in /proc/PID/fdinfo/N after the common ones, or "". */
+    public String fdinfo() {
+        return "";
     }
 
     /**

@@ -143,6 +143,7 @@ public final class FileSyscalls {
         long ucount = Integer.toUnsignedLong(count);
         if (!ReadWrite.accessOk(dirp, ucount)) return -Errno.EFAULT;
         List<Directory.Entry> entries = d.entries();
+        dev.kava.fs.notify.Fsnotify.access(f); // iterate_dir reports every read of a directory
         long pos = d.position();
         byte[] out = new byte[(int) Math.min(ucount, 1 << 20)];
         int used = 0;

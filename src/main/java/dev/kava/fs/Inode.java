@@ -75,6 +75,15 @@ public abstract class Inode {
         return this == other;
     }
 
+    /**
+     * The file's identity within its superblock, equal for every inode object of the same file
+     * (hostfs makes one per lookup): what per-file state kept outside the inode, the fsnotify
+     * marks, is keyed by. The inode number, unless the filesystem knows better.
+     */
+    public Object identity() {
+        return ino;
+    }
+
     // ---- timestamps
 
     public synchronized void touchMtime() {

@@ -209,6 +209,14 @@ public final class MountNamespace {
         }
     }
 
+    /** Whether some mount in any namespace shows sb (its active references, for fsnotify's unmount). */
+    public static boolean mounted(SuperBlock sb) {
+        synchronized (TREE_LOCK) {
+            for (Mount m : HASH.values()) if (m.sb == sb) return true;
+            return false;
+        }
+    }
+
     /** Every mount from m down, m first (for MS_REC propagation changes). */
     public static List<Mount> subtree(Mount m) {
         synchronized (TREE_LOCK) {

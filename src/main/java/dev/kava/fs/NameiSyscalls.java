@@ -4,6 +4,7 @@ import dev.kava.abi.Errno;
 import dev.kava.abi.Fcntl;
 import dev.kava.abi.Stat;
 import dev.kava.abi.SyscallNr;
+import dev.kava.fs.notify.Fsnotify;
 import dev.kava.kernel.Cred;
 import dev.kava.kernel.ErrnoException;
 import dev.kava.kernel.SyscallTable;
@@ -148,6 +149,7 @@ public final class NameiSyscalls {
                 inode = di.mknod(par.last(), prepareMode(t, di, mode, mode, mode), rdev, c);
             }
             dir.dentry().instantiate(par.last(), inode);
+            Fsnotify.create(di, par.last(), inode);
         }
         return 0;
     }
@@ -171,6 +173,7 @@ public final class NameiSyscalls {
             mayCreate(c, dir.dentry());
             Inode inode = di.mkdir(par.last(), prepareMode(t, di, mode & 0xffff, 01777, 0), c);
             dir.dentry().instantiate(par.last(), inode);
+            Fsnotify.create(di, par.last(), inode);
         }
         return 0;
     }
@@ -211,6 +214,7 @@ public final class NameiSyscalls {
                 di.rmdir(par.last(), vi);
                 victim.deleted();
             }
+            Fsnotify.rmdir(di, par.last(), victim, vi);
         }
     }
 
@@ -228,11 +232,14 @@ public final class NameiSyscalls {
             if (par.trailingSlash()) throw ErrnoException.of(victim.inode().isDir() ? Errno.EISDIR : Errno.ENOTDIR);
             mayDelete(t.group.cred, dir.dentry(), victim, false);
             Inode vi = victim.inode();
+            int links;
             synchronized (vi.lock) {
                 if (victim.isMountpoint()) throw ErrnoException.of(Errno.EBUSY);
+                links = vi.nlink();
                 di.unlink(par.last(), vi);
                 victim.deleted();
             }
+            Fsnotify.unlink(di, par.last(), victim, vi, links);
         }
     }
 
@@ -251,6 +258,7 @@ public final class NameiSyscalls {
             mayCreate(c, dir.dentry());
             Inode inode = di.symlink(par.last(), target, c);
             dir.dentry().instantiate(par.last(), inode);
+            Fsnotify.create(di, par.last(), inode);
         }
         return 0;
     }
@@ -281,6 +289,7 @@ public final class NameiSyscalls {
                 src.linkable = false;
             }
             dir.dentry().instantiate(par.last(), src);
+            Fsnotify.link(di, par.last(), src);
         }
         return 0;
     }
@@ -396,7 +405,9 @@ public final class NameiSyscalls {
         if (oldD.isMountpoint() || (newD != null && newD.isMountpoint())) throw ErrnoException.of(Errno.EBUSY);
         // The target's lock: a replaced file loses a link, which linkat checks under the same lock.
         Object targetLock = target == null ? new Object() : target.lock;
+        int targetLinks;
         synchronized (targetLock) {
+            targetLinks = target == null ? 0 : target.nlink();
             oldDir.rename(oldName, newDir, newName, flags, c);
             if (exchange) {
                 Dentry.exchange(oldD, newD);
@@ -404,5 +415,6 @@ public final class NameiSyscalls {
                 Dentry.move(oldD, newParent, newName);
             }
         }
+        Fsnotify.rename(oldDir, oldName, newDir, newName, source, newD, target, targetLinks, exchange);
     }
 }

@@ -344,7 +344,11 @@ public final class NamespaceSyscalls {
             // propagate_mount_busy: open files, working directories, roots, or mounts below.
             if (m.users.get() != 0 || MountNamespace.hasChildren(m)) return -Errno.EBUSY;
         }
+        List<Mount> gone = MountNamespace.subtree(m);
         ns.detachTree(m);
+        // The last mount of a filesystem gone: its watchers get IN_UNMOUNT (generic_shutdown_super).
+        // kava tells them at the umount even when a lazy one leaves the files open on it in use.
+        for (Mount x : gone) if (!MountNamespace.mounted(x.sb)) dev.kava.fs.notify.Fsnotify.unmount(x.sb);
         return 0;
     }
 

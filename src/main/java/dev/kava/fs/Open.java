@@ -123,6 +123,7 @@ public final class Open {
                         Inode inode = dirInode.create(par.last(), mode & ~t.group.fs.umask(), cred);
                         child = dir.dentry().instantiate(par.last(), inode);
                         created = true;
+                        dev.kava.fs.notify.Fsnotify.create(dirInode, par.last(), inode);
                     } else if (excl) {
                         throw ErrnoException.of(Errno.EEXIST);
                     }
@@ -168,9 +169,11 @@ public final class Open {
             if (write) Permission.checkWritable(p);
         }
         File f = inode.open(t, p, flags);
+        dev.kava.fs.notify.Fsnotify.open(f);
         if ((flags & Fcntl.O_TRUNC) != 0 && !created && inode.isRegular()) {
             try {
                 Attr.doTruncate(t, inode, 0, true); // handle_truncate
+                dev.kava.fs.notify.Fsnotify.change(p.dentry(), dev.kava.fs.notify.Fsnotify.FS_MODIFY);
             } catch (RuntimeException e) {
                 f.fput();
                 throw e;
@@ -187,7 +190,10 @@ public final class Open {
         Inode inode = dir.inode().tmpfile(mode & ~t.group.fs.umask(), t.group.cred);
         if ((flags & Fcntl.O_EXCL) == 0) inode.linkable = true; // vfs_tmpfile: I_LINKABLE
         FsPath p = new FsPath(dir.mnt(), Dentry.tmpfile(dir.dentry(), inode));
-        return inode.open(t, p, flags);
+        File f = inode.open(t, p, flags);
+        dev.kava.fs.notify.Fsnotify.tmpfile(f);
+        dev.kava.fs.notify.Fsnotify.open(f);
+        return f;
     }
 
     static long close(Task t, int fd) {

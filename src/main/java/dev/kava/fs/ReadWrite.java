@@ -64,7 +64,19 @@ public final class ReadWrite {
         File f = readableFile(t, fd);
         if (!accessOk(buf, count)) return -Errno.EFAULT;
         if (count < 0) return -Errno.EINVAL; // rw_verify_area: (ssize_t) count < 0
-        return readInto(t, f, buf, Math.min(count, MAX_RW_COUNT), -1);
+        return accessed(f, readInto(t, f, buf, Math.min(count, MAX_RW_COUNT), -1));
+    }
+
+    /** vfs_read's fsnotify_access when something was read; returns n. */
+    private static long accessed(File f, long n) {
+        if (n > 0) dev.kava.fs.notify.Fsnotify.access(f);
+        return n;
+    }
+
+    /** vfs_write's fsnotify_modify when something was written; returns n. */
+    private static long modified(File f, long n) {
+        if (n > 0) dev.kava.fs.notify.Fsnotify.modify(f);
+        return n;
     }
 
     /**
@@ -105,7 +117,7 @@ public final class ReadWrite {
         File f = writableFile(t, fd);
         if (!accessOk(buf, count)) return -Errno.EFAULT;
         if (count < 0) return -Errno.EINVAL;
-        return writeFrom(t, f, buf, Math.min(count, MAX_RW_COUNT));
+        return modified(f, writeFrom(t, f, buf, Math.min(count, MAX_RW_COUNT)));
     }
 
     private static long writeFrom(Task t, File f, long buf, long count) {
@@ -173,12 +185,12 @@ public final class ReadWrite {
 
     static long readv(Task t, int fd, long iov, long iovcnt) {
         File f = readableFile(t, fd);
-        return eachIovec(importIovec(t, iov, iovcnt), (e, done) -> readInto(t, f, e.base, e.len, -1));
+        return accessed(f, eachIovec(importIovec(t, iov, iovcnt), (e, done) -> readInto(t, f, e.base, e.len, -1)));
     }
 
     static long writev(Task t, int fd, long iov, long iovcnt) {
         File f = writableFile(t, fd);
-        return eachIovec(importIovec(t, iov, iovcnt), (e, done) -> writeFrom(t, f, e.base, e.len));
+        return modified(f, eachIovec(importIovec(t, iov, iovcnt), (e, done) -> writeFrom(t, f, e.base, e.len)));
     }
 
     /** Moves one segment; done is what the segments before it moved (the offset into a positioned transfer). */
@@ -225,7 +237,7 @@ public final class ReadWrite {
         if (count < 0) return -Errno.EINVAL;
         count = Math.min(count, MAX_RW_COUNT);
         if (pos + count < 0) return -Errno.EINVAL; // rw_verify_area: the end may not overflow
-        return readInto(t, f, buf, count, pos);
+        return accessed(f, readInto(t, f, buf, count, pos));
     }
 
     /** ksys_pwrite64: as pread64; on an O_APPEND file the data goes to the end whatever pos says. */
@@ -238,7 +250,7 @@ public final class ReadWrite {
         if (count < 0) return -Errno.EINVAL;
         count = Math.min(count, MAX_RW_COUNT);
         if (pos + count < 0) return -Errno.EINVAL;
-        return writeFrom(t, f, buf, count, pos, 0);
+        return modified(f, writeFrom(t, f, buf, count, pos, 0));
     }
 
     /** preadv(fd, iov, iovcnt, pos): do_preadv. */
@@ -279,7 +291,7 @@ public final class ReadWrite {
         if (total == 0) return 0;
         if (pos >= 0 && pos + total < 0) return -Errno.EINVAL;
         checkRwFlags(f, rwf, false);
-        return eachIovec(v, (e, done) -> readInto(t, f, e.base, e.len, pos < 0 ? -1 : pos + done, rwf));
+        return accessed(f, eachIovec(v, (e, done) -> readInto(t, f, e.base, e.len, pos < 0 ? -1 : pos + done, rwf)));
     }
 
     private static long vfsWritev(Task t, File f, long iov, long iovcnt, long pos, int rwf) {
@@ -290,7 +302,7 @@ public final class ReadWrite {
         if (total == 0) return 0;
         if (pos >= 0 && pos + total < 0) return -Errno.EINVAL;
         checkRwFlags(f, rwf, true);
-        return eachIovec(v, (e, done) -> writeFrom(t, f, e.base, e.len, pos < 0 ? -1 : pos + done, rwf));
+        return modified(f, eachIovec(v, (e, done) -> writeFrom(t, f, e.base, e.len, pos < 0 ? -1 : pos + done, rwf)));
     }
 
     /** Whether f has read_iter/write_iter (do_iter_readv_writev) rather than plain read/write (do_loop_readv_writev). */

@@ -5,6 +5,7 @@ import dev.kava.abi.Fcntl;
 import dev.kava.abi.Fs;
 import dev.kava.abi.Signal;
 import dev.kava.abi.SyscallNr;
+import dev.kava.fs.notify.Fsnotify;
 import dev.kava.kernel.ErrnoException;
 import dev.kava.kernel.SyscallTable;
 import dev.kava.kernel.Task;
@@ -124,6 +125,8 @@ public final class SpliceSyscalls {
         if (n > 0) {
             if (ppos != null) ppos[0] = pos + n;
             else setFilePos(in, pos + n);
+            Fsnotify.access(in);
+            Fsnotify.modify(out);
         }
         return n;
     }
@@ -249,6 +252,11 @@ public final class SpliceSyscalls {
         } else {
             return -Errno.EINVAL;
         }
+        if (ret > 0) {
+            // The output's IN_MODIFY before the input's IN_ACCESS, as do_splice reports them.
+            Fsnotify.modify(out);
+            Fsnotify.access(in);
+        }
         return ret;
     }
 
@@ -364,6 +372,8 @@ public final class SpliceSyscalls {
             else setFilePos(in, posIn + n);
             if (offOutAddr != 0) t.mem.write64(offOutAddr, posOut + n);
             else setFilePos(out, posOut + n);
+            Fsnotify.access(in);
+            Fsnotify.modify(out);
         }
         return n;
     }

@@ -25,6 +25,8 @@ public abstract class SuperBlock {
     /** SB_RDONLY: the filesystem is read-only now, whatever the mount says (set by readOnly or a ro (re)mount). */
     private volatile boolean rdonly;
     private volatile Dentry root;
+    /** The inodes of this filesystem that fsnotify groups watch (s_fsnotify_info). */
+    public final dev.kava.fs.notify.SbMarks fsnotifyMarks = new dev.kava.fs.notify.SbMarks();
 
     /** @param clock realtime in nanoseconds since the epoch, for timestamps */
     protected SuperBlock(String type, LongSupplier clock, boolean readOnly) {

@@ -70,16 +70,16 @@ public final class XattrSyscalls {
      * mode 0600, owned by its creator, on a writable internal mount) has no xattr handlers.
      */
     private static Target target(File f) {
-        if (f.path() != null) return new Target(f.path().inode(), f.path().mnt(), 0);
-        return new Target(null, null, f instanceof PipeFile ? Stat.S_IFIFO : 0);
+        if (f.path() != null) return target(f.path());
+        return new Target(null, null, f instanceof PipeFile ? Stat.S_IFIFO : 0, null);
     }
 
     private static Target target(FsPath p) {
-        return new Target(p.inode(), p.mnt(), 0);
+        return new Target(p.inode(), p.mnt(), 0, p.dentry());
     }
 
     /** Where an xattr operation acts: an inode and the mount it was reached through, or an internal inode's type. */
-    private record Target(Inode inode, Mount mnt, int anonType) {
+    private record Target(Inode inode, Mount mnt, int anonType, Dentry dentry) {
         /** mnt_want_write */
         void wantWrite() {
             if (mnt != null && mnt.readOnly()) throw ErrnoException.of(Errno.EROFS);
@@ -175,6 +175,7 @@ public final class XattrSyscalls {
         synchronized (inode.lock) {
             inode.setxattr(name, value, flags);
         }
+        dev.kava.fs.notify.Fsnotify.xattr(tg.dentry()); // fsnotify_xattr
         return 0;
     }
 
@@ -275,6 +276,7 @@ public final class XattrSyscalls {
         synchronized (inode.lock) {
             inode.removexattr(name);
         }
+        dev.kava.fs.notify.Fsnotify.xattr(tg.dentry());
         return 0;
     }
 }

@@ -143,6 +143,14 @@ final class HostInode extends Inode {
         return other instanceof HostInode h && h.ino == ino && h.hostDev == hostDev && h.host != null && h.host.equals(host);
     }
 
+    /** The host file: its device and inode number (a hostfs mount may span several host filesystems). */
+    @Override
+    public Object identity() {
+        return new HostIdentity(hostDev, ino);
+    }
+
+    private record HostIdentity(long dev, long ino) {}
+
     @Override
     public void setMode(int perm) {
         checkWritable();

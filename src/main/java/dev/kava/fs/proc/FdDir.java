@@ -271,6 +271,6 @@ final class FdDir extends ProcInode {
         int mntId = path == null ? 0 : path.mnt().id;
         long ino = path == null || path.inode() instanceof AnonTarget ? f.stat().ino() : path.inode().ino;
         return SeqFile.bytes("pos:\t" + pos + "\nflags:\t0" + Integer.toOctalString(flags) + "\nmnt_id:\t" + mntId
-                + "\nino:\t" + ino + "\n");
+                + "\nino:\t" + ino + "\n" + f.fdinfo());
     }
 }

@@ -14,10 +14,11 @@ import dev.kava.mm.Mmap;
 import java.util.function.Supplier;
 
 /**
- * /proc/sys (fs/proc/proc_sysctl.c): the sysctl values kava has, read-only. A sysctl's mode
- * binds root too (proc_sys_permission ignores CAP_DAC_OVERRIDE), so opening one of these for
- * writing fails with EACCES, as it does on Linux for a read-only sysctl; the ones Linux lets
- * root write are read-only here until kava can change them.
+ * /proc/sys (fs/proc/proc_sysctl.c): the sysctl values kava has, read-only but for the
+ * inotify limits. A sysctl's mode binds root too (proc_sys_permission ignores
+ * CAP_DAC_OVERRIDE), so opening a read-only one for writing fails with EACCES, as it does on
+ * Linux for a read-only sysctl; the others Linux lets root write are read-only here until kava
+ * can change them.
  */
 final class ProcSys {
     private ProcSys() {}
@@ -35,6 +36,10 @@ final class ProcSys {
             super(fs, fs.nextIno(), 0444, null, show, null, Errno.EIO);
         }
 
+        SysctlFile(ProcFs fs, int perm, Show show, Store store) {
+            super(fs, fs.nextIno(), perm, null, show, store, Errno.EIO);
+        }
+
         @Override
         public File open(Task t, FsPath path, int flags) {
             int acc = flags & dev.kava.abi.Fcntl.O_ACCMODE;
@@ -45,6 +50,41 @@ final class ProcSys {
 
     private static void value(ProcFs fs, ProcDir dir, String name, Supplier<String> v) {
         dir.add(name, new SysctlFile(fs, t -> SeqFile.bytes(v.get() + "\n")));
+    }
+
+    /**
+     * A number root may set (mode 0644), as proc_dointvec_minmax (signed) or
+     * proc_doulongvec_minmax reads one: blanks, an optional sign, digits, then a blank or the
+     * end; outside [min, max] is EINVAL. With sysctl_writes_strict, a write not at the start of
+     * the file is ignored.
+     */
+    private static void number(ProcFs fs, ProcDir dir, String name, java.util.function.LongSupplier get,
+                               java.util.function.LongConsumer set, long min, long max, boolean signed) {
+        dir.add(name, new SysctlFile(fs, 0644, t -> SeqFile.bytes(get.getAsLong() + "\n"), (t, data, offset) -> {
+            if (offset != 0) return data.length;
+            int i = 0;
+            while (i < data.length && Character.isWhitespace(data[i])) i++;
+            boolean neg = false;
+            if (i < data.length && data[i] == '-') {
+                if (!signed) throw ErrnoException.of(Errno.EINVAL);
+                neg = true;
+                i++;
+            }
+            int start = i;
+            long v = 0;
+            while (i < data.length && data[i] >= '0' && data[i] <= '9') {
+                v = v * 10 + (data[i] - '0');
+                if (v > (1L << 40)) throw ErrnoException.of(Errno.EINVAL);
+                i++;
+            }
+            if (i == start || (i < data.length && !Character.isWhitespace(data[i]) && data[i] != 0)) {
+                throw ErrnoException.of(Errno.EINVAL);
+            }
+            if (neg) v = -v;
+            if (v < min || v > max) throw ErrnoException.of(Errno.EINVAL);
+            set.accept(v);
+            return data.length;
+        }));
     }
 
     static void populate(ProcFs fs, ProcDir sys) {
@@ -71,6 +111,14 @@ final class ProcSys {
         value(fs, fsDir, "file-max", () -> Long.toString(Long.MAX_VALUE));
         value(fs, fsDir, "nr_open", () -> Integer.toString(FdTable.NR_OPEN));
         value(fs, fsDir, "pipe-max-size", () -> Long.toString(FileSyscalls.PIPE_MAX_SIZE));
+        ProcDir inotify = fsDir.dir("inotify");
+        Supplier<dev.kava.fs.notify.inotify.InotifyUcounts> in = () -> dev.kava.fs.notify.inotify.InotifyUcounts.of(k);
+        number(fs, inotify, "max_queued_events", () -> in.get().maxQueuedEvents, v -> in.get().maxQueuedEvents = (int) v,
+                0, Integer.MAX_VALUE, true);
+        number(fs, inotify, "max_user_instances", () -> in.get().maxUserInstances, v -> in.get().maxUserInstances = v,
+                0, Integer.MAX_VALUE, false);
+        number(fs, inotify, "max_user_watches", () -> in.get().maxUserWatches, v -> in.get().maxUserWatches = v,
+                0, Integer.MAX_VALUE, false);
         ProcDir vm = sys.dir("vm");
         value(fs, vm, "overcommit_memory", () -> "0"); // the heuristic: kava reserves nothing up front
         value(fs, vm, "overcommit_ratio", () -> "50");
