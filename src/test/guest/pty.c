@@ -51,6 +51,7 @@ int main(void) {
     fstat(s, &st);
     printf("slave is a char device: %s, owner rw: %o\n", S_ISCHR(st.st_mode) ? "yes" : "no", st.st_mode & 0700);
     printf("isatty(slave)=%d isatty(master)=%d\n", isatty(s), isatty(m));
+    printf("read of 0 bytes from the slave: %zd\n", read(s, (char[1]){0}, 0));
 
     char buf[256];
     write(m, "hello\x7fo world\n", 14);

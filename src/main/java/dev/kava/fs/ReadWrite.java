@@ -64,6 +64,8 @@ public final class ReadWrite {
         File f = readableFile(t, fd);
         if (!accessOk(buf, count)) return -Errno.EFAULT;
         if (count < 0) return -Errno.EINVAL; // rw_verify_area: (ssize_t) count < 0
+        // vfs_read calls the file even for 0 bytes: eventfd and inotify answer EINVAL, others 0.
+        if (count == 0) return f.read(t, new byte[0], 0, 0);
         return accessed(f, readInto(t, f, buf, Math.min(count, MAX_RW_COUNT), -1));
     }
 
@@ -117,6 +119,8 @@ public final class ReadWrite {
         File f = writableFile(t, fd);
         if (!accessOk(buf, count)) return -Errno.EFAULT;
         if (count < 0) return -Errno.EINVAL;
+        // vfs_write calls the file even for 0 bytes: /dev/full answers ENOSPC, eventfd EINVAL.
+        if (count == 0) return f.write(t, new byte[0], 0, 0);
         return modified(f, writeFrom(t, f, buf, Math.min(count, MAX_RW_COUNT)));
     }
 
