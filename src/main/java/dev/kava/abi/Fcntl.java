@@ -69,4 +69,26 @@ public final class Fcntl {
     public static final int RENAME_NOREPLACE = 1 << 0;
     public static final int RENAME_EXCHANGE = 1 << 1;
     public static final int RENAME_WHITEOUT = 1 << 2;
+
+    // File seals (include/uapi/linux/fcntl.h)
+    public static final int F_ADD_SEALS = F_LINUX_SPECIFIC_BASE + 9;
+    public static final int F_GET_SEALS = F_LINUX_SPECIFIC_BASE + 10;
+    public static final int F_SEAL_SEAL = 0x0001;
+    public static final int F_SEAL_SHRINK = 0x0002;
+    public static final int F_SEAL_GROW = 0x0004;
+    public static final int F_SEAL_WRITE = 0x0008;
+    public static final int F_SEAL_FUTURE_WRITE = 0x0010;
+    public static final int F_SEAL_EXEC = 0x0020;
+    /** F_ALL_SEALS (mm/memfd.c). */
+    public static final int F_ALL_SEALS = F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE
+            | F_SEAL_FUTURE_WRITE | F_SEAL_EXEC;
+
+    // memfd_create flags (include/uapi/linux/memfd.h)
+    public static final int MFD_CLOEXEC = 0x0001;
+    public static final int MFD_ALLOW_SEALING = 0x0002;
+    public static final int MFD_HUGETLB = 0x0004;
+    public static final int MFD_NOEXEC_SEAL = 0x0008;
+    public static final int MFD_EXEC = 0x0010;
+    public static final int MFD_HUGE_SHIFT = 26;
+    public static final int MFD_HUGE_MASK = 0x3f;
 }

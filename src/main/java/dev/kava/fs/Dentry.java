@@ -106,7 +106,12 @@ public final class Dentry {
 
     /** d_tmpfile: a dentry for an unnamed inode (O_TMPFILE), never reachable by name. */
     public static Dentry tmpfile(Dentry dir, Inode inode) {
-        Dentry d = new Dentry(dir.sb, dir, "#" + inode.ino, inode);
+        return tmpfile(dir, inode, "#" + inode.ino);
+    }
+
+    /** An unhashed dentry with a given name (memfd's "memfd:NAME", shown in /proc/PID/fd). */
+    public static Dentry tmpfile(Dentry dir, Inode inode, String name) {
+        Dentry d = new Dentry(dir.sb, dir, name, inode);
         d.unhashed = true;
         return d;
     }

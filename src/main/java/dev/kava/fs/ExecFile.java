@@ -21,6 +21,11 @@ public interface ExecFile {
     /** fput for a mapping. */
     default void unpin() {}
 
+    /** Whether F_SEAL_WRITE or F_SEAL_FUTURE_WRITE forbid shared writable mappings of the file. */
+    default boolean writeSealed() {
+        return false;
+    }
+
     /** Whether the file's data are page frames that shared mappings map directly (tmpfs). */
     default boolean hasPageCache() {
         return false;

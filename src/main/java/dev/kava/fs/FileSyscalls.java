@@ -78,6 +78,9 @@ public final class FileSyscalls {
             case Fcntl.F_SETPIPE_SZ, Fcntl.F_GETPIPE_SZ -> {
                 return pipeFcntl(t, f, cmd, (int) arg);
             }
+            case Fcntl.F_ADD_SEALS, Fcntl.F_GET_SEALS -> {
+                return dev.kava.mm.Memfd.fcntl(t, f, cmd, arg);
+            }
             case dev.kava.abi.Flock.F_GETLK, dev.kava.abi.Flock.F_SETLK, dev.kava.abi.Flock.F_SETLKW,
                  dev.kava.abi.Flock.F_OFD_GETLK, dev.kava.abi.Flock.F_OFD_SETLK, dev.kava.abi.Flock.F_OFD_SETLKW -> {
                 return Locks.fcntl(t, fd, f, cmd, arg);
@@ -193,7 +196,9 @@ public final class FileSyscalls {
     static long getcwd(Task t, long buf, long size) {
         FsPath cwd = t.group.fs.cwd();
         if (cwd.dentry().unhashed() && !cwd.dentry().isRoot()) return -Errno.ENOENT;
-        byte[] name = (MountNamespace.path(cwd, t.group.fs.root()) + "\0").getBytes(StandardCharsets.ISO_8859_1);
+        // getcwd names a place outside the root "(unreachable)/..." (prepend_unreachable).
+        String prefix = MountNamespace.reachable(cwd, t.group.fs.root()) ? "" : "(unreachable)";
+        byte[] name = (prefix + MountNamespace.path(cwd, t.group.fs.root()) + "\0").getBytes(StandardCharsets.ISO_8859_1);
         if (name.length > Uaccess.PATH_MAX) return -Errno.ENAMETOOLONG;
         if (Long.compareUnsigned(name.length, size) > 0) return -Errno.ERANGE;
         t.mem.write(buf, name);

@@ -283,21 +283,33 @@ public final class MountNamespace {
     }
 
     /**
-     * d_path: the name of p as seen from root; a deleted file gets " (deleted)", a place outside
-     * root is prefixed "(unreachable)" as getcwd reports it. A null root means the top of
-     * whatever tree p is in.
+     * d_path: the name of p as seen from root; a deleted file gets " (deleted)". A place not
+     * below root (outside a chroot, or in a detached or kernel-internal mount) is named from the
+     * top of its own tree, as prepend_path leaves it (see {@link #reachable}). A null root means
+     * the top of whatever tree p is in.
      */
     public static String path(FsPath p, FsPath root) {
+        return walk(p, root, new boolean[1]);
+    }
+
+    /** Whether root is an ancestor of p (prepend_path returned 0): getcwd and mountinfo ask. */
+    public static boolean reachable(FsPath p, FsPath root) {
+        boolean[] reached = new boolean[1];
+        walk(p, root, reached);
+        return reached[0];
+    }
+
+    private static String walk(FsPath p, FsPath root, boolean[] reachable) {
         StringBuilder sb = new StringBuilder();
         List<String> parts = new ArrayList<>();
         Mount mnt = p.mnt();
         Dentry d = p.dentry();
-        boolean reachable = true;
+        reachable[0] = true;
         synchronized (TREE_LOCK) {
             while (true) {
                 if (root != null && mnt == root.mnt() && d == root.dentry()) break;
                 if (d == mnt.root || d.isRoot()) {
-                    if (mnt.parent == mnt) { reachable = root == null; break; }
+                    if (mnt.parent == mnt) { reachable[0] = root == null; break; }
                     d = mnt.mountpoint;
                     mnt = mnt.parent;
                     continue;
@@ -306,7 +318,6 @@ public final class MountNamespace {
                 d = d.parent();
             }
         }
-        if (!reachable) sb.append("(unreachable)");
         for (int i = parts.size() - 1; i >= 0; i--) sb.append('/').append(parts.get(i));
         if (parts.isEmpty()) sb.append('/');
         if (p.dentry().unhashed() && !p.dentry().isRoot()) sb.append(" (deleted)");

@@ -188,6 +188,7 @@ public final class Kernel {
         dev.kava.kernel.sched.Membarrier.register(syscalls);
         dev.kava.arch.riscv.HwprobeSyscall.register(syscalls);
         Mmap.register(syscalls);
+        dev.kava.mm.Memfd.register(syscalls);
         ReadWrite.register(syscalls);
         dev.kava.fs.Open.register(syscalls);
         FileSyscalls.register(syscalls);

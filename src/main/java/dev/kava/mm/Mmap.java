@@ -332,6 +332,8 @@ public final class Mmap {
                     // Writable only when the file is open for writing (VM_MAYWRITE) and its pages are
                     // shared through a page cache; files without one (hostfs, erofs) are copied per
                     // page, which is exact only while nothing writes them: no writable shared maps.
+                    // A write-sealed memfd refuses a new shared writable mapping (memfd_check_seals_mmap).
+                    if ((prot & Mman.PROT_WRITE) != 0 && file instanceof FileBacking fb && fb.file().writeSealed()) return -Errno.EPERM;
                     boolean mayWrite = file instanceof FileBacking fb && fb.mayWriteShared();
                     if ((prot & Mman.PROT_WRITE) != 0 && !mayWrite) return -Errno.EACCES;
                     shared = true;
@@ -576,7 +578,7 @@ public final class Mmap {
             if (v == null || v.start > at) return -Errno.ENOMEM;
             // A shared mapping of a file not open for writing has no VM_MAYWRITE.
             if (v.shared && v.file != null && (prot & Mman.PROT_WRITE) != 0
-                    && !(v.file instanceof FileBacking fb && fb.mayWriteShared())) return -Errno.EACCES;
+                    && !(v.file instanceof FileBacking fb && fb.mayWriteShared() && !fb.file().writeSealed())) return -Errno.EACCES;
             long s = at, e = Math.min(end, v.end);
             if (v.prot != prot) {
                 splitAt(s);

@@ -29,12 +29,13 @@ record GuestRun(byte[] stdout, byte[] stderr, int status) {
     }
 
     /**
-     * The mount points a root needs: an empty dev/ (kava mounts devtmpfs there) and tmp/ (a
-     * tmpfs). Made for both runs, so a program listing the root sees the same names.
+     * The mount points a root needs: an empty dev/ (kava mounts devtmpfs there), tmp/ (a tmpfs)
+     * and proc/ (procfs). Made for both runs, so a program listing the root sees the same names.
      */
     static void prepareRoot(Path dir) throws IOException {
         java.nio.file.Files.createDirectories(dir.resolve("dev"));
         java.nio.file.Files.createDirectories(dir.resolve("tmp"));
+        java.nio.file.Files.createDirectories(dir.resolve("proc"));
     }
 
     /** Runs dir/name under qemu-riscv64-static with dir as working directory, an empty environment and stdin (or none). */

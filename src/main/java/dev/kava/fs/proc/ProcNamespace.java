@@ -32,8 +32,8 @@ final class ProcNamespace {
 
     /** Where m is mounted as seen from root, or null when it is not below it. */
     private static String mountPoint(dev.kava.fs.Mount m, FsPath root) {
-        String path = MountNamespace.path(new FsPath(m, m.root), root);
-        return path.startsWith("(unreachable)") ? null : path;
+        FsPath where = new FsPath(m, m.root);
+        return MountNamespace.reachable(where, root) ? MountNamespace.path(where, root) : null;
     }
 
     /** show_vfsmnt: "source mountpoint type options 0 0". */

@@ -11,7 +11,7 @@ import dev.kava.kernel.ErrnoException;
 import dev.kava.kernel.Task;
 
 /** An open tmpfs regular file (shmem_file_operations). */
-final class ShmemFile extends File implements ExecFile {
+public final class ShmemFile extends File implements ExecFile {
     private final ShmemInode inode;
 
     ShmemFile(ShmemInode inode, FsPath path, int flags) {
@@ -63,6 +63,10 @@ final class ShmemFile extends File implements ExecFile {
     private long[] writeIter(Task t, byte[] src, int off, int len, long offset, boolean append) {
         synchronized (inode.lock) {
             if (append) offset = inode.data.size();
+            // shmem_write_begin: write seals refuse every write, a grow seal one past the end.
+            int seals = inode.seals();
+            if ((seals & (Fcntl.F_SEAL_WRITE | Fcntl.F_SEAL_FUTURE_WRITE)) != 0) throw ErrnoException.of(Errno.EPERM);
+            if ((seals & Fcntl.F_SEAL_GROW) != 0 && offset + len > inode.data.size()) throw ErrnoException.of(Errno.EPERM);
             if (len == 0) return new long[] {0, offset};
             len = RegularFile.writeLimit(t, offset, len);
             dev.kava.fs.Attr.removePrivs(t, inode);
@@ -112,11 +116,15 @@ final class ShmemFile extends File implements ExecFile {
             throw ErrnoException.of(Errno.EOPNOTSUPP);
         }
         synchronized (inode.lock) {
+            int seals = inode.seals();
             if ((mode & RegularFile.FALLOC_FL_PUNCH_HOLE) != 0) {
+                if ((seals & (Fcntl.F_SEAL_WRITE | Fcntl.F_SEAL_FUTURE_WRITE)) != 0) throw ErrnoException.of(Errno.EPERM);
                 inode.data.punchHole(offset, len);
             } else {
                 // The rlimit applies even with FALLOC_FL_KEEP_SIZE.
                 dev.kava.fs.Attr.newsizeOk(t, inode, offset + len);
+                if ((seals & Fcntl.F_SEAL_GROW) != 0 && (mode & RegularFile.FALLOC_FL_KEEP_SIZE) == 0
+                        && offset + len > inode.data.size()) throw ErrnoException.of(Errno.EPERM);
                 inode.data.allocate(offset, len, (mode & RegularFile.FALLOC_FL_KEEP_SIZE) != 0);
             }
             // file_modified: privileges and times, after a successful change.
@@ -142,6 +150,16 @@ final class ShmemFile extends File implements ExecFile {
     @Override
     public boolean hasPageCache() {
         return true;
+    }
+
+    /** Write seals forbid new shared writable mappings (shmem_mmap_prepare / memfd_check_seals_mmap). */
+    @Override
+    public boolean writeSealed() {
+        return (inode.seals() & (Fcntl.F_SEAL_WRITE | Fcntl.F_SEAL_FUTURE_WRITE)) != 0;
+    }
+
+    public ShmemInode shmemInode() {
+        return inode;
     }
 
     @Override

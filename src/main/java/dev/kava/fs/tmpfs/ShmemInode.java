@@ -29,6 +29,18 @@ public class ShmemInode extends Inode {
     final ShmemData data;
     private final String target;
     private final Map<String, byte[]> xattrs = new TreeMap<>();
+    /** File seals (shmem_inode_info.seals): every tmpfs file starts with F_SEAL_SEAL; memfds may lift it. */
+    private int seals = dev.kava.abi.Fcntl.F_SEAL_SEAL;
+
+    public synchronized int seals() {
+        return seals;
+    }
+
+    /** memfd_add_seals' update, under the inode lock (the checks are the caller's). */
+    public synchronized void setSeals(int s) {
+        seals = s;
+    }
+
     /** Descriptors open on a regular file: its pages are freed only when unlinked and closed. */
     int openCount;
     /** The birth time (shmem's i_crtime), set when the inode is made. */
@@ -335,9 +347,32 @@ public class ShmemInode extends Inode {
         if (data == null) throw ErrnoException.of(isDir() ? Errno.EISDIR : Errno.EINVAL);
         synchronized (data) {
             if (data.size() == newSize) return;
+            // shmem_setattr: a sealed size cannot move the sealed way.
+            int sealed = seals();
+            if (newSize < data.size() && (sealed & dev.kava.abi.Fcntl.F_SEAL_SHRINK) != 0) throw ErrnoException.of(Errno.EPERM);
+            if (newSize > data.size() && (sealed & dev.kava.abi.Fcntl.F_SEAL_GROW) != 0) throw ErrnoException.of(Errno.EPERM);
             data.truncate(newSize);
         }
         touchMtime();
+    }
+
+    /** F_SEAL_EXEC: the execute bits cannot change any more (shmem_setattr). */
+    @Override
+    public synchronized void setMode(int perm) {
+        if ((seals & dev.kava.abi.Fcntl.F_SEAL_EXEC) != 0 && ((mode ^ perm) & 0111) != 0) throw ErrnoException.of(Errno.EPERM);
+        super.setMode(perm);
+    }
+
+    /** A memfd (memfd_create): an unnamed regular file of fs with no link; mode 0777 less what flags ask. */
+    public static ShmemInode memfd(Tmpfs fs, dev.kava.kernel.Cred c, boolean noExec, boolean allowSealing) {
+        ShmemInode i = new ShmemInode(fs, dev.kava.abi.Stat.S_IFREG | (noExec ? 0666 : 0777));
+        i.initOwner(c, null);
+        synchronized (i) {
+            i.nlink = 0;
+            if (noExec) i.seals = dev.kava.abi.Fcntl.F_SEAL_EXEC;
+            else if (allowSealing) i.seals = 0;
+        }
+        return i;
     }
 
     @Override
