@@ -2,8 +2,9 @@ package dev.kava.guest;
 
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DynamicTest;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -129,14 +130,18 @@ class BusyboxSmokeTest {
         return p;
     }
 
-    /** busybox-smoke.sh inside kava: every check passes (the last line says 0 failed). */
-    @Test
-    void smokeScriptPasses() throws Exception {
+    /**
+     * busybox-smoke.sh inside kava: every check passes (the last line says 0 failed), on the
+     * host's cores and in the deterministic mode (one vCPU, time counted in instructions).
+     */
+    @ParameterizedTest(name = "deterministic={0}")
+    @ValueSource(booleans = {false, true})
+    void smokeScriptPasses(boolean deterministic) throws Exception {
         Path root = root();
         Files.copy(smokeScript(), root.resolve("busybox-smoke.sh"), StandardCopyOption.REPLACE_EXISTING);
         List<String> env = new ArrayList<>(ENV);
         env.add("BB=/bin/busybox");
-        GuestRun r = GuestRun.underKava(root, List.of("/bin/busybox", "sh", "/busybox-smoke.sh"), env, null, TIMEOUT);
+        GuestRun r = GuestRun.underKava(root, List.of("/bin/busybox", "sh", "/busybox-smoke.sh"), env, null, TIMEOUT, deterministic);
         String out = r.stdoutText();
         List<String> lines = out.lines().toList();
         String last = lines.isEmpty() ? "" : lines.get(lines.size() - 1);
