@@ -56,8 +56,18 @@ public final class Dentry {
     /**
      * d_lookup + ->lookup: the child named name, or null if the directory has no such entry.
      * Call with this directory's inode lock held.
+     *
+     * <p>A cached child that something is mounted on is used without asking the filesystem (as
+     * Linux's dcache hands out an in-use dentry of 9p without revalidating it): the walk goes on
+     * into the mount, and the directory under it cannot be removed or renamed by the guest (EBUSY).
+     * So a walk through /tmp or /proc costs no host lookup on a hostfs root.
      */
     public Dentry child(String name) {
+        synchronized (this) {
+            WeakReference<Dentry> ref = children.get(name);
+            Dentry d = ref == null ? null : ref.get();
+            if (d != null && d.isMountpoint()) return d;
+        }
         Inode dir = inode();
         Inode found = dir.lookup(name);
         synchronized (this) {
