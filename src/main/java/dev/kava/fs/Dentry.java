@@ -19,8 +19,8 @@ public final class Dentry {
     private Inode inode;
     /** Unlinked, or replaced by a rename (d_unhashed): no longer reachable by its name. */
     private boolean unhashed;
-    /** Mounts on this dentry, in any namespace (d_mounted, DCACHE_MOUNTED). */
-    int mounts;
+    /** Mounts on this dentry, in any namespace (d_mounted, DCACHE_MOUNTED); changed under Dentry.class, read without it. */
+    volatile int mounts;
     private final Map<String, WeakReference<Dentry>> children = new HashMap<>();
 
     private Dentry(SuperBlock sb, Dentry parent, String name, Inode inode) {
@@ -48,9 +48,7 @@ public final class Dentry {
     public synchronized boolean unhashed() { return unhashed; }
 
     public boolean isMountpoint() {
-        synchronized (Dentry.class) {
-            return mounts > 0;
-        }
+        return mounts > 0;
     }
 
     /**
