@@ -19,8 +19,8 @@ public final class Dentry {
     private Inode inode;
     /** Unlinked, or replaced by a rename (d_unhashed): no longer reachable by its name. */
     private boolean unhashed;
-    /** Mounts on this dentry, in any namespace (d_mounted, DCACHE_MOUNTED). */
-    int mounts;
+    /** Mounts on this dentry, in any namespace (d_mounted, DCACHE_MOUNTED); changed under Dentry.class, read without it. */
+    volatile int mounts;
     private final Map<String, WeakReference<Dentry>> children = new HashMap<>();
     /** The open files on this name (the dentry references they hold, for fsnotify's end of a removed file). */
     private final java.util.concurrent.atomic.AtomicInteger openFiles = new java.util.concurrent.atomic.AtomicInteger();
@@ -65,16 +65,24 @@ public final class Dentry {
     }
 
     public boolean isMountpoint() {
-        synchronized (Dentry.class) {
-            return mounts > 0;
-        }
+        return mounts > 0;
     }
 
     /**
      * d_lookup + ->lookup: the child named name, or null if the directory has no such entry.
      * Call with this directory's inode lock held.
+     *
+     * <p>A cached child that something is mounted on is used without asking the filesystem (as
+     * Linux's dcache hands out an in-use dentry of 9p without revalidating it): the walk goes on
+     * into the mount, and the directory under it cannot be removed or renamed by the guest (EBUSY).
+     * So a walk through /tmp or /proc costs no host lookup on a hostfs root.
      */
     public Dentry child(String name) {
+        synchronized (this) {
+            WeakReference<Dentry> ref = children.get(name);
+            Dentry d = ref == null ? null : ref.get();
+            if (d != null && d.isMountpoint()) return d;
+        }
         Inode dir = inode();
         Inode found = dir.lookup(name);
         synchronized (this) {

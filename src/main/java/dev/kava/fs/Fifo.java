@@ -37,18 +37,31 @@ final class Fifo {
         PipeFile f;
         switch (flags & Fcntl.O_ACCMODE) {
             case Fcntl.O_RDONLY -> {
-                int seen = writeOpens(p);
+                int seen;
+                boolean writer;
+                // Whether the partner is open is decided as this end opens (one step under pipe->mutex
+                // in Linux): a writer that is woken by this open and writes and closes at once must
+                // not leave this reader waiting for another writer.
+                synchronized (p) {
+                    seen = p.writeOpens;
+                    writer = p.writers() > 0;
+                }
                 f = new PipeFile(p, path, flags, true, false, ino);
-                if (!isPipe && !nonBlock && p.writers() == 0) waitFor(t, f, () -> p.writers() > 0 || writeOpens(p) != seen);
+                if (!isPipe && !nonBlock && !writer) waitFor(t, f, () -> p.writers() > 0 || writeOpens(p) != seen);
             }
             case Fcntl.O_WRONLY -> {
                 if (!isPipe && nonBlock && p.readers() == 0) {
                     closed(inode, p);
                     throw ErrnoException.of(Errno.ENXIO);
                 }
-                int seen = readOpens(p);
+                int seen;
+                boolean reader;
+                synchronized (p) {
+                    seen = p.readOpens;
+                    reader = p.readers() > 0;
+                }
                 f = new PipeFile(p, path, flags, false, true, ino);
-                if (!isPipe && p.readers() == 0) waitFor(t, f, () -> p.readers() > 0 || readOpens(p) != seen);
+                if (!isPipe && !reader) waitFor(t, f, () -> p.readers() > 0 || readOpens(p) != seen);
             }
             case Fcntl.O_RDWR -> f = new PipeFile(p, path, flags, true, true, ino);
             default -> {

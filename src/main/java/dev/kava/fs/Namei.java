@@ -5,7 +5,6 @@ import dev.kava.abi.Fcntl;
 import dev.kava.kernel.ErrnoException;
 import dev.kava.kernel.Task;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
 
@@ -161,7 +160,7 @@ public final class Namei {
         // link_path_walk's may_lookup before the last component: the directory must be searchable.
         Permission.check(nd.cred, nd.pos.inode(), Permission.MAY_EXEC);
         LastType type = last.equals(".") ? LastType.DOT : last.equals("..") ? LastType.DOTDOT : LastType.NORM;
-        if (type == LastType.NORM && last.getBytes(StandardCharsets.ISO_8859_1).length > NAME_MAX) {
+        if (type == LastType.NORM && last.length() > NAME_MAX) { // one char per byte (ISO-8859-1)
             throw ErrnoException.of(Errno.ENAMETOOLONG);
         }
         return new Parent(nd.pos, last, type, slash);
@@ -187,7 +186,7 @@ public final class Namei {
         Permission.check(nd.cred, dir, Permission.MAY_EXEC);
         if (name.equals(".")) return pos;
         if (name.equals("..")) return dotdot(nd);
-        if (name.getBytes(StandardCharsets.ISO_8859_1).length > NAME_MAX) throw ErrnoException.of(Errno.ENAMETOOLONG);
+        if (name.length() > NAME_MAX) throw ErrnoException.of(Errno.ENAMETOOLONG); // guest names hold a byte per char
         Dentry child;
         synchronized (dir.lock) {
             child = pos.dentry().child(name);

@@ -66,12 +66,13 @@ public final class Uaccess {
      * Returns null when no NUL was found within max bytes; faults only on bytes before the NUL.
      */
     public String readCString(long addr, int max) {
-        byte[] buf = new byte[Math.min(max, 256)];
+        byte[] buf = new byte[Math.min(max, 128)];
         int n = 0;
         while (n < max) {
-            // Read up to the end of the page, so a string ending just before unmapped memory works.
-            int chunk = (int) Math.min(max - n, Page.SIZE - ((addr + n) & Page.MASK));
-            if (n + chunk > buf.length) buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, n + chunk));
+            // A piece at a time (the buffer doubles from 128 bytes: most strings are short), never
+            // past the end of a page, so a string ending just before unmapped memory works.
+            if (n == buf.length) buf = java.util.Arrays.copyOf(buf, Math.min(max, buf.length * 2));
+            int chunk = (int) Math.min(buf.length - n, Page.SIZE - ((addr + n) & Page.MASK));
             if (!as.copyFromUser(addr + n, buf, n, chunk)) throw ErrnoException.of(Errno.EFAULT);
             for (int i = n; i < n + chunk; i++) {
                 if (buf[i] == 0) return new String(buf, 0, i, java.nio.charset.StandardCharsets.ISO_8859_1);

@@ -1,10 +1,10 @@
 package dev.kava.guest;
 
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.DynamicTest;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -19,7 +19,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
@@ -27,14 +26,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Acceptance tests with real Debian software: Debian trixie's riscv64 busybox-static, fetched and
- * unpacked into target/guest-busybox by tools/debian-root (the .deb is cached under
- * ~/.cache/kava/debs, so later runs need no network), run under kava in-process.
+ * Acceptance tests with real Debian software: Debian trixie's riscv64 busybox-static, fetched,
+ * verified and unpacked into target/guest-busybox by kava's own root filesystem builder
+ * ({@code kava rootfs build --packages busybox-static}, run in-process: no apt-get or dpkg
+ * needed; the index and the .deb are cached under ~/.cache/kava/debs, so later runs work
+ * offline), run under kava in-process.
  *
- * <p>The shared acceptance script busybox-smoke.sh (shared/acceptance beside the repository)
- * needs a writable /tmp, /proc and /dev, which come with the VFS; until then a set of busybox
- * commands that need none of them runs, each with the output Linux gives (checked under
- * qemu-riscv64-static).
+ * <p>The shared acceptance script busybox-smoke.sh (shared/acceptance beside the repository) runs
+ * inside kava and must pass every check; a set of single busybox command lines must print what
+ * Linux prints (checked under qemu-riscv64-static).
  */
 class BusyboxSmokeTest {
     static final Path ROOT = Path.of("target/guest-busybox");
@@ -46,33 +46,52 @@ class BusyboxSmokeTest {
     private static boolean rootReady;
 
     /**
-     * The busybox root, built by tools/debian-root. Skips the test only when busybox-static is
-     * not in the cache and the Debian archive cannot be reached (or this is no Debian-like host).
+     * The busybox root, built afresh once per test run by {@code kava rootfs build} (a few
+     * seconds once the .deb is cached). Works offline from the builder's cache when the archive
+     * cannot be reached; skips the test only when neither the archive nor a cached index is there.
      */
     static synchronized Path root() throws Exception {
         if (rootReady) return ROOT;
-        Assumptions.assumeTrue(onPath("dpkg-deb") && onPath("apt-get"),
-                "skipped: tools/debian-root needs dpkg-deb and apt-get (a Debian-like host)");
-        if (cachedDeb() == null) {
-            String unreachable = archiveUnreachable();
-            Assumptions.assumeTrue(unreachable == null, () -> "skipped: " + PACKAGE + " is not in "
-                    + debCache() + " and the Debian archive cannot be reached: " + unreachable);
+        List<String> args = new ArrayList<>(List.of("rootfs", "build", "--suite", SUITE, "--packages", PACKAGE,
+                "--dir", ROOT.toString()));
+        String unreachable = archiveUnreachable();
+        if (unreachable != null) {
+            Path index = debCache().resolve("index").resolve(SUITE).resolve("InRelease");
+            Assumptions.assumeTrue(Files.isRegularFile(index) && cachedDeb() != null, () -> "skipped: " + PACKAGE
+                    + " is not in " + debCache() + " and the Debian archive cannot be reached: " + unreachable);
+            args.add("--offline");
         }
-        Process p = new ProcessBuilder("tools/debian-root", "--suite", SUITE, ROOT.toString(), PACKAGE)
-                .redirectErrorStream(true).start();
-        String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(600, TimeUnit.SECONDS), "tools/debian-root did not finish:\n" + log);
-        assertEquals(0, p.exitValue(), "tools/debian-root failed:\n" + log);
-        assertTrue(Files.isRegularFile(ROOT.resolve("usr/bin/busybox")), "no usr/bin/busybox after debian-root:\n" + log);
+        deleteTree(ROOT);
+        Files.deleteIfExists(Path.of(ROOT + ".mtree"));
+        int rc = dev.kava.cli.Main.execute(args.toArray(new String[0]));
+        assertEquals(0, rc, "kava " + String.join(" ", args) + " failed (its messages are on stderr)");
+        assertTrue(Files.isRegularFile(ROOT.resolve("usr/bin/busybox")), "no usr/bin/busybox after kava rootfs build");
         rootReady = true;
         return ROOT;
     }
 
-    /** Where tools/debian-fetch keeps the suite's .debs. */
+    /** Removes a tree without following its symbolic links. */
+    static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return;
+        Files.walkFileTree(dir, new java.nio.file.SimpleFileVisitor<>() {
+            @Override
+            public java.nio.file.FileVisitResult visitFile(Path f, java.nio.file.attribute.BasicFileAttributes a) throws IOException {
+                Files.delete(f);
+                return java.nio.file.FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public java.nio.file.FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+                if (e != null) throw e;
+                Files.delete(d);
+                return java.nio.file.FileVisitResult.CONTINUE;
+            }
+        });
+    }
+
+    /** Where kava rootfs build (and tools/debian-fetch) keep the suite's index and .debs. */
     static Path debCache() {
-        String xdg = System.getenv("XDG_CACHE_HOME");
-        Path base = xdg != null && !xdg.isEmpty() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
-        return base.resolve("kava/debs").resolve(SUITE);
+        return dev.kava.tools.rootfs.RootfsBuilder.defaultCache(System.getenv(), Path.of(System.getProperty("user.home")), SUITE);
     }
 
     static Path cachedDeb() throws IOException {
@@ -84,12 +103,14 @@ class BusyboxSmokeTest {
         }
     }
 
-    /** Null when a TCP connection to the archive tools/debian-fetch would use succeeds, else why not. */
-    static String archiveUnreachable() throws Exception {
-        Process p = new ProcessBuilder("tools/debian-fetch", "--print-mirror").start();
-        String url = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0 || url.isEmpty()) return "no archive: " + err;
+    /** Null when a TCP connection to the archive kava rootfs build would use succeeds, else why not. */
+    static String archiveUnreachable() {
+        String url;
+        try {
+            url = dev.kava.tools.rootfs.AptSources.findMirror(null, System.getenv(), Path.of("/etc/apt"));
+        } catch (RuntimeException e) {
+            return "no archive: " + e.getMessage();
+        }
         URI u = URI.create(url);
         int port = u.getPort() != -1 ? u.getPort() : "https".equals(u.getScheme()) ? 443 : 80;
         try (Socket s = new Socket()) {
@@ -98,15 +119,6 @@ class BusyboxSmokeTest {
         } catch (IOException e) {
             return url + ": " + e;
         }
-    }
-
-    private static boolean onPath(String tool) {
-        String path = System.getenv("PATH");
-        if (path == null) return false;
-        for (String dir : path.split(java.io.File.pathSeparator)) {
-            if (Files.isExecutable(Path.of(dir, tool))) return true;
-        }
-        return false;
     }
 
     /** The shared acceptance script: -Dkava.acceptance.dir, else shared/acceptance beside the repository. */
@@ -118,15 +130,18 @@ class BusyboxSmokeTest {
         return p;
     }
 
-    /** busybox-smoke.sh inside kava: every check passes (the last line says 0 failed). */
-    @Disabled("needs the VFS (issue 4)")
-    @Test
-    void smokeScriptPasses() throws Exception {
+    /**
+     * busybox-smoke.sh inside kava: every check passes (the last line says 0 failed), on the
+     * host's cores and in the deterministic mode (one vCPU, time counted in instructions).
+     */
+    @ParameterizedTest(name = "deterministic={0}")
+    @ValueSource(booleans = {false, true})
+    void smokeScriptPasses(boolean deterministic) throws Exception {
         Path root = root();
         Files.copy(smokeScript(), root.resolve("busybox-smoke.sh"), StandardCopyOption.REPLACE_EXISTING);
         List<String> env = new ArrayList<>(ENV);
         env.add("BB=/bin/busybox");
-        GuestRun r = GuestRun.underKava(root, List.of("/bin/busybox", "sh", "/busybox-smoke.sh"), env, null, TIMEOUT);
+        GuestRun r = GuestRun.underKava(root, List.of("/bin/busybox", "sh", "/busybox-smoke.sh"), env, null, TIMEOUT, deterministic);
         String out = r.stdoutText();
         List<String> lines = out.lines().toList();
         String last = lines.isEmpty() ? "" : lines.get(lines.size() - 1);

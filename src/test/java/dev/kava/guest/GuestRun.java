@@ -116,6 +116,12 @@ record GuestRun(byte[] stdout, byte[] stderr, int status) {
         return underKava(dir, argv, env, stdin, timeout, false, null, List.of());
     }
 
+    /** As above; deterministic: kava's reproducible mode (one vCPU, instruction-counted time, fixed seed). */
+    static GuestRun underKava(Path dir, List<String> argv, List<String> env, byte[] stdin, Duration timeout,
+                              boolean deterministic) throws Exception {
+        return underKava(dir, argv, env, stdin, timeout, deterministic, null, List.of());
+    }
+
     private static GuestRun underKava(Path dir, List<String> argv, List<String> env, byte[] stdin, Duration timeout,
                                       boolean deterministic, PrintStream strace,
                                       List<dev.kava.init.InitMounts.Volume> volumes) throws Exception {

@@ -50,9 +50,10 @@ import java.util.function.LongSupplier;
  *     calls use AT_SYMLINK_NOFOLLOW or lstat; rename and unlink act on names.</li>
  * <li>Parent chain: a read-write hostfs lets the guest make symlinks and rename directories, and
  *     a guest thread may swap a directory for a symlink to "/" while another thread's operation
- *     is between the walk and the host call. So every host operation on a path first checks,
- *     with toRealPath, that the directory holding the last component resolves to exactly the
- *     path expected (no symlink anywhere above it, nothing gone), and does so while holding
+ *     is between the walk and the host call. So every host operation on a path first checks
+ *     that the directory holding the last component resolves to exactly the path expected (no
+ *     symlink anywhere above it, nothing gone: one openat2 with RESOLVE_NO_SYMLINKS on Linux,
+ *     toRealPath elsewhere; {@link HostOps#resolvesToItself}), and does so while holding
  *     the shape lock: a ReentrantReadWriteLock that the operations able to change what a host
  *     path resolves to (rename, symlink, link, mkdir, mknod, unlink, rmdir) take exclusively and
  *     every other host access (lookup, stat, readdir, readlink, open, create, truncate, attribute
@@ -189,13 +190,7 @@ public final class HostFs extends SuperBlock {
      */
     void checkDir(Path dir) throws IOException {
         assert SHAPE.getReadHoldCount() > 0 || SHAPE.isWriteLockedByCurrentThread();
-        Path real;
-        try {
-            real = dir.toRealPath();
-        } catch (NoSuchFileException e) {
-            throw ErrnoException.of(Errno.ENOENT);
-        }
-        if (!real.equals(dir)) throw ErrnoException.of(Errno.ENOENT);
+        if (!ops.resolvesToItself(dir)) throw ErrnoException.of(Errno.ENOENT);
     }
 
     /** Under the shape lock: checks the chain of directories holding p (p itself may be anything). */
@@ -217,6 +212,15 @@ public final class HostFs extends SuperBlock {
 
     /** lstat() of a host path inside the root, with this superblock's device number. */
     Attrs attrs(Path h) throws IOException {
+        long[] s = ops.lstat(h);
+        if (s != null) {
+            long size = s[HostOps.LSTAT_SIZE];
+            Kstat st = new Kstat(dev(), s[HostOps.LSTAT_INO], (int) s[HostOps.LSTAT_MODE], (int) s[HostOps.LSTAT_NLINK],
+                    (int) s[HostOps.LSTAT_UID], (int) s[HostOps.LSTAT_GID], s[HostOps.LSTAT_RDEV], size, 4096,
+                    (size + 4095) / 4096 * 8, s[HostOps.LSTAT_ATIME], s[HostOps.LSTAT_ATIME_NSEC],
+                    s[HostOps.LSTAT_MTIME], s[HostOps.LSTAT_MTIME_NSEC], s[HostOps.LSTAT_CTIME], s[HostOps.LSTAT_CTIME_NSEC]);
+            return new Attrs(st, s[HostOps.LSTAT_DEV]);
+        }
         Map<String, Object> a;
         try {
             a = Files.readAttributes(h, UNIX_ATTRS, LinkOption.NOFOLLOW_LINKS);
@@ -295,6 +299,9 @@ public final class HostFs extends SuperBlock {
 
     /** Guest bytes as a host string: strict UTF-8, or errno. */
     static String hostString(byte[] b, int errno) {
+        boolean ascii = true;
+        for (byte x : b) if (x < 0) { ascii = false; break; }
+        if (ascii) return new String(b, StandardCharsets.ISO_8859_1); // the same string, without a decoder
         try {
             return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(java.nio.ByteBuffer.wrap(b)).toString();

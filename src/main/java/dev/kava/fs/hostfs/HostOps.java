@@ -69,6 +69,32 @@ interface HostOps {
 
     void removexattr(Path p, String name) throws IOException;
 
+    /**
+     * Whether dir, an absolute host path made of hostfs's root and names (no "." or ".."),
+     * exists and resolves to itself: no component of it is a symlink. False for a symlink or
+     * nothing there; other failures (EACCES, ENOTDIR) are thrown.
+     */
+    default boolean resolvesToItself(Path dir) throws IOException {
+        try {
+            return dir.toRealPath().equals(dir);
+        } catch (java.nio.file.NoSuchFileException e) {
+            return false;
+        }
+    }
+
+    /**
+     * lstat(p), the fields hostfs uses, indexed by the LSTAT_* constants; NoSuchFileException
+     * when nothing is there. Null when this implementation has no way faster than NIO's
+     * attribute views (HostFs then reads those).
+     */
+    default long[] lstat(Path p) throws IOException {
+        return null;
+    }
+
+    int LSTAT_MODE = 0, LSTAT_INO = 1, LSTAT_DEV = 2, LSTAT_RDEV = 3, LSTAT_NLINK = 4, LSTAT_UID = 5, LSTAT_GID = 6,
+            LSTAT_SIZE = 7, LSTAT_ATIME = 8, LSTAT_ATIME_NSEC = 9, LSTAT_MTIME = 10, LSTAT_MTIME_NSEC = 11,
+            LSTAT_CTIME = 12, LSTAT_CTIME_NSEC = 13, LSTAT_FIELDS = 14;
+
     /** The best the host offers: libc on Linux, unless -Dkava.hostfs.native=false; else Java NIO. */
     static HostOps best() {
         if (LinuxHostOps.available()) return new LinuxHostOps();

@@ -15,6 +15,7 @@ import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
+import java.io.IOException;
 import java.nio.charset.Charset;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -43,6 +44,27 @@ final class LinuxHostOps implements HostOps {
 
     /** UTIME_OMIT (include/uapi/linux/stat.h). */
     private static final long UTIME_OMIT = (1L << 30) - 2;
+
+    /**
+     * Optional calls, each null when the host's libc lacks it (the NIO way is used instead):
+     * statx (glibc 2.28), and syscall(2) with close for openat2 (Linux 5.6; glibc has no wrapper).
+     */
+    private static final MethodHandle STATX, SYSCALL_OPENAT2, CLOSE;
+    /** Cleared when the host refuses openat2 (an old kernel, or a seccomp filter): toRealPath then. */
+    private static volatile boolean openat2Works;
+
+    /** struct statx (include/uapi/linux/stat.h): the same layout on every architecture. */
+    private static final long STX_MASK = 0, STX_NLINK = 16, STX_UID = 20, STX_GID = 24, STX_MODE = 28, STX_INO = 32,
+            STX_SIZE = 40, STX_ATIME = 64, STX_CTIME = 96, STX_MTIME = 112, STX_RDEV_MAJOR = 128, STX_RDEV_MINOR = 132,
+            STX_DEV_MAJOR = 136, STX_DEV_MINOR = 140, STATX_SIZE = 256;
+    /** STATX_BASIC_STATS (include/uapi/linux/stat.h). */
+    private static final int STATX_BASIC_STATS = 0x7ff;
+    /** __NR_openat2: 437 on x86-64, arm64 and riscv64 alike (every architecture numbers it so since 5.6). */
+    private static final long NR_OPENAT2 = 437;
+    /** O_PATH and O_CLOEXEC, the same on x86-64, arm64 and riscv64 (O_DIRECTORY is not: it is not used). */
+    private static final long O_PATH = 010000000, O_CLOEXEC = 02000000;
+    /** RESOLVE_NO_SYMLINKS (include/uapi/linux/openat2.h). */
+    private static final long RESOLVE_NO_SYMLINKS = 0x04;
 
     static {
         Linker linker = null;
@@ -80,6 +102,29 @@ final class LinuxHostOps implements HostOps {
             // No native access (another OS, a libc without these symbols, --illegal-native-access=deny): NIO it is.
             ok = false;
         }
+        MethodHandle statx = null, openat2 = null, close = null;
+        if (ok) {
+            SymbolLookup libc = linker.defaultLookup();
+            Linker.Option save = Linker.Option.captureCallState("errno");
+            try {
+                statx = find(linker, libc, save, "statx", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS));
+            } catch (Throwable e) {
+                statx = null;
+            }
+            try {
+                // long syscall(long number, ...): every argument after the number passed as a long.
+                openat2 = linker.downcallHandle(libc.find("syscall").orElseThrow(),
+                        FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS, ADDRESS, JAVA_LONG),
+                        save, Linker.Option.firstVariadicArg(1));
+                close = find(linker, libc, save, "close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+            } catch (Throwable e) {
+                openat2 = close = null;
+            }
+        }
+        STATX = statx;
+        SYSCALL_OPENAT2 = openat2;
+        CLOSE = close;
+        openat2Works = openat2 != null;
         LINKER = linker;
         CAPTURE = capture;
         ERRNO = errno;
@@ -135,6 +180,84 @@ final class LinuxHostOps implements HostOps {
         if (t instanceof RuntimeException r) return r;
         if (t instanceof Error e) throw e;
         return new IllegalStateException(t);
+    }
+
+    /**
+     * openat2(dir, O_PATH, RESOLVE_NO_SYMLINKS) succeeds exactly when no component of dir is a
+     * symlink and dir exists: one system call where realpath(3) makes one per component.
+     */
+    @Override
+    public boolean resolvesToItself(Path dir) throws IOException {
+        if (!openat2Works) return HostOps.super.resolvesToItself(dir);
+        int fd;
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = a.allocate(CAPTURE);
+            MemorySegment how = a.allocate(JAVA_LONG, 3); // struct open_how {flags, mode, resolve}
+            how.setAtIndex(JAVA_LONG, 0, O_PATH | O_CLOEXEC);
+            how.setAtIndex(JAVA_LONG, 1, 0);
+            how.setAtIndex(JAVA_LONG, 2, RESOLVE_NO_SYMLINKS);
+            long r = (long) SYSCALL_OPENAT2.invokeExact(st, NR_OPENAT2, (long) Fcntl.AT_FDCWD, cpath(a, dir), how, how.byteSize());
+            if (r < 0) {
+                int e = (int) ERRNO.get(st, 0L);
+                if (e == Errno.ENOENT || e == Errno.ELOOP) return false;
+                if (e == Errno.ENOSYS || e == Errno.EPERM) { // no openat2 here: never ask again
+                    openat2Works = false;
+                    return HostOps.super.resolvesToItself(dir);
+                }
+                throw ErrnoException.of(e);
+            }
+            fd = (int) r;
+            int closed = (int) CLOSE.invokeExact(st, fd); // an O_PATH descriptor: nothing to flush
+        } catch (ErrnoException | IOException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+        return true;
+    }
+
+    /** statx(p, AT_SYMLINK_NOFOLLOW) into the fields hostfs uses; device numbers as glibc's makedev encodes them. */
+    @Override
+    public long[] lstat(Path p) throws IOException {
+        if (STATX == null) return null;
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = a.allocate(CAPTURE);
+            MemorySegment buf = a.allocate(STATX_SIZE, 8);
+            int r = (int) STATX.invokeExact(st, Fcntl.AT_FDCWD, cpath(a, p), Fcntl.AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, buf);
+            if (r < 0) {
+                int e = (int) ERRNO.get(st, 0L);
+                if (e == Errno.ENOENT) throw new java.nio.file.NoSuchFileException(p.toString());
+                if (e == Errno.ENOSYS || e == Errno.EPERM) return null; // statx refused: NIO's lstat it is
+                throw ErrnoException.of(e);
+            }
+            if ((buf.get(JAVA_INT, STX_MASK) & STATX_BASIC_STATS) != STATX_BASIC_STATS) return null; // a field missing: NIO's lstat
+            long[] s = new long[LSTAT_FIELDS];
+            s[LSTAT_MODE] = buf.get(ValueLayout.JAVA_SHORT, STX_MODE) & 0xffff;
+            s[LSTAT_INO] = buf.get(JAVA_LONG, STX_INO);
+            s[LSTAT_DEV] = makedev(buf.get(JAVA_INT, STX_DEV_MAJOR), buf.get(JAVA_INT, STX_DEV_MINOR));
+            s[LSTAT_RDEV] = makedev(buf.get(JAVA_INT, STX_RDEV_MAJOR), buf.get(JAVA_INT, STX_RDEV_MINOR));
+            s[LSTAT_NLINK] = buf.get(JAVA_INT, STX_NLINK) & 0xffffffffL;
+            s[LSTAT_UID] = buf.get(JAVA_INT, STX_UID) & 0xffffffffL;
+            s[LSTAT_GID] = buf.get(JAVA_INT, STX_GID) & 0xffffffffL;
+            s[LSTAT_SIZE] = buf.get(JAVA_LONG, STX_SIZE);
+            s[LSTAT_ATIME] = buf.get(JAVA_LONG, STX_ATIME);
+            s[LSTAT_ATIME_NSEC] = buf.get(JAVA_INT, STX_ATIME + 8) & 0xffffffffL;
+            s[LSTAT_MTIME] = buf.get(JAVA_LONG, STX_MTIME);
+            s[LSTAT_MTIME_NSEC] = buf.get(JAVA_INT, STX_MTIME + 8) & 0xffffffffL;
+            s[LSTAT_CTIME] = buf.get(JAVA_LONG, STX_CTIME);
+            s[LSTAT_CTIME_NSEC] = buf.get(JAVA_INT, STX_CTIME + 8) & 0xffffffffL;
+            return s;
+        } catch (ErrnoException | IOException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** gnu_dev_makedev: the dev_t that stat(2) gives for major:minor. */
+    static long makedev(int major, int minor) {
+        long ma = major & 0xffffffffL, mi = minor & 0xffffffffL;
+        return (ma & 0xfffff000L) << 32 | (ma & 0xfffL) << 8 | (mi & 0xffffff00L) << 12 | (mi & 0xffL);
     }
 
     @Override

@@ -321,6 +321,29 @@ class HostFsTest {
         outsideUntouched();
     }
 
+    /**
+     * A directory something is mounted on is not looked up on the host again (as 9p's dcache
+     * hands out an in-use dentry): the walk goes straight into the mount, even after the host
+     * removed the directory under it.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("implementations")
+    void mountpointsAreNotLookedUpOnTheHostAgain(String name, HostOps ops) throws IOException {
+        setUp(ops);
+        Files.createDirectories(rootDir.resolve("mnt"));
+        dev.kava.fs.tmpfs.Tmpfs t = new dev.kava.fs.tmpfs.Tmpfs("tmpfs", "tmpfs", () -> 0,
+                dev.kava.mm.PageAllocator.UNLIMITED, 1 << 20, 100, 01777);
+        t.root().inode().create("file", 0644, Cred.ROOT);
+        ns.attach(MountNamespace.newMount(t, t.root(), 0), lookup("/mnt"));
+        FsPath before = lookup("/mnt/file");
+        Files.delete(rootDir.resolve("mnt"));
+        FsPath after = lookup("/mnt/file");
+        assertTrue(after.mnt() == before.mnt() && after.dentry() == before.dentry(), "the same file of the same mount");
+        assertEquals(Errno.ENOENT, errno(() -> lookup("/vol/gone")), "other names are still looked up");
+        Files.createDirectories(volDir.resolve("gone"));
+        assertTrue(lookup("/vol/gone").inode().isDir(), "and seen when the host makes them");
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("implementations")
     void renamesMoveOpenFilesAlong(String name, HostOps ops) throws IOException {
