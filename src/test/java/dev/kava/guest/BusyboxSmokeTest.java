@@ -2,6 +2,7 @@ package dev.kava.guest;
 
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -142,6 +143,33 @@ class BusyboxSmokeTest {
         List<String> env = new ArrayList<>(ENV);
         env.add("BB=/bin/busybox");
         GuestRun r = GuestRun.underKava(root, List.of("/bin/busybox", "sh", "/busybox-smoke.sh"), env, null, TIMEOUT, deterministic);
+        String out = r.stdoutText();
+        List<String> lines = out.lines().toList();
+        String last = lines.isEmpty() ? "" : lines.get(lines.size() - 1);
+        String failures = String.join("\n", lines.stream().filter(l -> l.startsWith("not ok")).toList());
+        assertTrue(last.matches("\\d+ passed, 0 failed"), "last line: " + last + "\n" + failures
+                + "\n--- kava stderr ---\n" + r.stderrText());
+        assertEquals(0, r.status(), out + r.stderrText());
+    }
+
+    /**
+     * The default root as ./kava builds it (kava rootfs build -o: busybox-static in an LZMA
+     * EROFS image) passes the script too, with the script on a read-only volume at /root.
+     */
+    @Test
+    void smokeScriptPassesOnTheDefaultRootImage() throws Exception {
+        root(); // the archive or the cache must be there (skips otherwise)
+        Path image = Path.of("target/guest-busybox.erofs");
+        List<String> args = new ArrayList<>(List.of("rootfs", "build", "--suite", SUITE, "--packages", PACKAGE,
+                "-o", image.toString()));
+        if (archiveUnreachable() != null) args.add("--offline");
+        assertEquals(0, dev.kava.cli.Main.execute(args.toArray(new String[0])), "kava " + String.join(" ", args) + " failed");
+        Path scripts = Files.createDirectories(Path.of("target/guest-busybox-scripts"));
+        Files.copy(smokeScript(), scripts.resolve("busybox-smoke.sh"), StandardCopyOption.REPLACE_EXISTING);
+        List<String> env = new ArrayList<>(ENV);
+        env.add("BB=/bin/busybox");
+        GuestRun r = GuestRun.underKava(image, List.of("/bin/busybox", "sh", "/root/busybox-smoke.sh"), env, null, TIMEOUT,
+                false, null, List.of(new dev.kava.init.InitMounts.Volume(scripts, "/root", false)));
         String out = r.stdoutText();
         List<String> lines = out.lines().toList();
         String last = lines.isEmpty() ? "" : lines.get(lines.size() - 1);

@@ -122,9 +122,10 @@ record GuestRun(byte[] stdout, byte[] stderr, int status) {
         return underKava(dir, argv, env, stdin, timeout, deterministic, null, List.of());
     }
 
-    private static GuestRun underKava(Path dir, List<String> argv, List<String> env, byte[] stdin, Duration timeout,
-                                      boolean deterministic, PrintStream strace,
-                                      List<dev.kava.init.InitMounts.Volume> volumes) throws Exception {
+    /** The general form: argv with env, host directories mounted as kava run -v does. */
+    static GuestRun underKava(Path dir, List<String> argv, List<String> env, byte[] stdin, Duration timeout,
+                              boolean deterministic, PrintStream strace,
+                              List<dev.kava.init.InitMounts.Volume> volumes) throws Exception {
         String name = argv.get(0);
         if (java.nio.file.Files.isDirectory(dir)) prepareRoot(dir); // an EROFS image root brings its own
         ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
