@@ -205,6 +205,7 @@ public final class Kernel {
         dev.kava.fs.Select.register(syscalls);
         dev.kava.fs.EventPoll.register(syscalls);
         dev.kava.fs.EventFd.register(syscalls);
+        dev.kava.net.SocketSyscalls.register(syscalls);
         dev.kava.kernel.printk.SyslogSyscalls.register(syscalls);
     }
 
