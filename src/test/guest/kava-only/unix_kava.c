@@ -13,6 +13,7 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 static const char *en(int e) { return e ? strerrorname_np(e) : "0"; }
@@ -166,10 +167,49 @@ static void misc(void) {
     close(c); close(s);
 }
 
+static void *volatile wild = (void *)0x10;
+
+/* What qemu-user checks itself before Linux sees the call. */
+static void order(void) {
+    int dv[2];
+    int v = 1;
+    printf("-- order\n");
+    socketpair(AF_UNIX, SOCK_DGRAM, 0, dv);
+    CHECK("connect ebadf bad addr", connect(99, wild, 16));
+    CHECK("sendmsg not a socket NULL msghdr", sendmsg(1, NULL, 0));
+    CHECK("recvmsg ebadf NULL msghdr", recvmsg(99, NULL, 0));
+    CHECK("setsockopt optlen -1", setsockopt(dv[0], SOL_SOCKET, SO_REUSEADDR, &v, -1));
+    CHECK("setsockopt level 999", setsockopt(dv[0], 999, 1, &v, sizeof v));
+    struct mmsghdr mm[3], rm[3];
+    struct iovec iovs[3] = { { "one", 3 }, { "two", 3 }, { "three", 5 } };
+    char rb[3][16];
+    struct iovec riov[3];
+    memset(mm, 0, sizeof mm);
+    memset(rm, 0, sizeof rm);
+    for (int i = 0; i < 3; i++) {
+        mm[i].msg_hdr.msg_iov = &iovs[i]; mm[i].msg_hdr.msg_iovlen = 1;
+        riov[i].iov_base = rb[i]; riov[i].iov_len = 16; rm[i].msg_hdr.msg_iov = &riov[i]; rm[i].msg_hdr.msg_iovlen = 1;
+    }
+    struct timespec ts = { 0, -1 };
+    CHECK("recvmmsg bad timeout", recvmmsg(dv[1], rm, 3, 0, &ts));
+    CHECK("recvmmsg wild timeout", recvmmsg(dv[1], rm, 3, 0, wild));
+    CHECK("recvmmsg ebadf bad timeout", recvmmsg(99, rm, 3, 0, &ts));
+    sendmmsg(dv[0], mm, 3, 0);
+    ts.tv_sec = 5; ts.tv_nsec = 0;
+    CHECK("recvmmsg timeout", recvmmsg(dv[1], rm, 3, 0, &ts));
+    printf("timeout left ok %d\n", ts.tv_sec <= 5 && ts.tv_sec >= 3);
+    sendmmsg(dv[0], mm, 1, 0);
+    ts.tv_sec = 0; ts.tv_nsec = 0;
+    CHECK("recvmmsg zero timeout", recvmmsg(dv[1], rm, 3, 0, &ts));
+    printf("timeout %ld %ld\n", (long)ts.tv_sec, (long)ts.tv_nsec);
+    close(dv[0]); close(dv[1]);
+}
+
 int main(void) {
     setvbuf(stdout, NULL, _IONBF, 0);
     peek_off();
     ctrunc();
     misc();
+    order();
     return 0;
 }
