@@ -64,6 +64,11 @@ public final class SocketFile extends File {
         return ino;
     }
 
+    /** f_owner: who gets SIGURG (a pid, or minus a process group; 0 for nobody). */
+    public int owner() {
+        return owner;
+    }
+
     /** The protocol half, or EBADF if the socket was released under a racing close. */
     public Sock sk() {
         Sock s = sk;

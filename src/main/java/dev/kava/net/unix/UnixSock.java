@@ -91,6 +91,8 @@ public final class UnixSock extends Sock {
     volatile boolean scmRights = true;
     /** scm_stat.nr_fds: files in flight in this socket's queue. */
     int nrFds;
+    /** u->oob_skb: the out-of-band byte of a stream (CONFIG_AF_UNIX_OOB), while it is unread. */
+    UnixSkb oobSkb;
 
     private UnixSock(UnixNet net, int type) {
         super(Socket.AF_UNIX, type, 0);
@@ -739,6 +741,7 @@ public final class UnixSock extends Sock {
         if (skpair != null) {
             if (connectionBased()) {
                 UnixSkb first = rq.peek();
+                if (first != null && first.unixLen() == 0) first = first.next; // an out-of-band byte already read
                 skpair.shutdown = SHUTDOWN_MASK;
                 if (first != null || embrion) skpair.err = Errno.ECONNRESET;
                 skpair.stateChange();
@@ -746,6 +749,7 @@ public final class UnixSock extends Sock {
             peerWakeDisconnect(skpair);
         }
         if (peerWake.other != null) peerWakeDisconnect(peerWake.other);
+        oobSkb = null;
         UnixSkb skb;
         while ((skb = rq.poll()) != null) {
             if (st == TCP_LISTEN && skb.sk != this) skb.sk.releaseSock(true, d);
@@ -816,6 +820,7 @@ public final class UnixSock extends Sock {
                 if (sh == SHUTDOWN_MASK) mask |= dev.kava.abi.Poll.POLLHUP;
                 if ((sh & RCV_SHUTDOWN) != 0) mask |= dev.kava.abi.Poll.POLLRDHUP | dev.kava.abi.Poll.POLLIN | dev.kava.abi.Poll.POLLRDNORM;
                 if (!rq.isEmpty()) mask |= dev.kava.abi.Poll.POLLIN | dev.kava.abi.Poll.POLLRDNORM;
+                if (oobSkb != null) mask |= dev.kava.abi.Poll.POLLPRI;
                 if (st == TCP_CLOSE) mask |= dev.kava.abi.Poll.POLLHUP;
                 if (writable(st)) mask |= POLL_OUT;
                 return mask;
@@ -858,7 +863,7 @@ public final class UnixSock extends Sock {
         }
     }
 
-    /** unix_ioctl: SIOCOUTQ, SIOCINQ and SIOCATMARK (no out-of-band byte is ever queued, so never at the mark). */
+    /** unix_ioctl: SIOCOUTQ, SIOCINQ and SIOCATMARK (whether the next byte is the out-of-band mark). */
     @Override
     public long ioctl(Task t, int cmd, long arg) {
         switch (cmd) {
@@ -871,7 +876,17 @@ public final class UnixSock extends Sock {
                 return 0;
             }
             case Socket.SIOCATMARK -> {
-                t.mem.write32(arg, 0);
+                int answ = 0;
+                iolock.lock();
+                try {
+                    synchronized (LOCK) {
+                        UnixSkb skb = rq.peek();
+                        if (skb != null && (skb == oobSkb || (skb.unixLen() == 0 && (oobSkb == null || skb.next == oobSkb)))) answ = 1;
+                    }
+                } finally {
+                    iolock.unlock();
+                }
+                t.mem.write32(arg, answ);
                 return 0;
             }
             default -> throw ErrnoException.of(Errno.ENOIOCTLCMD);
@@ -914,7 +929,12 @@ public final class UnixSock extends Sock {
         long sent = 0;
         boolean fdsSent = false;
         try {
-            if ((msg.flags & Socket.MSG_OOB) != 0) throw ErrnoException.of(Errno.EOPNOTSUPP);
+            boolean oob = (msg.flags & Socket.MSG_OOB) != 0;
+            if (oob) {
+                // The last byte goes out of band.
+                if (len == 0) throw ErrnoException.of(Errno.EOPNOTSUPP);
+                len--;
+            }
             if (msg.namelen != 0) throw ErrnoException.of(state == TCP_ESTABLISHED ? Errno.EISCONN : Errno.EOPNOTSUPP);
             UnixSock other;
             synchronized (LOCK) {
@@ -957,9 +977,132 @@ public final class UnixSock extends Sock {
                 if (!queued) return pipe(t, msg, sent);
                 sent += size;
             }
+            if (oob) {
+                try {
+                    queueOob(t, msg, other, scm, fdsSent);
+                } catch (ErrnoException e) {
+                    if (sent > 0) return sent;
+                    throw e;
+                }
+                sent++;
+            }
             return sent;
         } finally {
             scm.destroy();
+        }
+    }
+
+    /**
+     * queue_oob: the out-of-band byte, a buffer of its own that the receiver's oob_skb points
+     * at; SIGURG to the receiving socket's owner.
+     */
+    private void queueOob(Task t, MsgHdr msg, UnixSock other, Scm scm, boolean fdsSent) {
+        UnixSkb skb = allocSendSkb(t, 1, (msg.flags & Socket.MSG_DONTWAIT) != 0);
+        boolean queued = false;
+        try {
+            scmToSkb(t, scm, skb, !fdsSent);
+            maybeAddCreds(t, skb, this, other);
+            if (msg.iter.copyFrom(skb.data, 0, 1) != 1) throw ErrnoException.of(Errno.EFAULT);
+            synchronized (LOCK) {
+                if (other.dead || (other.shutdown & RCV_SHUTDOWN) != 0) throw ErrnoException.of(Errno.EPIPE);
+                if (skb.fp != null && !other.scmRights) throw ErrnoException.of(Errno.EPERM);
+                other.enqueue(skb);
+                other.oobSkb = skb;
+                queued = true;
+                other.sendSigurg(t);
+                other.dataReady();
+            }
+        } finally {
+            if (!queued) dropSkb(skb);
+        }
+    }
+
+    /** sk_send_sigurg: SIGURG to the process (or process group) that owns the socket file (FIOSETOWN). */
+    private void sendSigurg(Task t) {
+        dev.kava.net.SocketFile f = socket;
+        int who = f == null ? 0 : f.owner();
+        if (who == 0) return;
+        SigInfo si = SigInfo.user(Signal.SIGURG, SigInfo.SI_KERNEL, 0, 0);
+        if (who > 0) {
+            dev.kava.kernel.TaskGroup g = t.kernel.findGroup(who);
+            if (g != null) Signals.sendToGroup(g, si);
+        } else {
+            for (dev.kava.kernel.TaskGroup g : t.kernel.groupsInPgid(-who)) Signals.sendToGroup(g, si);
+        }
+    }
+
+    /**
+     * manage_oob: what a stream read does at an out-of-band byte. A read that already has
+     * data stops before it; otherwise an unread one is skipped (dropped) unless SO_OOBINLINE,
+     * and the empty buffer an already read one leaves is removed. Call with LOCK held.
+     */
+    private UnixSkb manageOob(UnixSkb skb, int flags, long copied, Deferred d) {
+        if (skb.unixLen() != 0 && skb != oobSkb) return skb;
+        boolean peek = (flags & Socket.MSG_PEEK) != 0;
+        if (skb.unixLen() == 0) {
+            if (copied != 0 && (oobSkb == null || skb == oobSkb)) {
+                skb = null;
+            } else if (peek) {
+                skb = skb.next;
+            } else {
+                UnixSkb read = skb;
+                skb = skb.next;
+                rq.unlinkHead(read);
+                freeSkb(read, d);
+            }
+            if (skb == null) return null;
+        }
+        if (skb != oobSkb) return skb;
+        if (copied != 0) return null;
+        if (!peek) {
+            oobSkb = null;
+            if (!oobinline) {
+                rq.unlinkHead(skb);
+                if (skb.fp != null) nrFds -= skb.fp.size();
+                freeSkb(skb, d);
+                skb = rq.peek();
+            }
+        } else if (!oobinline) {
+            skb = skb.next;
+        }
+        return skb;
+    }
+
+    /**
+     * unix_stream_recv_urg: recv with MSG_OOB reads the out-of-band byte; EINVAL when there is
+     * none (or SO_OOBINLINE keeps it in the stream).
+     */
+    private long recvUrg(Task t, MsgHdr msg, int flags) {
+        boolean peek = (flags & Socket.MSG_PEEK) != 0;
+        Deferred d = new Deferred();
+        iolock.lock();
+        try {
+            UnixSkb oob;
+            synchronized (LOCK) {
+                if (oobinline || oobSkb == null) throw ErrnoException.of(Errno.EINVAL);
+                oob = oobSkb;
+                if (!peek) {
+                    oobSkb = null;
+                    UnixSkb prev = null;
+                    for (UnixSkb s = rq.peek(); s != null && s != oob; s = s.next) prev = s;
+                    if (prev != null && prev == rq.peek() && prev.unixLen() == 0) {
+                        rq.unlinkHead(prev);
+                        freeSkb(prev, d);
+                    }
+                }
+            }
+            boolean ok = msg.iter.copyTo(oob.data, 0, 1) == 1;
+            if (!peek) {
+                synchronized (LOCK) {
+                    oob.consumed += 1;
+                }
+            }
+            if (!ok) throw ErrnoException.of(Errno.EFAULT);
+            msg.flags |= Socket.MSG_OOB;
+            return 1;
+        } finally {
+            iolock.unlock();
+            d.run();
         }
     }
 
@@ -1211,7 +1354,7 @@ public final class UnixSock extends Sock {
      */
     private long streamRecvmsg(Task t, MsgHdr msg, long size, int flags) {
         if (state != TCP_ESTABLISHED) throw ErrnoException.of(Errno.EINVAL);
-        if ((flags & Socket.MSG_OOB) != 0) throw ErrnoException.of(Errno.EINVAL); // no out-of-band byte to read
+        if ((flags & Socket.MSG_OOB) != 0) return recvUrg(t, msg, flags);
         boolean peek = (flags & Socket.MSG_PEEK) != 0;
         int target = rcvlowat((flags & Socket.MSG_WAITALL) != 0, size);
         long timeo = rcvtimeo((flags & Socket.MSG_DONTWAIT) != 0);
@@ -1240,6 +1383,10 @@ public final class UnixSock extends Sock {
                             }
                             if (fromHead) skb = rq.peek();
                             seq = rq.seq;
+                            if (skb != null) {
+                                skb = manageOob(skb, flags, copied, d);
+                                if (skb == null && copied != 0) break;
+                            }
                             while (skb != null && skip >= skb.unixLen()) {
                                 skip -= skb.unixLen();
                                 skb = skb.next;
