@@ -52,6 +52,34 @@ public final class FdTable {
         }
     }
 
+    /**
+     * get_file for a reference that is not a descriptor (a file in flight in an SCM_RIGHTS
+     * message holds one): closing every descriptor then does not release the file.
+     */
+    public static void getRef(File f) {
+        ref(f);
+    }
+
+    /** fput of a reference taken by {@link #getRef}: releases the file when it was the last reference anywhere. */
+    public static void putRef(File f) {
+        boolean last;
+        synchronized (REFS) {
+            int[] c = REFS.get(f);
+            if (c == null) return;
+            last = --c[0] <= 0;
+            if (last) REFS.remove(f);
+        }
+        if (last) f.fput();
+    }
+
+    /** The file's references, descriptors in every table and {@link #getRef} ones (its f_count). */
+    public static int refCount(File f) {
+        synchronized (REFS) {
+            int[] c = REFS.get(f);
+            return c == null ? 0 : c[0];
+        }
+    }
+
     /** Another process shares this table (clone with CLONE_FILES). */
     public FdTable share() {
         users.incrementAndGet();

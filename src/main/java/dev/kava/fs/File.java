@@ -41,8 +41,12 @@ public abstract class File {
         return path == null ? null : path.dentry().inode();
     }
 
+    /** Set by the first fput: a racing close and a dropped non-descriptor reference may both see the last one go. */
+    private final java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
+
     /** fput: the last descriptor is gone; releases the file and the mount it pinned. */
     public final void fput() {
+        if (!released.compareAndSet(false, true)) return;
         try {
             dev.kava.fs.notify.Fsnotify.close(this);
             Locks.fileReleased(this); // locks_remove_file: its flock and OFD locks go
@@ -87,6 +91,23 @@ public abstract class File {
      */
     public int read(Task t, byte[] dst, int off, int len) {
         throw ErrnoException.of(Errno.EINVAL);
+    }
+
+    /** What readIter and writeIter return for files that move data through read() and write(). */
+    public static final long NO_ITER = Long.MIN_VALUE;
+
+    /**
+     * read_iter for files whose one call must see the whole user vector at once (a socket: one
+     * message per call): segs holds (address, length) pairs that import_iovec checked, and the
+     * file copies to user memory itself. NO_ITER for the files ReadWrite feeds through read().
+     */
+    public long readIter(Task t, long[] segs) {
+        return NO_ITER;
+    }
+
+    /** write_iter, as {@link #readIter}: the file takes the whole vector in one call, or NO_ITER. */
+    public long writeIter(Task t, long[] segs) {
+        return NO_ITER;
     }
 
     /** Writes len bytes at the file position; returns the count written. */

@@ -154,6 +154,53 @@ public final class NameiSyscalls {
         return 0;
     }
 
+    /**
+     * The VFS half of binding an AF_UNIX socket to a path (net/unix's unix_bind_bsd):
+     * start_creating_path at name relative to the working directory, then vfs_mknod of a socket
+     * node with mode (S_IFSOCK and the permissions, the umask already applied). EEXIST when the
+     * name exists. Returns the new node, its mount pinned as the bound socket's u->path pins it
+     * until {@link #socketPathPut}.
+     */
+    public static FsPath mknodSocket(Task t, String name, int mode) {
+        Namei.Parent par = createParent(t, Fcntl.AT_FDCWD, name);
+        FsPath dir = par.dir();
+        Inode di = dir.inode();
+        Cred c = t.group.cred;
+        synchronized (di.lock) {
+            lookupCreate(par, false);
+            mayCreate(c, dir.dentry());
+            Inode inode = di.mknod(par.last(), Stat.S_IFSOCK | (mode & 07777), 0, c);
+            FsPath node = new FsPath(dir.mnt(), dir.dentry().instantiate(par.last(), inode));
+            node.mnt().users.incrementAndGet();
+            return node;
+        }
+    }
+
+    /** unix_bind_bsd's out_unlink: removes the node mknodSocket made (if it still has its name) and drops the pin. */
+    public static void unlinkSocket(FsPath node) {
+        Dentry d = node.dentry();
+        Inode di = d.parent().inode();
+        try {
+            synchronized (di.lock) {
+                if (!d.unhashed() && d.parent().child(d.name()) == d) {
+                    di.unlink(d.name(), d.inode());
+                    d.deleted();
+                }
+            }
+        } finally {
+            socketPathPut(node);
+        }
+    }
+
+    /** path_get / path_put of a socket's bound path: the mount stays busy while a socket is bound in it. */
+    public static void socketPathGet(FsPath p) {
+        p.mnt().users.incrementAndGet();
+    }
+
+    public static void socketPathPut(FsPath p) {
+        p.mnt().users.decrementAndGet();
+    }
+
     /** new_decode_dev: the 32-bit dev_t of mknod (12-bit major, 20-bit minor) as kava's encoding. */
     private static long decodeDev(int dev) {
         int major = (dev & 0xfff00) >>> 8;

@@ -64,6 +64,8 @@ public final class ReadWrite {
         File f = readableFile(t, fd);
         if (!accessOk(buf, count)) return -Errno.EFAULT;
         if (count < 0) return -Errno.EINVAL; // rw_verify_area: (ssize_t) count < 0
+        long r = f.readIter(t, new long[]{buf, Math.min(count, MAX_RW_COUNT)});
+        if (r != File.NO_ITER) return accessed(f, r);
         // vfs_read calls the file even for 0 bytes: eventfd and inotify answer EINVAL, others 0.
         if (count == 0) return f.read(t, new byte[0], 0, 0);
         return accessed(f, readInto(t, f, buf, Math.min(count, MAX_RW_COUNT), -1));
@@ -119,6 +121,8 @@ public final class ReadWrite {
         File f = writableFile(t, fd);
         if (!accessOk(buf, count)) return -Errno.EFAULT;
         if (count < 0) return -Errno.EINVAL;
+        long r = f.writeIter(t, new long[]{buf, Math.min(count, MAX_RW_COUNT)});
+        if (r != File.NO_ITER) return modified(f, r);
         // vfs_write calls the file even for 0 bytes: /dev/full answers ENOSPC, eventfd EINVAL.
         if (count == 0) return f.write(t, new byte[0], 0, 0);
         return modified(f, writeFrom(t, f, buf, Math.min(count, MAX_RW_COUNT)));
@@ -189,12 +193,34 @@ public final class ReadWrite {
 
     static long readv(Task t, int fd, long iov, long iovcnt) {
         File f = readableFile(t, fd);
-        return accessed(f, eachIovec(importIovec(t, iov, iovcnt), (e, done) -> readInto(t, f, e.base, e.len, -1)));
+        Iovec[] v = importIovec(t, iov, iovcnt);
+        long r = iter(t, f, v, false);
+        if (r != File.NO_ITER) return accessed(f, r);
+        return accessed(f, eachIovec(v, (e, done) -> readInto(t, f, e.base, e.len, -1)));
     }
 
     static long writev(Task t, int fd, long iov, long iovcnt) {
         File f = writableFile(t, fd);
-        return modified(f, eachIovec(importIovec(t, iov, iovcnt), (e, done) -> writeFrom(t, f, e.base, e.len)));
+        Iovec[] v = importIovec(t, iov, iovcnt);
+        long r = iter(t, f, v, true);
+        if (r != File.NO_ITER) return modified(f, r);
+        return modified(f, eachIovec(v, (e, done) -> writeFrom(t, f, e.base, e.len)));
+    }
+
+    /**
+     * The whole vector to a file with its own read_iter/write_iter (a socket), or NO_ITER for
+     * the others. An empty vector moves nothing and never reaches the file (vfs_readv/vfs_writev).
+     */
+    private static long iter(Task t, File f, Iovec[] v, boolean write) {
+        long[] segs = new long[v.length * 2];
+        long total = 0;
+        for (int i = 0; i < v.length; i++) {
+            segs[2 * i] = v[i].base;
+            segs[2 * i + 1] = v[i].len;
+            total += v[i].len;
+        }
+        if (total == 0) return 0; // what eachIovec would move too
+        return write ? f.writeIter(t, segs) : f.readIter(t, segs);
     }
 
     /** Moves one segment; done is what the segments before it moved (the offset into a positioned transfer). */
@@ -295,6 +321,10 @@ public final class ReadWrite {
         if (total == 0) return 0;
         if (pos >= 0 && pos + total < 0) return -Errno.EINVAL;
         checkRwFlags(f, rwf, false);
+        if (pos < 0) {
+            long r = iter(t, f, v, false);
+            if (r != File.NO_ITER) return accessed(f, r);
+        }
         return accessed(f, eachIovec(v, (e, done) -> readInto(t, f, e.base, e.len, pos < 0 ? -1 : pos + done, rwf)));
     }
 
@@ -306,6 +336,10 @@ public final class ReadWrite {
         if (total == 0) return 0;
         if (pos >= 0 && pos + total < 0) return -Errno.EINVAL;
         checkRwFlags(f, rwf, true);
+        if (pos < 0) {
+            long r = iter(t, f, v, true);
+            if (r != File.NO_ITER) return modified(f, r);
+        }
         return modified(f, eachIovec(v, (e, done) -> writeFrom(t, f, e.base, e.len, pos < 0 ? -1 : pos + done, rwf)));
     }
 
