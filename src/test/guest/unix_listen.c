@@ -126,6 +126,34 @@ static void path_names(void) {
     CHECK("connect after unlink", connect(s2, (struct sockaddr *)&a, al));
     CHECK("bind after unlink", bind(s2, (struct sockaddr *)&a, al));
     CHECK("listen", listen(s2, 1));
+    /* permissions: connecting needs write permission on the socket; binding, on the directory */
+    CHECK("mkdir", mkdir("tmp/dir", 0755));
+    pid_t kid = fork();
+    if (kid == 0) {
+        setresgid(1000, 1000, 1000);
+        setresuid(1000, 1000, 1000);
+        int u = socket(AF_UNIX, SOCK_STREAM, 0);
+        errno = 0;
+        printf("unprivileged connect to a 0755 socket: %d %s\n", connect(u, (struct sockaddr *)&a, al), en(errno));
+        struct sockaddr_un ua;
+        socklen_t ul = mkaddr(&ua, "tmp/dir/x");
+        errno = 0;
+        printf("unprivileged bind in a 0755 directory: %d %s\n", bind(u, (struct sockaddr *)&ua, ul), en(errno));
+        _exit(0);
+    }
+    waitpid(kid, NULL, 0);
+    CHECK("chmod", chmod("tmp/srv", 0777));
+    kid = fork();
+    if (kid == 0) {
+        setresgid(1000, 1000, 1000);
+        setresuid(1000, 1000, 1000);
+        int u = socket(AF_UNIX, SOCK_STREAM, 0);
+        errno = 0;
+        printf("unprivileged connect to a 0777 socket: %d %s\n", connect(u, (struct sockaddr *)&a, al), en(errno));
+        _exit(0);
+    }
+    waitpid(kid, NULL, 0);
+    rmdir("tmp/dir");
     CHECK("connect to regular file", (close(open("tmp/file", O_CREAT | O_WRONLY, 0600)),
           connect(socket(AF_UNIX, SOCK_STREAM, 0), (struct sockaddr *)(mkaddr(&b, "tmp/file"), &b), sizeof b)));
     CHECK("connect missing dir", connect(socket(AF_UNIX, SOCK_STREAM, 0), (struct sockaddr *)&b, mkaddr(&b, "tmp/no/such")));

@@ -110,6 +110,19 @@ public abstract class File {
         return NO_ITER;
     }
 
+    /** Whether the file has a splice_write of its own besides the ones SpliceSyscalls knows (a socket's splice_to_socket): splice and sendfile then write to it with write(). */
+    public boolean canSpliceWrite() {
+        return false;
+    }
+
+    /**
+     * splice_read of a stream that has one (a socket): up to len bytes for a pipe, without
+     * waiting when nonBlock (SPLICE_F_NONBLOCK). EINVAL for files without a splice_read.
+     */
+    public int spliceRead(Task t, byte[] dst, int off, int len, boolean nonBlock) {
+        throw ErrnoException.of(Errno.EINVAL);
+    }
+
     /** Writes len bytes at the file position; returns the count written. */
     public int write(Task t, byte[] src, int off, int len) {
         throw ErrnoException.of(Errno.EINVAL);

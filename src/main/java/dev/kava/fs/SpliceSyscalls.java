@@ -57,7 +57,7 @@ public final class SpliceSyscalls {
     /** Files whose file_operations have a splice_write (iter_file_splice_write and the like). */
     private static boolean canSpliceWrite(File f) {
         return regular(f) || f instanceof HostStdio || f instanceof PipeFile
-                || f.inode() != null && f.inode().type() == dev.kava.abi.Stat.S_IFCHR;
+                || f.inode() != null && f.inode().type() == dev.kava.abi.Stat.S_IFCHR || f.canSpliceWrite();
     }
 
     /** rw_verify_area: a size that is negative as ssize_t, a negative position, or an end past LLONG_MAX is EINVAL. */
@@ -163,7 +163,13 @@ public final class SpliceSyscalls {
      */
     private static long fileToPipe(Task t, File in, long pos, Pipe opipe, long len, boolean nonBlock) {
         opipe.waitForSpace(t, nonBlock);
-        if (!regular(in)) throw ErrnoException.of(Errno.EINVAL); // no splice_read
+        if (!regular(in)) {
+            // A stream's own splice_read (a socket's), or none: EINVAL.
+            int room = Math.max(0, opipe.capacity() - opipe.available());
+            byte[] buf = new byte[(int) Math.min(Math.min(len, room), CHUNK)];
+            int n = in.spliceRead(t, buf, 0, buf.length, nonBlock);
+            return n <= 0 ? n : opipe.append(buf, 0, n);
+        }
         synchronized (opipe) {
             long want = Math.min(len, opipe.spliceRoom(pos));
             byte[] buf = new byte[(int) Math.min(Math.max(want, 0), CHUNK)];

@@ -1,7 +1,6 @@
 package dev.kava.net;
 
 import dev.kava.abi.Errno;
-import dev.kava.abi.Fcntl;
 import dev.kava.abi.Resource;
 import dev.kava.abi.Socket;
 import dev.kava.fs.FdTable;
@@ -270,10 +269,5 @@ public final class Scm {
         } finally {
             destroy();
         }
-    }
-
-    /** The O_CLOEXEC bit scm_detach_fds gives a descriptor for MSG_CMSG_CLOEXEC. */
-    static int oFlags(int msgFlags) {
-        return (msgFlags & Socket.MSG_CMSG_CLOEXEC) != 0 ? Fcntl.O_CLOEXEC : 0;
     }
 }

@@ -112,6 +112,20 @@ public final class SocketFile extends File {
         return (int) send(t, IovIter.kernel(src, off, len));
     }
 
+    /** sock_splice_read: a receive into the kernel buffer, without waiting with SPLICE_F_NONBLOCK or O_NONBLOCK. */
+    @Override
+    public int spliceRead(Task t, byte[] dst, int off, int len, boolean nonBlock) {
+        if (len == 0) return 0;
+        MsgHdr msg = new MsgHdr(IovIter.kernel(dst, off, len));
+        return (int) sk().recvmsg(t, msg, len, nonBlock || nonBlocking() ? Socket.MSG_DONTWAIT : 0);
+    }
+
+    /** splice_to_socket: splice and sendfile write to a socket. */
+    @Override
+    public boolean canSpliceWrite() {
+        return true;
+    }
+
     @Override
     public boolean isStream() {
         return true;

@@ -49,6 +49,17 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class UnixSock extends Sock {
     static final Object LOCK = new Object();
 
+    /**
+     * The largest datagram a buffer can be allocated for: alloc_skb_with_frags puts all but
+     * MAX_SKB_FRAGS pages in one kmalloc, which cannot exceed KMALLOC_MAX_SIZE (4 MiB). Only a
+     * send buffer raised with SO_SNDBUFFORCE gets there; beyond it sendmsg fails with ENOBUFS.
+     */
+    private static final int DGRAM_MAX_ALLOC = (4 << 20) + 17 * 4096 - 512;
+    /** All AF_UNIX buffers queued at once may use at most this much of the Java heap (then ENOBUFS). */
+    private static final long QUEUED_MAX = Runtime.getRuntime().maxMemory() / 4;
+    /** Bytes in every AF_UNIX buffer allocated and not yet freed. Guarded by LOCK. */
+    private static long queuedBytes;
+
     /** SKB_MAX_HEAD(0) + UNIX_SKB_FRAGS_SZ: the largest piece a stream write makes. */
     private static final int STREAM_SKB_MAX = (4096 - 320) + 32768;
     /** Wakeup keys. */
@@ -173,8 +184,11 @@ public final class UnixSock extends Sock {
             if ((shutdown & SEND_SHUTDOWN) != 0) throw ErrnoException.of(Errno.EPIPE);
             synchronized (LOCK) {
                 if (wmem < sndbuf) {
+                    // alloc_skb_with_frags: the memory is not there (kava keeps buffers on the Java heap).
+                    if (queuedBytes + size > QUEUED_MAX) throw ErrnoException.of(Errno.ENOBUFS);
                     UnixSkb skb = new UnixSkb(this, size, size + SKB_OVERHEAD);
                     wmem += skb.truesize;
+                    queuedBytes += skb.truesize;
                     return skb;
                 }
             }
@@ -193,6 +207,7 @@ public final class UnixSock extends Sock {
         }
         if (skb.truesize > 0) {
             skb.sk.wmem -= skb.truesize;
+            queuedBytes -= skb.truesize;
             skb.sk.writeSpace();
         }
     }
@@ -207,6 +222,7 @@ public final class UnixSock extends Sock {
             }
             if (skb.truesize > 0) {
                 skb.sk.wmem -= skb.truesize;
+                queuedBytes -= skb.truesize;
                 skb.sk.writeSpace();
             }
         }
@@ -1129,6 +1145,7 @@ public final class UnixSock extends Sock {
             if (passcred && addr == null) autobind(t);
             if (len > sndbuf - 32) throw ErrnoException.of(Errno.EMSGSIZE);
             boolean noblock = (msg.flags & Socket.MSG_DONTWAIT) != 0;
+            if (len > DGRAM_MAX_ALLOC) throw ErrnoException.of(Errno.ENOBUFS);
             skb = allocSendSkb(t, (int) len, noblock);
             scmToSkb(t, scm, skb, true);
             if (msg.iter.copyFrom(skb.data, 0, (int) len) != len) throw ErrnoException.of(Errno.EFAULT);
