@@ -30,18 +30,8 @@ final class FdDir extends ProcInode {
     record Key(TaskGroup g, int pid, Task thread, String kind) {}
 
     FdDir(PidDir p, int index) {
-        super(p.fs, PidDir.ino(p.pid, index), Stat.S_IFDIR | 0500, new Key(p.g, p.pid, p.thread, "fd"));
+        super(p.fs, PidDir.ino(p.pid, index), Stat.S_IFDIR | 0500, new Key(p.g, p.pid, p.thread, "fd"), p.g);
         this.p = p;
-    }
-
-    @Override
-    public synchronized int uid() {
-        return ProcAccess.ownerUid(p.g);
-    }
-
-    @Override
-    public synchronized int gid() {
-        return ProcAccess.ownerGid(p.g);
     }
 
     /** The open files now, by descriptor (null entries for free ones); none once the process is gone. */
@@ -56,7 +46,6 @@ final class FdDir extends ProcInode {
 
     @Override
     public synchronized Kstat getattr() {
-        owner(uid(), gid());
         // proc_fd_getattr: the size is the number of open descriptors.
         long open = 0;
         for (File f : files(p)) if (f != null) open++;
@@ -117,7 +106,7 @@ final class FdDir extends ProcInode {
         record Key(TaskGroup g, int pid, Task thread, int fd, File file) {}
 
         FdLink(PidDir p, int fd, File f) {
-            super(p.fs, fdIno(p, fd, false), Stat.S_IFLNK | perm(f), new Key(p.g, p.pid, p.thread, fd, f));
+            super(p.fs, fdIno(p, fd, false), Stat.S_IFLNK | perm(f), new Key(p.g, p.pid, p.thread, fd, f), p.g);
             this.p = p;
             this.fd = fd;
             this.file = f;
@@ -129,22 +118,6 @@ final class FdDir extends ProcInode {
             if (f.readable()) m |= 0500;
             if (f.writable()) m |= 0300;
             return m;
-        }
-
-        @Override
-        public synchronized int uid() {
-            return ProcAccess.ownerUid(p.g);
-        }
-
-        @Override
-        public synchronized int gid() {
-            return ProcAccess.ownerGid(p.g);
-        }
-
-        @Override
-        public synchronized Kstat getattr() {
-            owner(uid(), gid());
-            return super.getattr();
         }
 
         private File current() {
@@ -220,18 +193,8 @@ final class FdDir extends ProcInode {
         final PidDir p;
 
         InfoDir(PidDir p, int index) {
-            super(p.fs, PidDir.ino(p.pid, index), Stat.S_IFDIR | 0555, new Key(p.g, p.pid, p.thread, "fdinfo"));
+            super(p.fs, PidDir.ino(p.pid, index), Stat.S_IFDIR | 0555, new Key(p.g, p.pid, p.thread, "fdinfo"), p.g);
             this.p = p;
-        }
-
-        @Override
-        public synchronized int uid() {
-            return ProcAccess.ownerUid(p.g);
-        }
-
-        @Override
-        public synchronized int gid() {
-            return ProcAccess.ownerGid(p.g);
         }
 
         @Override

@@ -28,7 +28,7 @@ final class PidDir extends ProcInode {
     record Key(TaskGroup g, int pid, Task thread) {}
 
     PidDir(ProcFs fs, TaskGroup g, int pid, Task thread) {
-        super(fs, ino(pid, thread == null ? 0 : 1), Stat.S_IFDIR | 0555, new Key(g, pid, thread));
+        super(fs, ino(pid, thread == null ? 0 : 1), Stat.S_IFDIR | 0555, new Key(g, pid, thread), g);
         this.fs = fs;
         this.g = g;
         this.pid = pid;
@@ -75,18 +75,7 @@ final class PidDir extends ProcInode {
     }
 
     @Override
-    public synchronized int uid() {
-        return ProcAccess.ownerUid(g);
-    }
-
-    @Override
-    public synchronized int gid() {
-        return ProcAccess.ownerGid(g);
-    }
-
-    @Override
     public synchronized dev.kava.fs.Kstat getattr() {
-        owner(uid(), gid());
         nlink = 2 + PidEntries.subdirs(thread != null);
         return super.getattr();
     }
@@ -113,23 +102,12 @@ final class PidDir extends ProcInode {
         final PidDir p;
 
         TaskDir(PidDir p, int index) {
-            super(p.fs, ino(p.pid, index), Stat.S_IFDIR | 0555, new Key(p.g, p.pid, null));
+            super(p.fs, ino(p.pid, index), Stat.S_IFDIR | 0555, new Key(p.g, p.pid, null), p.g);
             this.p = p;
         }
 
         @Override
-        public synchronized int uid() {
-            return ProcAccess.ownerUid(p.g);
-        }
-
-        @Override
-        public synchronized int gid() {
-            return ProcAccess.ownerGid(p.g);
-        }
-
-        @Override
         public synchronized dev.kava.fs.Kstat getattr() {
-            owner(uid(), gid());
             nlink = 2 + p.g.threadsSnapshot().size();
             return super.getattr();
         }
@@ -166,25 +144,9 @@ final class PidDir extends ProcInode {
         record Key(TaskGroup g, int pid, Task thread, String name) {}
 
         PidFile(PidDir p, int index, String name, int perm, Show show, Store store, boolean checkAccess) {
-            super(p.fs, ino(p.pid, index), perm, new Key(p.g, p.pid, p.thread, name), show, store, Errno.EINVAL);
+            super(p.fs, ino(p.pid, index), perm, new Key(p.g, p.pid, p.thread, name), show, store, Errno.EINVAL, p.g);
             this.p = p;
             this.mayNeedAccess = checkAccess;
-        }
-
-        @Override
-        public synchronized int uid() {
-            return ProcAccess.ownerUid(p.g);
-        }
-
-        @Override
-        public synchronized int gid() {
-            return ProcAccess.ownerGid(p.g);
-        }
-
-        @Override
-        public synchronized dev.kava.fs.Kstat getattr() {
-            owner(uid(), gid());
-            return super.getattr();
         }
 
         @Override
@@ -203,25 +165,9 @@ final class PidDir extends ProcInode {
         record Key(TaskGroup g, int pid, Task thread, String name) {}
 
         PidLink(PidDir p, int index, String name) {
-            super(p.fs, ino(p.pid, index), Stat.S_IFLNK | 0777, new Key(p.g, p.pid, p.thread, name));
+            super(p.fs, ino(p.pid, index), Stat.S_IFLNK | 0777, new Key(p.g, p.pid, p.thread, name), p.g);
             this.p = p;
             this.name = name;
-        }
-
-        @Override
-        public synchronized int uid() {
-            return ProcAccess.ownerUid(p.g);
-        }
-
-        @Override
-        public synchronized int gid() {
-            return ProcAccess.ownerGid(p.g);
-        }
-
-        @Override
-        public synchronized dev.kava.fs.Kstat getattr() {
-            owner(uid(), gid());
-            return super.getattr();
         }
 
         /** proc_exe_link, proc_cwd_link, proc_root_link. */

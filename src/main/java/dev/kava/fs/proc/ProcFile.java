@@ -31,7 +31,13 @@ public class ProcFile extends ProcInode {
     final int noWriteErrno;
 
     public ProcFile(SuperBlock sb, long ino, int perm, Object key, Show show, Store store, int noWriteErrno) {
-        super(sb, ino, Stat.S_IFREG | (perm & 07777), key);
+        this(sb, ino, perm, key, show, store, noWriteErrno, null);
+    }
+
+    /** As above, for a file of process's /proc/PID directory (owned by the process's dump owner). */
+    public ProcFile(SuperBlock sb, long ino, int perm, Object key, Show show, Store store, int noWriteErrno,
+                    dev.kava.kernel.TaskGroup process) {
+        super(sb, ino, Stat.S_IFREG | (perm & 07777), key, process);
         this.show = show;
         this.store = store;
         this.noWriteErrno = noWriteErrno;

@@ -2,7 +2,9 @@ package dev.kava.fs.proc;
 
 import dev.kava.abi.Stat;
 import dev.kava.fs.Inode;
+import dev.kava.fs.Kstat;
 import dev.kava.fs.SuperBlock;
+import dev.kava.kernel.TaskGroup;
 
 import java.util.Objects;
 
@@ -14,11 +16,37 @@ import java.util.Objects;
 public abstract class ProcInode extends Inode {
     /** What file this is: inodes with equal keys of the same class are the same file. Null: only itself. */
     private final Object key;
+    /**
+     * The process this entry belongs to (a /proc/PID file), whose dump owner owns it
+     * (task_dump_owner, looked up at every stat as pid_revalidate does), or null: root's.
+     */
+    private final TaskGroup process;
 
     protected ProcInode(SuperBlock sb, long ino, int mode, Object key) {
+        this(sb, ino, mode, key, null);
+    }
+
+    protected ProcInode(SuperBlock sb, long ino, int mode, Object key, TaskGroup process) {
         super(sb, ino, mode);
         this.key = key;
+        this.process = process;
         if ((mode & Stat.S_IFMT) == Stat.S_IFDIR) nlink = 2;
+    }
+
+    @Override
+    public synchronized int uid() {
+        return process != null ? ProcAccess.ownerUid(process) : super.uid();
+    }
+
+    @Override
+    public synchronized int gid() {
+        return process != null ? ProcAccess.ownerGid(process) : super.gid();
+    }
+
+    @Override
+    public synchronized Kstat getattr() {
+        if (process != null) owner(uid(), gid());
+        return super.getattr();
     }
 
     @Override
