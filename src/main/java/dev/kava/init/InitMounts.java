@@ -17,6 +17,7 @@ import dev.kava.mm.PageAllocator;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.LongSupplier;
 import java.util.function.Consumer;
 
 /**
@@ -51,21 +52,18 @@ public final class InitMounts {
         Consumer<String> log = kernel != null ? kernel.log()::info : null;
         SuperBlock rootfs = Files.isRegularFile(root) ? erofsRoot(root, clock, log) : new HostFs(root, true, clock::realtimeNanos);
         attach(ns, rootfs, new FsPath(ns.root(), nullfs.root()), Mount.MS_RDONLY | Mount.MS_RELATIME);
-        long half = memory.limitPages() / 2 * 4096;
-        long inodes = Math.max(1024, memory.limitPages() / 2);
+        LongSupplier now = clock::realtimeNanos;
+        int tmpFlags = Mount.MS_NOSUID | Mount.MS_NODEV | Mount.MS_RELATIME;
         // devtmpfs_mount: the kernel mounts devtmpfs on /dev itself (rw,relatime); systemd adds /dev/shm.
-        mountIfDir(ns, "/dev", dev.kava.drivers.base.Devtmpfs.create(clock::realtimeNanos, memory), Mount.MS_RELATIME);
-        mountIfDir(ns, "/dev/shm", new Tmpfs("tmpfs", "tmpfs", clock::realtimeNanos, memory, half, inodes, 01777),
-                Mount.MS_NOSUID | Mount.MS_NODEV | Mount.MS_RELATIME);
-        mountIfDir(ns, "/tmp", new Tmpfs("tmpfs", "tmpfs", clock::realtimeNanos, memory, half, inodes, 01777),
-                Mount.MS_NOSUID | Mount.MS_NODEV | Mount.MS_RELATIME);
-        mountIfDir(ns, "/run", new Tmpfs("tmpfs", "tmpfs", clock::realtimeNanos, memory, half / 5, inodes, 0755),
-                Mount.MS_NOSUID | Mount.MS_NODEV | Mount.MS_RELATIME);
+        mountIfDir(ns, "/dev", dev.kava.drivers.base.Devtmpfs.create(now, memory), Mount.MS_RELATIME);
+        mountIfDir(ns, "/dev/shm", Tmpfs.withDefaults("tmpfs", now, memory, 01777), tmpFlags);
+        mountIfDir(ns, "/tmp", Tmpfs.withDefaults("tmpfs", now, memory, 01777), tmpFlags);
+        // /run is smaller: a fifth of the default size.
+        mountIfDir(ns, "/run", new Tmpfs("tmpfs", "tmpfs", now, memory, Tmpfs.defaultMaxBytes(memory) / 5,
+                Tmpfs.defaultMaxInodes(memory), 0755), tmpFlags);
         // The root is read-only: the other places a session writes to get a tmpfs of their own.
-        mountIfDir(ns, "/var/tmp", new Tmpfs("tmpfs", "tmpfs", clock::realtimeNanos, memory, half, inodes, 01777),
-                Mount.MS_NOSUID | Mount.MS_NODEV | Mount.MS_RELATIME);
-        mountIfDir(ns, "/root", new Tmpfs("tmpfs", "tmpfs", clock::realtimeNanos, memory, half, inodes, 0700),
-                Mount.MS_NOSUID | Mount.MS_NODEV | Mount.MS_RELATIME);
+        mountIfDir(ns, "/var/tmp", Tmpfs.withDefaults("tmpfs", now, memory, 01777), tmpFlags);
+        mountIfDir(ns, "/root", Tmpfs.withDefaults("tmpfs", now, memory, 0700), tmpFlags);
         if (kernel != null) {
             int pseudo = Mount.MS_NOSUID | Mount.MS_NODEV | Mount.MS_NOEXEC | Mount.MS_RELATIME;
             mountIfDir(ns, "/proc", new dev.kava.fs.proc.ProcFs(kernel), pseudo);

@@ -43,9 +43,7 @@ public final class Memfd {
     private static Mount shmMount(Kernel k) {
         synchronized (SHM_MNT) {
             return SHM_MNT.computeIfAbsent(k, kk -> {
-                PageAllocator mem = kk.pages();
-                Tmpfs fs = new Tmpfs("tmpfs", "tmpfs", kk.clock()::realtimeNanos, mem, mem.limitPages() / 2 * Page.SIZE,
-                        Math.max(1024, mem.limitPages() / 2), 01777);
+                Tmpfs fs = Tmpfs.withDefaults("tmpfs", kk.clock()::realtimeNanos, kk.pages(), 01777);
                 return MountNamespace.newMount(fs, fs.root(), 0);
             });
         }

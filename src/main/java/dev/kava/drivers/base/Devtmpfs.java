@@ -24,9 +24,7 @@ public final class Devtmpfs {
 
     /** A populated devtmpfs: its size limits are tmpfs's defaults (half of memory). */
     public static Tmpfs create(LongSupplier clock, PageAllocator memory) {
-        long half = memory.limitPages() / 2 * 4096;
-        long inodes = Math.max(1024, memory.limitPages() / 2);
-        Tmpfs fs = new Tmpfs("devtmpfs", "devtmpfs", clock, memory, half, inodes, 0755);
+        Tmpfs fs = Tmpfs.withDefaults("devtmpfs", clock, memory, 0755);
         Inode root = fs.root().inode();
         chr(root, "null", 0666, Major.MEM_MAJOR, Major.MEM_NULL, 0);
         chr(root, "zero", 0666, Major.MEM_MAJOR, Major.MEM_ZERO, 0);

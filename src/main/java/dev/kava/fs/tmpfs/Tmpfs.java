@@ -65,8 +65,18 @@ public final class Tmpfs extends SuperBlock {
     }
 
     /** shmem_default_max_inodes: one inode per two pages of memory (kava keeps at least 1024). */
-    private static long defaultMaxInodes(PageAllocator memory) {
+    public static long defaultMaxInodes(PageAllocator memory) {
         return Math.max(1024, memory.limitPages() / 2);
+    }
+
+    /** The default size= in bytes: half the memory. */
+    public static long defaultMaxBytes(PageAllocator memory) {
+        return defaultMaxPages(memory) * 4096;
+    }
+
+    /** A tmpfs the kernel mounts itself, with shmem's default limits and its root directory's mode. */
+    public static Tmpfs withDefaults(String type, LongSupplier clock, PageAllocator memory, int rootMode) {
+        return new Tmpfs(type, type, clock, memory, defaultMaxBytes(memory), defaultMaxInodes(memory), rootMode);
     }
 
     /** What mount(2) asks of tmpfs (shmem_init_fs_context, shmem_parse_one, shmem_fill_super). */
