@@ -120,8 +120,8 @@ public final class NameiSyscalls {
     // ---- mknodat, mkdirat
 
     /** mknodat(dfd, filename, mode, dev): a regular file, device, fifo or socket node. */
-    static long mknodat(Task t, int dfd, long pathAddr, int mode, int dev) {
-        mode &= 0xffff; // umode_t
+    static long mknodat(Task t, int dfd, long pathAddr, int rawMode, int dev) {
+        int mode = rawMode & 0xffff; // umode_t
         int type = mode & Stat.S_IFMT;
         // may_mknod, before the name is even looked at.
         switch (type) {
@@ -130,28 +130,44 @@ public final class NameiSyscalls {
             default -> { return -Errno.EINVAL; }
         }
         String name = t.mem.readPath(pathAddr, false);
+        createAt(t, dfd, name, false, (di, last, c) -> {
+            if (type == 0 || type == Stat.S_IFREG) {
+                // vfs_create
+                return di.create(last, prepareMode(t, di, mode, 07777, Stat.S_IFREG) & 07777, c);
+            }
+            // vfs_mknod: devices need CAP_MKNOD, except a whiteout (a 0/0 character device).
+            boolean device = type == Stat.S_IFCHR || type == Stat.S_IFBLK;
+            long rdev = device ? decodeDev(dev) : 0;
+            if (device && !(type == Stat.S_IFCHR && rdev == 0) && !capable(c)) throw ErrnoException.of(Errno.EPERM);
+            return di.mknod(last, prepareMode(t, di, mode, mode, mode), rdev, c);
+        });
+        return 0;
+    }
+
+    /** What a create makes in its directory (vfs_create, vfs_mkdir, vfs_mknod, vfs_symlink), the directory locked. */
+    @FunctionalInterface
+    private interface Maker {
+        Inode make(Inode dir, String name, Cred c);
+    }
+
+    /**
+     * filename_create through done_path_create: the parent of name looked up, its lock taken,
+     * the name checked to be free (lookupCreate) and creatable (may_create), then make's inode
+     * instantiated under it and fsnotify_create reported. Returns where the new name is.
+     */
+    private static FsPath createAt(Task t, int dfd, String name, boolean isDir, Maker make) {
         Namei.Parent par = createParent(t, dfd, name);
         FsPath dir = par.dir();
         Inode di = dir.inode();
         Cred c = t.group.cred;
         synchronized (di.lock) {
-            lookupCreate(par, false);
+            lookupCreate(par, isDir);
             mayCreate(c, dir.dentry());
-            Inode inode;
-            if (type == 0 || type == Stat.S_IFREG) {
-                // vfs_create
-                inode = di.create(par.last(), prepareMode(t, di, mode, 07777, Stat.S_IFREG) & 07777, c);
-            } else {
-                // vfs_mknod: devices need CAP_MKNOD, except a whiteout (a 0/0 character device).
-                boolean device = type == Stat.S_IFCHR || type == Stat.S_IFBLK;
-                long rdev = device ? decodeDev(dev) : 0;
-                if (device && !(type == Stat.S_IFCHR && rdev == 0) && !capable(c)) throw ErrnoException.of(Errno.EPERM);
-                inode = di.mknod(par.last(), prepareMode(t, di, mode, mode, mode), rdev, c);
-            }
-            dir.dentry().instantiate(par.last(), inode);
+            Inode inode = make.make(di, par.last(), c);
+            Dentry d = dir.dentry().instantiate(par.last(), inode);
             Fsnotify.create(di, par.last(), inode);
+            return new FsPath(dir.mnt(), d);
         }
-        return 0;
     }
 
     /**
@@ -162,18 +178,9 @@ public final class NameiSyscalls {
      * until {@link #socketPathPut}.
      */
     public static FsPath mknodSocket(Task t, String name, int mode) {
-        Namei.Parent par = createParent(t, Fcntl.AT_FDCWD, name);
-        FsPath dir = par.dir();
-        Inode di = dir.inode();
-        Cred c = t.group.cred;
-        synchronized (di.lock) {
-            lookupCreate(par, false);
-            mayCreate(c, dir.dentry());
-            Inode inode = di.mknod(par.last(), Stat.S_IFSOCK | (mode & 07777), 0, c);
-            FsPath node = new FsPath(dir.mnt(), dir.dentry().instantiate(par.last(), inode));
-            node.mnt().users.incrementAndGet();
-            return node;
-        }
+        FsPath node = createAt(t, Fcntl.AT_FDCWD, name, false, (di, last, c) -> di.mknod(last, Stat.S_IFSOCK | (mode & 07777), 0, c));
+        node.mnt().users.incrementAndGet();
+        return node;
     }
 
     /** unix_bind_bsd's out_unlink: removes the node mknodSocket made (if it still has its name) and drops the pin. */
@@ -211,17 +218,7 @@ public final class NameiSyscalls {
     /** mkdirat(dfd, pathname, mode): do_mkdirat and vfs_mkdir. */
     static long mkdirat(Task t, int dfd, long pathAddr, int mode) {
         String name = t.mem.readPath(pathAddr, false);
-        Namei.Parent par = createParent(t, dfd, name);
-        FsPath dir = par.dir();
-        Inode di = dir.inode();
-        Cred c = t.group.cred;
-        synchronized (di.lock) {
-            lookupCreate(par, true);
-            mayCreate(c, dir.dentry());
-            Inode inode = di.mkdir(par.last(), prepareMode(t, di, mode & 0xffff, 01777, 0), c);
-            dir.dentry().instantiate(par.last(), inode);
-            Fsnotify.create(di, par.last(), inode);
-        }
+        createAt(t, dfd, name, true, (di, last, c) -> di.mkdir(last, prepareMode(t, di, mode & 0xffff, 01777, 0), c));
         return 0;
     }
 
@@ -296,17 +293,7 @@ public final class NameiSyscalls {
     static long symlinkat(Task t, long targetAddr, int newdfd, long pathAddr) {
         String target = t.mem.readPath(targetAddr, false);
         String name = t.mem.readPath(pathAddr, false);
-        Namei.Parent par = createParent(t, newdfd, name);
-        FsPath dir = par.dir();
-        Inode di = dir.inode();
-        Cred c = t.group.cred;
-        synchronized (di.lock) {
-            lookupCreate(par, false);
-            mayCreate(c, dir.dentry());
-            Inode inode = di.symlink(par.last(), target, c);
-            dir.dentry().instantiate(par.last(), inode);
-            Fsnotify.create(di, par.last(), inode);
-        }
+        createAt(t, newdfd, name, false, (di, last, c) -> di.symlink(last, target, c));
         return 0;
     }
 
