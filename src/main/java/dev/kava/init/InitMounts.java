@@ -100,7 +100,7 @@ public final class InitMounts {
         }
         HostFs fs = new HostFs(v.host(), !v.readWrite(), clock::realtimeNanos);
         int flags = (v.readWrite() ? 0 : Mount.MS_RDONLY) | Mount.MS_RELATIME;
-        ns.attach(MountNamespace.newMount(fs, fs.root(), flags), MountNamespace.followDown(where));
+        attach(ns, fs, where, flags);
     }
 
     private static void attach(MountNamespace ns, SuperBlock sb, FsPath where, int flags) {
@@ -109,17 +109,13 @@ public final class InitMounts {
 
     /** Mounts sb at an existing directory of the tree so far; a missing one is skipped. */
     private static void mountIfDir(MountNamespace ns, String path, SuperBlock sb, int flags) {
-        FsPath p = ns.rootPath();
+        FsPath root = ns.rootPath(), p;
         try {
-            for (String c : path.substring(1).split("/")) {
-                var child = p.dentry().child(c);
-                if (child == null || !child.inode().isDir()) return;
-                p = MountNamespace.followDown(new FsPath(p.mnt(), child));
-            }
+            p = dev.kava.fs.Namei.kernLookup(dev.kava.kernel.Cred.ROOT, root, root, path, true);
         } catch (ErrnoException e) {
-            if (e.errno == Errno.ENOENT || e.errno == Errno.ENOTDIR || e.errno == Errno.EACCES) return;
+            if (e.errno == Errno.ENOENT || e.errno == Errno.ENOTDIR || e.errno == Errno.EACCES || e.errno == Errno.ELOOP) return;
             throw e;
         }
-        attach(ns, sb, p, flags);
+        if (p.inode().isDir()) attach(ns, sb, p, flags);
     }
 }
