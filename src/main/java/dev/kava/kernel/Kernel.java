@@ -206,6 +206,8 @@ public final class Kernel {
         dev.kava.fs.Select.register(syscalls);
         dev.kava.fs.EventPoll.register(syscalls);
         dev.kava.fs.EventFd.register(syscalls);
+        dev.kava.fs.SignalFd.register(syscalls);
+        dev.kava.fs.TimerFd.register(syscalls);
         dev.kava.fs.notify.inotify.InotifyUser.register(syscalls);
         dev.kava.net.SocketSyscalls.register(syscalls);
         dev.kava.kernel.printk.SyslogSyscalls.register(syscalls);

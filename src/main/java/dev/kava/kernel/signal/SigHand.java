@@ -15,6 +15,12 @@ public final class SigHand {
 
     private final Action[] actions = new Action[Signal.NSIG + 1];
 
+    /**
+     * signalfd_wqh: readers and pollers of a signalfd sleep here; woken whenever a signal is
+     * queued for a process using this table (signalfd_notify) and when a signalfd's mask changes.
+     */
+    public final dev.kava.kernel.sched.WaitQueue signalfdWqh = new dev.kava.kernel.sched.WaitQueue();
+
     /** Processes using this table (sighand_struct.count). */
     private final java.util.concurrent.atomic.AtomicInteger users = new java.util.concurrent.atomic.AtomicInteger(1);
 

@@ -75,9 +75,10 @@ public record SigInfo(int signo, int code, int pid, int uid, long addr, long val
     }
 
     /** The layout of the union (siginfo_layout in kernel/signal.c), reduced to what kava sends. */
-    private enum Layout { KILL, TIMER, POLL, FAULT, CHLD, RT, SYS }
+    public enum Layout { KILL, TIMER, POLL, FAULT, CHLD, RT, SYS }
 
-    private Layout layout() {
+    /** siginfo_layout: which member of the union si_signo and si_code select. */
+    public Layout layout() {
         if (code > SI_USER && code < SI_KERNEL) {
             return switch (signo) {
                 case Signal.SIGILL, Signal.SIGFPE, Signal.SIGSEGV, Signal.SIGBUS, Signal.SIGTRAP -> Layout.FAULT;

@@ -98,6 +98,7 @@ public final class Signals {
         Task leader = g.leader();
         if (!prepare(g, sig, leader != null ? leader.blocked | leader.signals.realBlocked : 0)) return;
         if (!g.sharedPending.add(si)) return;
+        signalfdNotify(g);
         complete(g, null, sig);
     }
 
@@ -106,7 +107,13 @@ public final class Signals {
         int sig = si.signo();
         if (!prepare(t.group, sig, t.blocked | t.signals.realBlocked)) return;
         if (!t.pending.add(si)) return;
+        signalfdNotify(t.group);
         complete(t.group, t, sig);
+    }
+
+    /** signalfd_notify: a signal was queued; signalfd readers and pollers of the process look again. */
+    private static void signalfdNotify(TaskGroup g) {
+        g.sighand.signalfdWqh.wakeAll(dev.kava.abi.Poll.POLLIN);
     }
 
     /**
@@ -150,7 +157,7 @@ public final class Signals {
             t.group.sighand.set(sig, SigHand.Action.DEFAULT);
             t.blocked &= ~Signal.bit(sig);
         }
-        t.pending.add(si);
+        if (t.pending.add(si)) signalfdNotify(t.group);
         complete(t.group, t, sig);
     }
 
@@ -209,8 +216,8 @@ public final class Signals {
         }
     }
 
-    /** Dequeues a signal of set for rt_sigtimedwait: signals outside set stay pending. */
-    static SigInfo dequeueFrom(Task t, long set) {
+    /** Dequeues a signal of set for rt_sigtimedwait and signalfd: signals outside set stay pending. */
+    public static SigInfo dequeueFrom(Task t, long set) {
         return dequeue(t, ~set);
     }
 

@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class PosixTimers {
     /** The kernel timer thread: hrtimer expiry for every process. */
-    private static final ScheduledThreadPoolExecutor EXPIRY = new ScheduledThreadPoolExecutor(1, r -> {
+    static final ScheduledThreadPoolExecutor EXPIRY = new ScheduledThreadPoolExecutor(1, r -> {
         Thread th = new Thread(r, "kava-timers");
         th.setDaemon(true);
         return th;

@@ -1,0 +1,139 @@
+package dev.kava.kernel.time;
+
+import dev.kava.abi.Time;
+import dev.kava.kernel.Kernel;
+import dev.kava.kernel.sched.Scheduler;
+
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A one-shot high-resolution timer on a kernel clock (struct hrtimer, kernel/time/hrtimer.c)
+ * for files that own a timer (timerfd). It expires on the kernel timer thread, or in
+ * deterministic mode at the scheduler's virtual-clock points, as the POSIX timers do.
+ *
+ * <p>The owner's lock guards the timer: {@link #start} and {@link #cancel} are called holding
+ * it, and the expiry function runs holding it, only if the timer is still armed with the same
+ * expiry when it fires (a cancel or restart racing an expiry wins). The after function runs
+ * next, without the lock, for the wakeups the expiry causes.
+ */
+public final class HrTimer {
+    private final Kernel kernel;
+    private final int clock;
+    private final Object lock;
+    private final Runnable expired, after;
+    /** The absolute expiry in the timer's clock (hrtimer_get_expires); 0 for a timer never started. */
+    private long expires;
+    private boolean active;
+    /** Counts starts and cancels: a scheduled expiry of an older generation does nothing. */
+    private long generation;
+    private ScheduledFuture<?> future;
+    private Scheduler.VirtualTimer vtimer;
+
+    public HrTimer(Kernel kernel, int clock, Object lock, Runnable expired, Runnable after) {
+        this.kernel = kernel;
+        this.clock = clock;
+        this.lock = lock;
+        this.expired = expired;
+        this.after = after;
+    }
+
+    /** The current time of the timer's clock, in ns: CLOCK_REALTIME (and _ALARM) or the monotonic/boot time. */
+    public long now() {
+        Clock c = kernel.clock();
+        return clock == Time.CLOCK_REALTIME || clock == Time.CLOCK_REALTIME_ALARM ? c.realtimeNanos() : c.monotonicNanos();
+    }
+
+    public long expires() {
+        return expires;
+    }
+
+    /** hrtimer_active: armed and not yet expired. */
+    public boolean active() {
+        return active;
+    }
+
+    /** Sets the expiry without arming (hrtimer_forward's hrtimer_add_expires, then a restart). */
+    public void setExpires(long t) {
+        expires = t;
+    }
+
+    /** hrtimer_start with HRTIMER_MODE_ABS: (re)arms the timer for the absolute time t. Holds the lock. */
+    public void start(long t) {
+        cancel();
+        expires = t;
+        active = true;
+        schedule(generation);
+    }
+
+    /** hrtimer_restart: arms the timer again at its current expiry. Holds the lock. */
+    public void restart() {
+        start(expires);
+    }
+
+    /** hrtimer_try_to_cancel: the timer will not fire. Holds the lock. */
+    public void cancel() {
+        generation++;
+        active = false;
+        if (future != null) {
+            future.cancel(false);
+            future = null;
+        }
+        if (vtimer != null) {
+            kernel.scheduler().cancelVirtualTimer(vtimer);
+            vtimer = null;
+        }
+    }
+
+    /**
+     * hrtimer_forward_now: moves the expiry past now by whole intervals; returns how many (0
+     * when the expiry is still ahead). Does not arm the timer.
+     */
+    public long forwardNow(long interval) {
+        long now = now();
+        long delta = now - expires;
+        if (delta < 0) return 0;
+        long interval1 = Math.max(1, interval);
+        long n = delta / interval1 + 1;
+        expires = saturatingAdd(expires, multiplySaturating(n, interval1));
+        return n;
+    }
+
+    private static long multiplySaturating(long a, long b) {
+        long hi = Math.multiplyHigh(a, b);
+        long lo = a * b;
+        return (hi != 0 || lo < 0) ? Long.MAX_VALUE : lo;
+    }
+
+    static long saturatingAdd(long a, long b) {
+        long r = a + b;
+        return ((a ^ r) & (b ^ r)) < 0 ? Long.MAX_VALUE : r;
+    }
+
+    private void schedule(long gen) {
+        long delay = Math.max(0, expires - now());
+        if (delay == Long.MAX_VALUE || expires == Long.MAX_VALUE) return; // KTIME_MAX: never expires
+        if (kernel.deterministic()) {
+            long deadline = saturatingAdd(kernel.clock().monotonicNanos(), delay);
+            vtimer = kernel.scheduler().addVirtualTimer(deadline, () -> fire(gen));
+        } else {
+            future = PosixTimers.EXPIRY.schedule(() -> fire(gen), delay, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** __run_hrtimer: the expiry function, if this is still the armed generation and its time has come. */
+    private void fire(long gen) {
+        synchronized (lock) {
+            if (gen != generation || !active) return;
+            future = null;
+            vtimer = null;
+            if (now() < expires) { // the host woke us early
+                schedule(gen);
+                return;
+            }
+            active = false;
+            expired.run();
+        }
+        after.run();
+    }
+}
