@@ -97,6 +97,7 @@ public final class TimerFd extends File {
         if ((flags & ~Timerfd.TFD_SETTIME_FLAGS) != 0 || nt == null) return -Errno.EINVAL;
         TimerFd f = fget(t, ufd);
         long[] old;
+        f.catchUp();
         synchronized (f) {
             // An expired periodic timer moves on first, so that the old value is its next expiry.
             if (f.expired && f.tintv != 0) f.tmr.forwardNow(f.tintv);
@@ -137,6 +138,7 @@ public final class TimerFd extends File {
     static long gettime(Task t, int ufd, long otmr) {
         TimerFd f = fget(t, ufd);
         long[] cur;
+        f.catchUp();
         synchronized (f) {
             if (f.expired && f.tintv != 0) {
                 f.expired = false;
@@ -155,8 +157,20 @@ public final class TimerFd extends File {
         ticks++;
     }
 
-    private synchronized boolean hasTicks() {
-        return ticks != 0;
+    /** An expiry the timer thread has not processed yet is processed now (see {@link HrTimer#expireIfDue}). */
+    private void catchUp() {
+        boolean fired;
+        synchronized (this) {
+            fired = tmr.expireIfDue();
+        }
+        if (fired) wqh.wakeAll(dev.kava.abi.Poll.POLLIN);
+    }
+
+    private boolean hasTicks() {
+        catchUp();
+        synchronized (this) {
+            return ticks != 0;
+        }
     }
 
     /** timerfd_read_iter: the ticks as a u64, re-arming a periodic timer with the periods it missed. */
@@ -165,6 +179,7 @@ public final class TimerFd extends File {
         if (len < 8) throw ErrnoException.of(Errno.EINVAL);
         long n;
         while (true) {
+            catchUp();
             synchronized (this) {
                 if (ticks != 0) {
                     n = ticks;
@@ -234,7 +249,14 @@ public final class TimerFd extends File {
 
     /** timerfd_show: the clock, ticks, settime flags (octal) and the remaining time and interval. */
     @Override
-    public synchronized String fdinfo() {
+    public String fdinfo() {
+        catchUp();
+        synchronized (this) {
+            return show();
+        }
+    }
+
+    private String show() {
         long v = remaining();
         return "clockid: " + clockid + "\nticks: " + ticks + "\nsettime flags: 0" + Integer.toOctalString(settimeFlags)
                 + "\nit_value: (" + v / Time.NSEC_PER_SEC + ", " + v % Time.NSEC_PER_SEC + ")\nit_interval: ("

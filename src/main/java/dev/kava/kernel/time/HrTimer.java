@@ -73,16 +73,8 @@ public final class HrTimer {
 
     /** hrtimer_try_to_cancel: the timer will not fire. Holds the lock. */
     public void cancel() {
-        generation++;
+        cancelScheduled();
         active = false;
-        if (future != null) {
-            future.cancel(false);
-            future = null;
-        }
-        if (vtimer != null) {
-            kernel.scheduler().cancelVirtualTimer(vtimer);
-            vtimer = null;
-        }
     }
 
     /**
@@ -118,6 +110,32 @@ public final class HrTimer {
             vtimer = kernel.scheduler().addVirtualTimer(deadline, () -> fire(gen));
         } else {
             future = PosixTimers.EXPIRY.schedule(() -> fire(gen), delay, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /**
+     * Runs the expiry function now if the timer is armed and its time has passed, without
+     * waiting for the timer thread to get to it (which may lag behind a busy host): what a
+     * reader sees then is what it would see on Linux, where the expiry is an interrupt away.
+     * Returns true when it ran; the caller then does the wakeups. Holds the lock.
+     */
+    public boolean expireIfDue() {
+        if (!active || now() < expires) return false;
+        cancelScheduled();
+        active = false;
+        expired.run();
+        return true;
+    }
+
+    private void cancelScheduled() {
+        generation++;
+        if (future != null) {
+            future.cancel(false);
+            future = null;
+        }
+        if (vtimer != null) {
+            kernel.scheduler().cancelVirtualTimer(vtimer);
+            vtimer = null;
         }
     }
 
