@@ -176,6 +176,7 @@ public final class Kernel {
         CredSyscalls.register(syscalls);
         ForkSyscalls.register(syscalls);
         WaitSyscalls.register(syscalls);
+        PidSyscalls.register(syscalls);
         SchedSyscalls.register(syscalls);
         dev.kava.block.IoprioSyscalls.register(syscalls);
         Exec.register(syscalls);
@@ -676,6 +677,7 @@ public final class Kernel {
             retiredByExitedTasks += t.instructionsRetired();
         }
         g.threadExit.wakeAll();
+        g.pidfdWait.wakeAll(); // a PIDFD_THREAD pidfd of this thread
         Hart h = t.hart;
         if (last) processExit(g, t);
         h.release();
@@ -726,6 +728,7 @@ public final class Kernel {
         for (TaskGroup c : pdeath) {
             if (!c.zombie) Signals.sendToGroup(c, new SigInfo(c.pdeathSignal, SigInfo.SI_USER, 0, 0, 0));
         }
+        g.pidfdWait.wakeAll(); // do_notify_pidfd: the process has exited
         if (parent != null) {
             if (sig > 0) Signals.sendToGroup(parent, childInfo(g, st, sig));
             parent.childWait.wakeAll();
@@ -752,6 +755,7 @@ public final class Kernel {
     public void releaseGroup(TaskGroup g) {
         g.reaped = true;
         groups.remove(g.tgid, g);
+        g.pidfdWait.wakeAll(); // the pid is gone: pidfd pollers see POLLHUP
         TaskGroup p = g.parent;
         if (p != null) {
             p.children.remove(g);

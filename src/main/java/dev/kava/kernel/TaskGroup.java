@@ -54,6 +54,11 @@ public final class TaskGroup {
     public volatile int exitSignal;
     /** The parent waits here for children to change state (wait_chldexit). */
     public final WaitQueue childWait = new WaitQueue();
+    /**
+     * pid->wait_pidfd: pollers of pidfds of this process (or of one of its threads) sleep here;
+     * woken when a thread exits, when the process becomes a zombie and when it is reaped.
+     */
+    public final WaitQueue pidfdWait = new WaitQueue();
     /** Woken when a thread of this group exits (de_thread waits for the others). */
     final WaitQueue threadExit = new WaitQueue();
     /** All threads are gone; the process waits to be reaped. */

@@ -59,37 +59,20 @@ public final class WaitSyscalls {
         return rep.pid;
     }
 
+    /**
+     * waitid: what kernel_waitid found is written to *infop whether it succeeded or not (all
+     * zero when there is no child to report, or on an error), and *ru only for a child.
+     */
     static long waitid(Task t, int which, int upid, long infop, int options, long ru) {
-        if ((options & ~(Wait.WNOHANG | Wait.WNOWAIT | Wait.WEXITED | Wait.WSTOPPED | Wait.WCONTINUED
-                | Wait.__WNOTHREAD | Wait.__WCLONE | Wait.__WALL)) != 0) {
-            return -Errno.EINVAL;
+        Object r;
+        try {
+            r = kernelWaitid(t, which, upid, options);
+        } catch (dev.kava.kernel.ErrnoException e) {
+            r = (long) -e.errno;
         }
-        if ((options & (Wait.WEXITED | Wait.WSTOPPED | Wait.WCONTINUED)) == 0) return -Errno.EINVAL;
-        int type, id = 0;
-        switch (which) {
-            case Wait.P_ALL -> type = Wait.P_ALL;
-            case Wait.P_PID -> {
-                type = Wait.P_PID;
-                if (upid <= 0) return -Errno.EINVAL;
-                id = upid;
-            }
-            case Wait.P_PGID -> {
-                type = Wait.P_PGID;
-                if (upid < 0) return -Errno.EINVAL;
-                id = upid == 0 ? t.group.pgid : upid;
-            }
-            case Wait.P_PIDFD -> {
-                t.kernel.log().once("waitid-pidfd", t.describe() + ": waitid(P_PIDFD) is not implemented: -ENOSYS");
-                return -Errno.ENOSYS;
-            }
-            default -> {
-                return -Errno.EINVAL;
-            }
-        }
-        Object r = doWait(t, new Opts(type, id, options));
-        if (r instanceof Long err) return err;
-        Report rep = (Report) r;
-        if (ru != 0) t.mem.write(ru, rusage(rep == null ? 0 : rep.cpuNanos));
+        Report rep = r instanceof Report x ? x : null;
+        long ret = r instanceof Long err ? err : 0;
+        if (ru != 0 && rep != null) t.mem.write(ru, rusage(rep.cpuNanos));
         if (infop != 0) {
             // si_signo, si_errno, si_code, si_pid, si_uid, si_status: each put_user'd; the rest untouched.
             t.mem.write32(infop, rep == null ? 0 : Signal.SIGCHLD);
@@ -99,7 +82,46 @@ public final class WaitSyscalls {
             t.mem.write32(infop + 20, rep == null ? 0 : rep.uid);
             t.mem.write32(infop + 24, rep == null ? 0 : rep.status);
         }
-        return 0;
+        return ret;
+    }
+
+    /** kernel_waitid: a Report, null (WNOHANG and nothing to report), or an error as a Long. */
+    private static Object kernelWaitid(Task t, int which, int upid, int options) {
+        if ((options & ~(Wait.WNOHANG | Wait.WNOWAIT | Wait.WEXITED | Wait.WSTOPPED | Wait.WCONTINUED
+                | Wait.__WNOTHREAD | Wait.__WCLONE | Wait.__WALL)) != 0) {
+            return (long) -Errno.EINVAL;
+        }
+        if ((options & (Wait.WEXITED | Wait.WSTOPPED | Wait.WCONTINUED)) == 0) return (long) -Errno.EINVAL;
+        int type, id = 0;
+        boolean pidfdNonblock = false;
+        switch (which) {
+            case Wait.P_ALL -> type = Wait.P_ALL;
+            case Wait.P_PID -> {
+                type = Wait.P_PID;
+                if (upid <= 0) return (long) -Errno.EINVAL;
+                id = upid;
+            }
+            case Wait.P_PGID -> {
+                type = Wait.P_PGID;
+                if (upid < 0) return (long) -Errno.EINVAL;
+                id = upid == 0 ? t.group.pgid : upid;
+            }
+            case Wait.P_PIDFD -> {
+                // pidfd_get_pid: the pidfd's process; a PIDFD_NONBLOCK pidfd makes the wait WNOHANG.
+                if (upid < 0) return (long) -Errno.EINVAL;
+                dev.kava.fs.PidFd p = dev.kava.kernel.PidSyscalls.pidfdGet(t, upid);
+                type = Wait.P_PID;
+                id = p.pid();
+                pidfdNonblock = (p.flags() & dev.kava.abi.Pidfd.PIDFD_NONBLOCK) != 0;
+            }
+            default -> {
+                return (long) -Errno.EINVAL;
+            }
+        }
+        Object r = doWait(t, new Opts(type, id, pidfdNonblock ? options | Wait.WNOHANG : options));
+        // Nothing to report through a PIDFD_NONBLOCK pidfd, and the caller did not ask WNOHANG.
+        if (r == null && pidfdNonblock && (options & Wait.WNOHANG) == 0) return (long) -Errno.EAGAIN;
+        return r;
     }
 
     /** Whether a child is one this wait is for (eligible_pid, eligible_child). */

@@ -95,10 +95,10 @@ public final class ForkSyscalls {
         if ((f & Sched.CLONE_PARENT) != 0 && t.group == t.kernel.init()) return -Errno.EINVAL;
         if ((f & Sched.CLONE_THREAD) != 0 && (f & (Sched.CLONE_NEWUSER | Sched.CLONE_NEWPID)) != 0) return -Errno.EINVAL;
         if ((f & Sched.CLONE_PIDFD) != 0 && (f & Sched.CLONE_DETACHED) != 0) return -Errno.EINVAL;
-        // What kava does not have yet: namespaces, pidfds, cgroups, chosen pids.
-        if ((f & NAMESPACES) != 0 || (f & (Sched.CLONE_PIDFD | Sched.CLONE_INTO_CGROUP)) != 0 || a.setTid != 0) {
+        // What kava does not have yet: namespaces, cgroups, chosen pids.
+        if ((f & NAMESPACES) != 0 || (f & Sched.CLONE_INTO_CGROUP) != 0 || a.setTid != 0) {
             t.kernel.log().once("clone-unsupported", t.describe() + ": clone flags 0x" + Long.toHexString(f)
-                    + " (namespaces, pidfd, cgroup or set_tid) are not implemented: -ENOSYS");
+                    + " (namespaces, cgroup or set_tid) are not implemented: -ENOSYS");
             return -Errno.ENOSYS;
         }
         if (t.exiting()) return -Errno.ERESTARTNOINTR;
@@ -178,14 +178,29 @@ public final class ForkSyscalls {
                 // schedule_tail ignores a fault
             }
         }
-        if (!k.startTask(c)) {
+        // CLONE_PIDFD: a pidfd for the child (a thread pidfd for CLONE_THREAD), close-on-exec,
+        // its number stored at args->pidfd before the child runs; a fault there fails the clone.
+        int pidfd = -1;
+        int err = 0;
+        if ((f & Sched.CLONE_PIDFD) != 0) {
+            dev.kava.fs.PidFd pf = new dev.kava.fs.PidFd(g, thread ? c : null, thread ? dev.kava.abi.Pidfd.PIDFD_THREAD : 0);
+            try {
+                pidfd = pg.files.install(pf, true, 0, pg.rlimits.cur(Resource.RLIMIT_NOFILE));
+                t.mem.write32(a.pidfd, pidfd);
+            } catch (ErrnoException e) {
+                err = e.errno;
+            }
+        }
+        if (err == 0 && !k.startTask(c)) err = Errno.EAGAIN;
+        if (err != 0) {
+            if (pidfd >= 0) pg.files.remove(pidfd);
             h.release();
             if (!shareVm) mm.exitMmap();
             if (!thread) {
                 Kernel.dropFiles(g.files);
                 g.fs.put();
             }
-            return -Errno.EAGAIN;
+            return -err;
         }
         k.attach(c, parent, !thread, shareVm);
         if ((f & Sched.CLONE_PARENT_SETTID) != 0) {

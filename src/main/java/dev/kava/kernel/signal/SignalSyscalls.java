@@ -42,6 +42,63 @@ public final class SignalSyscalls {
         t.register(SyscallNr.TGKILL, (task, a) -> tgkill(task, (int) a[0], (int) a[1], (int) a[2]));
         t.register(SyscallNr.RT_SIGRETURN, (task, a) -> Signals.rtSigreturn(task));
         t.register(SyscallNr.RESTART_SYSCALL, (task, a) -> restartSyscall(task));
+        t.register(SyscallNr.PIDFD_SEND_SIGNAL, (task, a) -> pidfdSendSignal(task, (int) a[0], (int) a[1], a[2], (int) a[3]));
+    }
+
+    /**
+     * pidfd_send_signal: a signal to the process of a pidfd (its thread for a PIDFD_THREAD
+     * pidfd, or the scope flags choose: the thread, the thread group, the process group). A
+     * user siginfo must name the same signal, and only to oneself may it pretend to be kill's.
+     */
+    static long pidfdSendSignal(Task t, int pidfd, int sig, long uinfo, int flags) {
+        if ((flags & ~dev.kava.abi.Pidfd.PIDFD_SEND_SIGNAL_FLAGS) != 0) return -Errno.EINVAL;
+        if (Integer.bitCount(flags) > 1) return -Errno.EINVAL;
+        dev.kava.fs.PidFd p = dev.kava.kernel.PidSyscalls.pidfdGet(t, pidfd);
+        enum Scope { THREAD, PROCESS, PGRP }
+        Scope scope = switch (flags) {
+            case dev.kava.abi.Pidfd.PIDFD_SIGNAL_THREAD -> Scope.THREAD;
+            case dev.kava.abi.Pidfd.PIDFD_SIGNAL_THREAD_GROUP -> Scope.PROCESS;
+            case dev.kava.abi.Pidfd.PIDFD_SIGNAL_PROCESS_GROUP -> Scope.PGRP;
+            default -> p.thread != null ? Scope.THREAD : Scope.PROCESS;
+        };
+        SigInfo si;
+        if (uinfo != 0) {
+            // copy_siginfo_from_user_any: the kernel keeps sizeof(struct kernel_siginfo) bytes.
+            byte[] b = t.mem.read(uinfo, Signal.SIGINFO_SIZE);
+            if (Uaccess.getInt(b, Signal.SI_SIGNO) != sig) return -Errno.EINVAL;
+            java.util.Arrays.fill(b, KERNEL_SIGINFO_SIZE, b.length, (byte) 0);
+            si = SigInfo.fromUser(sig, b);
+            boolean self = t.tid == p.pid(); // task_pid(current) == pid
+            if ((!self || scope == Scope.PGRP) && (si.code() >= 0 || si.code() == Signal.SI_TKILL)) return -Errno.EPERM;
+        } else {
+            // prepare_kill_siginfo
+            si = SigInfo.user(sig, scope == Scope.THREAD ? SigInfo.SI_TKILL : SigInfo.SI_USER, t.group.tgid,
+                    t.group.cred.uid());
+        }
+        if (!p.alive()) return -Errno.ESRCH;
+        switch (scope) {
+            case THREAD -> {
+                // pid_task(pid, PIDTYPE_PID): the thread of the pidfd, or the process's leader thread.
+                // A zombie's leader still holds its pid: the signal is checked, then dropped.
+                Task target = p.thread != null ? p.thread : t.kernel.findTask(p.group.tgid);
+                if (!Signals.validSignal(sig)) return -Errno.EINVAL;
+                if (sig != 0 && target != null && target.group == p.group) Signals.sendToTask(target, si);
+                return 0;
+            }
+            case PROCESS -> {
+                return groupSend(p.group, sig, si);
+            }
+            default -> {
+                boolean success = false;
+                long retval = -Errno.ESRCH;
+                for (TaskGroup g : t.kernel.groupsInPgid(p.group.pgid)) {
+                    long err = groupSend(g, sig, si);
+                    success |= err == 0;
+                    retval = err;
+                }
+                return success ? 0 : retval;
+            }
+        }
     }
 
     static long rtSigaction(Task t, int sig, long act, long oact, long sigsetsize) {
