@@ -33,4 +33,11 @@ public final class Mman {
     public static final int MS_ASYNC = 1;
     public static final int MS_INVALIDATE = 2;
     public static final int MS_SYNC = 4;
+
+    // mlockall flags (include/uapi/asm-generic/mman.h)
+    public static final int MCL_CURRENT = 1;
+    public static final int MCL_FUTURE = 2;
+    public static final int MCL_ONFAULT = 4;
+    // mlock2 flags (include/uapi/asm-generic/mman-common.h)
+    public static final int MLOCK_ONFAULT = 0x01;
 }

@@ -190,6 +190,7 @@ public final class Kernel {
         dev.kava.arch.riscv.HwprobeSyscall.register(syscalls);
         Mmap.register(syscalls);
         dev.kava.mm.Memfd.register(syscalls);
+        dev.kava.mm.Mlock.register(syscalls);
         ReadWrite.register(syscalls);
         dev.kava.fs.Open.register(syscalls);
         FileSyscalls.register(syscalls);

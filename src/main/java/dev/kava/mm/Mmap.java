@@ -77,15 +77,38 @@ public final class Mmap {
         String name();
     }
 
-    /** One virtual memory area (vm_area_struct): [start, end) with one protection and kind. */
+    /** VM_LOCKED (include/linux/mm.h): the area's pages are mlocked. */
+    public static final int VM_LOCKED = 0x00002000;
+    /** VM_LOCKONFAULT: with VM_LOCKED, pages are locked as they fault in, not populated at once. */
+    public static final int VM_LOCKONFAULT = 0x00080000;
+    /** VM_LOCKED_MASK */
+    public static final int VM_LOCKED_MASK = VM_LOCKED | VM_LOCKONFAULT;
+
+    /**
+     * One virtual memory area (vm_area_struct): [start, end) with one protection and kind, and
+     * the vm_flags kava keeps beyond those (VM_LOCKED, VM_LOCKONFAULT).
+     */
     public record Vma(long start, long end, int prot, boolean shared, boolean growsDown, Backing file,
-                      long fileOffset, String name) {
+                      long fileOffset, String name, int vmFlags) {
+        public Vma(long start, long end, int prot, boolean shared, boolean growsDown, Backing file, long fileOffset,
+                   String name) {
+            this(start, end, prot, shared, growsDown, file, fileOffset, name, 0);
+        }
+
         Vma slice(long s, long e) {
-            return new Vma(s, e, prot, shared, growsDown, file, file == null ? 0 : fileOffset + (s - start), name);
+            return new Vma(s, e, prot, shared, growsDown, file, file == null ? 0 : fileOffset + (s - start), name, vmFlags);
         }
 
         Vma withProt(int p) {
-            return new Vma(start, end, p, shared, growsDown, file, fileOffset, name);
+            return new Vma(start, end, p, shared, growsDown, file, fileOffset, name, vmFlags);
+        }
+
+        Vma withVmFlags(int f) {
+            return new Vma(start, end, prot, shared, growsDown, file, fileOffset, name, f);
+        }
+
+        public boolean locked() {
+            return (vmFlags & VM_LOCKED) != 0;
         }
 
         /** vm_start_gap: a stack keeps a guard gap below it free. */
@@ -129,7 +152,8 @@ public final class Mmap {
         AddressSpace childAs = as.forkCopy();
         if (childAs == null) return null;
         Mmap c = new Mmap(childAs);
-        c.vmas.putAll(vmas);
+        // dup_mmap: a child's areas are not mlocked, and mm_init gives it no def_flags.
+        for (Vma v : vmas.values()) c.vmas.put(v.start, v.vmFlags == 0 ? v : v.withVmFlags(v.vmFlags & ~VM_LOCKED_MASK));
         c.startBrk = startBrk;
         c.brk = brk;
         c.layout = layout;
@@ -186,11 +210,107 @@ public final class Mmap {
     /** RLIMIT_AS of the task now calling into this mm, in bytes (may_expand_vm reads the caller's rlimit). */
     private volatile long asLimit = -1L;
 
-    /** The caller's mm with the caller's RLIMIT_AS in force. */
-    private static Mmap limited(Task t) {
+    /** RLIMIT_MEMLOCK of the task now calling into this mm, in bytes; -1 for no limit (or CAP_IPC_LOCK). */
+    private volatile long memlockLimit = -1L;
+
+    /** The caller's mm with the caller's RLIMIT_AS and RLIMIT_MEMLOCK in force. */
+    static Mmap limited(Task t) {
         Mmap mm = t.group.mm;
         mm.asLimit = t.group.rlimits.cur(dev.kava.abi.Resource.RLIMIT_AS);
+        mm.memlockLimit = Mlock.capIpcLock(t) ? -1L : t.group.rlimits.cur(dev.kava.abi.Resource.RLIMIT_MEMLOCK);
         return mm;
+    }
+
+    /** mm->def_flags: VM_LOCKED (and VM_LOCKONFAULT) after mlockall(MCL_FUTURE); new areas take them. */
+    private int defFlags;
+
+    /** mlock_future_ok: locking bytes more stays within RLIMIT_MEMLOCK (or the caller has CAP_IPC_LOCK). */
+    private boolean mlockFutureOk(long bytes) {
+        if (memlockLimit == -1L) return true;
+        long pages = (bytes >>> Page.SHIFT) + (lockedBytes() >>> Page.SHIFT);
+        return Long.compareUnsigned(pages, memlockLimit >>> Page.SHIFT) <= 0;
+    }
+
+    /** mm->locked_vm in bytes: the size of the VM_LOCKED areas (VmLck). */
+    public synchronized long lockedBytes() {
+        long n = 0;
+        for (Vma v : vmas.values()) if (v.locked()) n += v.end - v.start;
+        return n;
+    }
+
+    /** count_mm_mlocked_page_nr, in bytes: the locked part of [start, end). */
+    synchronized long lockedBytesIn(long start, long end) {
+        long n = 0;
+        for (Vma v : vmas.values()) {
+            long s0 = Math.max(v.start, start), e0 = Math.min(v.end, end);
+            if (v.locked() && s0 < e0) n += e0 - s0;
+        }
+        return n;
+    }
+
+    /** total_vm in bytes. */
+    synchronized long totalBytes() {
+        long n = 0;
+        for (Vma v : vmas.values()) n += v.end - v.start;
+        return n;
+    }
+
+    /** Areas mlock never marks (mlock_fixup's VM_SPECIAL): the vDSO's code and data pages. */
+    private static boolean lockable(Vma v) {
+        return !"[vdso]".equals(v.name) && !"[vvar]".equals(v.name);
+    }
+
+    /**
+     * apply_vma_lock_flags: sets the lock flags of every area in [start, end) to flags (0
+     * unlocks), splitting areas at the ends. ENOMEM, changing nothing, when part of the range
+     * is not mapped (Linux may have marked the areas before the first hole by then).
+     */
+    synchronized long applyLockFlags(long start, long end, int flags) {
+        if (Long.compareUnsigned(end, start) < 0) return -Errno.EINVAL;
+        if (end == start) return 0;
+        if (mappedIn(start, end) != end - start) return -Errno.ENOMEM;
+        for (Vma v : new java.util.ArrayList<>(vmas.subMap(findVma(start).start, true, end, false).values())) {
+            setLockFlags(v, Math.max(v.start, start), Math.min(v.end, end), flags);
+        }
+        return 0;
+    }
+
+    /** mlock_fixup: [s, e) of v gets flags for its lock bits; the area is split where needed. */
+    private void setLockFlags(Vma v, long s, long e, int flags) {
+        int nf = (v.vmFlags & ~VM_LOCKED_MASK) | flags;
+        if (nf == v.vmFlags || !lockable(v)) return;
+        // Pieces go in before the whole is shrunk, so that a lock-free reader never sees a hole.
+        Vma mid = v.slice(s, e).withVmFlags(nf);
+        if (e < v.end) vmas.put(e, v.slice(e, v.end));
+        if (v.start < s) {
+            vmas.put(s, mid);
+            vmas.put(v.start, v.slice(v.start, s));
+        }
+        insert(mid);
+    }
+
+    /** apply_mlockall_flags: def_flags for future areas (MCL_FUTURE), and with MCL_CURRENT every area now. */
+    synchronized void applyMlockall(int mcl) {
+        defFlags = 0;
+        if ((mcl & Mman.MCL_FUTURE) != 0) {
+            defFlags = VM_LOCKED | ((mcl & Mman.MCL_ONFAULT) != 0 ? VM_LOCKONFAULT : 0);
+            if ((mcl & Mman.MCL_CURRENT) == 0) return;
+        }
+        int toAdd = 0;
+        if ((mcl & Mman.MCL_CURRENT) != 0) toAdd = VM_LOCKED | ((mcl & Mman.MCL_ONFAULT) != 0 ? VM_LOCKONFAULT : 0);
+        for (Vma v : new java.util.ArrayList<>(vmas.values())) setLockFlags(v, v.start, v.end, toAdd);
+    }
+
+    /**
+     * __mm_populate for mlock: faults in the pages of the locked, accessible areas in [start,
+     * end), except those locked on fault (VM_LOCKONFAULT).
+     */
+    synchronized void populateLocked(long start, long end) {
+        for (Vma v : new java.util.ArrayList<>(vmas.values())) {
+            long s0 = Math.max(v.start, start), e0 = Math.min(v.end, end);
+            if (s0 >= e0 || (v.vmFlags & VM_LOCKED_MASK) != VM_LOCKED || (v.prot & PROT_ACCESS) == 0) continue;
+            as.populate(s0, e0 - s0);
+        }
     }
 
     /** may_expand_vm for RLIMIT_AS: whether total_vm can grow by bytes. */
@@ -358,11 +478,16 @@ public final class Mmap {
         if (file != null && Long.compareUnsigned(pgoff, (Long.MAX_VALUE - len) >>> Page.SHIFT) > 0) return -Errno.EOVERFLOW;
         // mmap_region: check against the address space limit, counting what MAP_FIXED replaces.
         if (!mayExpandVm(len) && !mayExpandVm(len - mappedIn(addr, addr + len))) return -Errno.ENOMEM;
+        // do_mmap: mlockall(MCL_FUTURE)'s def_flags, MAP_LOCKED (calc_vm_flag_bits), then mlock_future_ok.
+        int vmFlags = defFlags | ((flags & Mman.MAP_LOCKED) != 0 ? VM_LOCKED : 0);
+        if ((vmFlags & VM_LOCKED) != 0 && !mlockFutureOk(len)) return -Errno.EAGAIN;
         String name = file != null ? file.name() : null;
         mapRegion(new Vma(addr, addr + len, prot & (Mman.PROT_READ | Mman.PROT_WRITE | Mman.PROT_EXEC), shared,
-                growsDown, file, pgoff << Page.SHIFT, name));
-        // MAP_POPULATE (without MAP_NONBLOCK): mm_populate prefaults the accessible pages.
-        if ((flags & (Mman.MAP_POPULATE | Mman.MAP_NONBLOCK)) == Mman.MAP_POPULATE && (prot & PROT_ACCESS) != 0) {
+                growsDown, file, pgoff << Page.SHIFT, name, vmFlags));
+        // MAP_POPULATE (without MAP_NONBLOCK), or a locked area: mm_populate prefaults the accessible pages.
+        boolean populate = (flags & (Mman.MAP_POPULATE | Mman.MAP_NONBLOCK)) == Mman.MAP_POPULATE
+                || (vmFlags & VM_LOCKED_MASK) == VM_LOCKED;
+        if (populate && (prot & PROT_ACCESS) != 0) {
             as.populate(addr, len);
         }
         return addr;
@@ -500,7 +625,7 @@ public final class Mmap {
         if (Long.compareUnsigned(v.end - addr, stackLimit) > 0) return false;
         if (!mayExpandVm(v.start - addr)) return false;
         long fileOffset = v.file == null ? 0 : v.fileOffset - (v.start - addr);
-        insert(new Vma(addr, v.end, v.prot, v.shared, true, v.file, fileOffset, v.name));
+        insert(new Vma(addr, v.end, v.prot, v.shared, true, v.file, fileOffset, v.name, v.vmFlags));
         mapShared(v, addr, v.start);
         return true;
     }
@@ -527,7 +652,7 @@ public final class Mmap {
                 if (Long.compareUnsigned(start, end) >= 0) return -Errno.ENOMEM;
                 unmappedError = -Errno.ENOMEM;
             }
-            // (MS_INVALIDATE on a VM_LOCKED area would be EBUSY: kava has no mlock.)
+            if ((flags & Mman.MS_INVALIDATE) != 0 && v.locked()) return -Errno.EBUSY;
             start = v.end;
             if (Long.compareUnsigned(start, end) >= 0) return unmappedError;
             v = findVma(start);
@@ -611,13 +736,15 @@ public final class Mmap {
         }
         Vma v = vmaToResize(addr, oldLen, newLen);
         if (v == null) return -Errno.EFAULT;
+        if (v.locked() && !mlockFutureOk(newLen - oldLen)) return -Errno.EAGAIN;
         if (!mayExpandVm(newLen - oldLen)) return -Errno.ENOMEM;
         long delta = newLen - oldLen;
         if (oldLen == v.end - addr && expandable(v, delta)) {
             long oldEnd = v.end;
-            Vma grown = new Vma(v.start, v.end + delta, v.prot, v.shared, v.growsDown, v.file, v.fileOffset, v.name);
+            Vma grown = new Vma(v.start, v.end + delta, v.prot, v.shared, v.growsDown, v.file, v.fileOffset, v.name, v.vmFlags);
             mapShared(grown, oldEnd, oldEnd + delta);
             insert(grown);
+            populateLocked(oldEnd, oldEnd + delta); // a locked area's new pages come in at once
             return addr;
         }
         if ((flags & MREMAP_MAYMOVE) == 0) return -Errno.ENOMEM;
@@ -642,6 +769,7 @@ public final class Mmap {
         }
         Vma v = vmaToResize(addr, oldLen, newLen);
         if (v == null) return -Errno.EFAULT;
+        if (Long.compareUnsigned(newLen, oldLen) > 0 && v.locked() && !mlockFutureOk(newLen - oldLen)) return -Errno.EAGAIN;
         if (Long.compareUnsigned(newLen, oldLen) > 0 && !mayExpandVm(newLen - oldLen)) return -Errno.ENOMEM;
         long to = (flags & MREMAP_FIXED) != 0 ? newAddr : getUnmappedArea(newAddr, newLen, 0);
         if (to < 0) return to;
@@ -670,7 +798,7 @@ public final class Mmap {
      */
     private long moveVma(Vma v, long from, long oldLen, long newLen, long to, boolean dontUnmap) {
         Vma moved = new Vma(to, to + newLen, v.prot, v.shared, v.growsDown, v.file,
-                v.file == null ? 0 : v.fileOffset + (from - v.start), v.name);
+                v.file == null ? 0 : v.fileOffset + (from - v.start), v.name, v.vmFlags);
         removeRange(to, to + newLen);
         as.unmap(to, newLen);
         mapShared(moved, to, to + newLen);
@@ -681,6 +809,7 @@ public final class Mmap {
         }
         if (v.shared && v.file == null) as.markShared(to, newLen);
         insert(moved);
+        populateLocked(to + oldLen, to + newLen);
         if (dontUnmap) {
             // The old range stays, emptied: its next touch sees zeros (or the file again).
             as.unmap(from, oldLen);
@@ -781,8 +910,11 @@ public final class Mmap {
         Vma next = findVma(oldPage);
         if (next != null && Long.compareUnsigned(newPage + Page.SIZE, next.startGap()) > 0) return origBrk;
         if (!mayExpandVm(grow)) return origBrk;
-        insert(new Vma(oldPage, newPage, Mman.PROT_READ | Mman.PROT_WRITE, false, false, null, 0, "[heap]"));
+        // do_brk_flags: the heap takes def_flags (mlockall(MCL_FUTURE)); a locked heap is populated.
+        if ((defFlags & VM_LOCKED) != 0 && !mlockFutureOk(grow)) return origBrk;
+        insert(new Vma(oldPage, newPage, Mman.PROT_READ | Mman.PROT_WRITE, false, false, null, 0, "[heap]", defFlags));
         brk = newBrk;
+        if ((defFlags & VM_LOCKED_MASK) == VM_LOCKED) as.populate(oldPage, grow);
         return brk;
     }
 
@@ -830,11 +962,11 @@ public final class Mmap {
     private void insert(Vma v) {
         Map.Entry<Long, Vma> prev = vmas.lowerEntry(v.start);
         if (prev != null && mergeable(prev.getValue(), v)) {
-            v = new Vma(prev.getValue().start, v.end, v.prot, v.shared, v.growsDown, v.file, prev.getValue().fileOffset, v.name);
+            v = new Vma(prev.getValue().start, v.end, v.prot, v.shared, v.growsDown, v.file, prev.getValue().fileOffset, v.name, v.vmFlags);
         }
         Vma next = vmas.get(v.end);
         if (next != null && mergeable(v, next)) {
-            v = new Vma(v.start, next.end, v.prot, v.shared, v.growsDown, v.file, v.fileOffset, v.name);
+            v = new Vma(v.start, next.end, v.prot, v.shared, v.growsDown, v.file, v.fileOffset, v.name, v.vmFlags);
         }
         // Put the merged area, then drop the pieces it covers: readers never see a hole.
         vmas.put(v.start, v);
@@ -843,6 +975,7 @@ public final class Mmap {
 
     private static boolean mergeable(Vma a, Vma b) {
         if (a.end != b.start || a.prot != b.prot || a.shared != b.shared || a.growsDown != b.growsDown) return false;
+        if (a.vmFlags != b.vmFlags) return false;
         if (!java.util.Objects.equals(a.name, b.name)) return false;
         if (a.file == null && b.file == null) return !a.shared; // separate shared anonymous areas stay apart
         return a.file == b.file && a.fileOffset + (a.end - a.start) == b.fileOffset;

@@ -249,4 +249,30 @@ class MmapTest {
         assertEquals(-Errno.ENOMEM, mm.msync(a, 4 * PG, Mman.MS_ASYNC));
         assertEquals(-Errno.ENOMEM, mm.msync(0x100000, PG, 0), "nothing mapped");
     }
+
+    @Test
+    void lockingSplitsAndMergesAreas() {
+        long a = map(0, 8 * PG, RW, ANON);
+        assertEquals(0, mm.applyLockFlags(a + 2 * PG, a + 4 * PG, Mmap.VM_LOCKED));
+        assertEquals(3, mm.vmas().size(), "the locked middle is an area of its own");
+        assertEquals(2 * PG, mm.lockedBytes());
+        assertEquals(PG, mm.lockedBytesIn(a + 3 * PG, a + 8 * PG));
+        assertEquals(0, mm.applyLockFlags(a, a + 8 * PG, 0));
+        assertEquals(1, mm.vmas().size(), "unlocked again, the pieces merge");
+        assertEquals(0, mm.lockedBytes());
+        assertEquals(-Errno.ENOMEM, mm.applyLockFlags(a + 6 * PG, a + 10 * PG, Mmap.VM_LOCKED), "part is unmapped");
+        assertEquals(0, mm.lockedBytes(), "nothing changed");
+    }
+
+    @Test
+    void mlockallFutureLocksNewAreasAndForkDropsLocks() {
+        mm.applyMlockall(Mman.MCL_FUTURE);
+        long a = map(0, 2 * PG, RW, ANON);
+        assertTrue(mm.findVma(a).locked());
+        assertEquals(2 * PG, mm.lockedBytes());
+        Mmap child = mm.fork();
+        assertEquals(0, child.lockedBytes(), "dup_mmap clears VM_LOCKED");
+        mm.applyMlockall(0);
+        assertFalse(mm.findVma(map(0, PG, Mman.PROT_READ, ANON)).locked());
+    }
 }

@@ -173,7 +173,7 @@ final class TaskArray {
             // kava keeps no high-water marks: the peaks are the current sizes.
             kb(sb, "VmPeak", m.totalVm() << 2);
             kb(sb, "VmSize", m.totalVm() << 2);
-            kb(sb, "VmLck", 0);
+            kb(sb, "VmLck", mm.lockedBytes() >> 10);
             kb(sb, "VmPin", 0);
             kb(sb, "VmHWM", m.rss() << 2);
             kb(sb, "VmRSS", m.rss() << 2);

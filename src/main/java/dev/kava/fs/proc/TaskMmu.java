@@ -116,12 +116,13 @@ final class TaskMmu {
         List<Mmap.Vma> vmas = mm.vmas();
         if (vmas.isEmpty()) return new byte[0];
         long rss = 0, pss = 0, pssAnon = 0, pssFile = 0, pssShmem = 0, sharedClean = 0, privateClean = 0;
-        long sharedDirty = 0, privateDirty = 0, anonymous = 0, pssDirty = 0;
+        long sharedDirty = 0, privateDirty = 0, anonymous = 0, pssDirty = 0, locked = 0;
         for (Mmap.Vma v : vmas) {
             AddressSpace.Residency r = mm.as.residency(v.start(), v.end());
             long bytes = r.pages() * Page.SIZE, shared = r.sharedPages() * Page.SIZE;
             rss += bytes;
             pss += r.pssBytes();
+            if (v.locked()) locked += r.pssBytes(); // smap_gather_stats: a VM_LOCKED area's pss
             boolean isFile = mappedFile(v) != null, isShmem = v.shared() && !isFile;
             boolean anon = !isFile && !isShmem;
             if (isShmem) pssShmem += r.pssBytes();
@@ -167,7 +168,7 @@ final class TaskMmu {
         kb(sb, "Private_Hugetlb", 0);
         kb(sb, "Swap", 0);
         kb(sb, "SwapPss", 0);
-        kb(sb, "Locked", 0);
+        kb(sb, "Locked", locked);
         return SeqFile.bytes(sb);
     }
 
