@@ -191,6 +191,7 @@ public final class Kernel {
         Mmap.register(syscalls);
         dev.kava.mm.Memfd.register(syscalls);
         dev.kava.mm.Mlock.register(syscalls);
+        dev.kava.mm.ProcessVmAccess.register(syscalls);
         ReadWrite.register(syscalls);
         dev.kava.fs.Open.register(syscalls);
         FileSyscalls.register(syscalls);
