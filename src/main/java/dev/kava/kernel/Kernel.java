@@ -181,6 +181,7 @@ public final class Kernel {
         dev.kava.block.IoprioSyscalls.register(syscalls);
         Exec.register(syscalls);
         TimeSyscalls.register(syscalls);
+        dev.kava.kernel.time.Ntp.register(syscalls);
         RandomSyscalls.register(syscalls);
         RiscvSyscalls.register(syscalls);
         SignalSyscalls.register(syscalls);

@@ -26,6 +26,8 @@ public class Clock {
     public static final long NS_PER_TICK = Time.NSEC_PER_SEC / Isa.TIMEBASE_HZ;
 
     private final long bootNanos = System.nanoTime();
+    /** The NTP state adjtimex reads and sets (kernel/time/ntp.c). */
+    public final Ntp ntp = new Ntp();
     /** CLOCK_REALTIME - CLOCK_MONOTONIC (the wall time at boot; wall_to_monotonic negated). */
     private final long realtimeOffset;
     private final boolean virtual;
