@@ -123,6 +123,8 @@ public final class Kernel {
     private static final long TIME_SLICE = 1L << 22;
     /** Host stack of a task's thread: the interpreter and the kernel paths run on it. */
     private static final long TASK_STACK = 16L << 20;
+    /** The host threads tasks run on, reused from ended tasks (thread creation is the host's slowest part of clone). */
+    private final dev.kava.kernel.sched.TaskThreads taskThreads = new dev.kava.kernel.sched.TaskThreads(TASK_STACK, this::taskMain);
 
     private final Config config;
     private final KernelLog log;
@@ -526,12 +528,8 @@ public final class Kernel {
      * caller). Returns false when the host cannot make one more thread.
      */
     public boolean startTask(Task t) {
-        Thread th;
         try {
-            th = Thread.ofPlatform().name("kava-task-" + t.tid).daemon(true).stackSize(TASK_STACK)
-                    .unstarted(() -> taskMain(t));
-            t.se.setThread(th);
-            th.start();
+            taskThreads.start(t, "kava-task-" + t.tid);
             return true;
         } catch (OutOfMemoryError | IllegalStateException e) {
             log.once("nothread", "the host cannot start more threads: fork fails with EAGAIN (" + e + ")");
