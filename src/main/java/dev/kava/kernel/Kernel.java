@@ -179,6 +179,7 @@ public final class Kernel {
         ForkSyscalls.register(syscalls);
         WaitSyscalls.register(syscalls);
         PidSyscalls.register(syscalls);
+        KcmpSyscall.register(syscalls);
         SchedSyscalls.register(syscalls);
         dev.kava.block.IoprioSyscalls.register(syscalls);
         Exec.register(syscalls);
