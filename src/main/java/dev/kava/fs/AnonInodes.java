@@ -3,9 +3,9 @@ package dev.kava.fs;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Files without a filesystem of their own (fs/anon_inodes.c): eventfd, epoll, inotify, and later
- * signalfd, timerfd, pidfd. They live on the anon_inodefs superblock and stat as mode 0600
- * with no file type bits.
+ * Files without a filesystem of their own (fs/anon_inodes.c): eventfd, epoll, inotify, signalfd,
+ * timerfd (and pidfds, which Linux keeps on pidfs). They live on the anon_inodefs superblock and
+ * stat as mode 0600 with no file type bits.
  */
 public final class AnonInodes {
     private AnonInodes() {}
