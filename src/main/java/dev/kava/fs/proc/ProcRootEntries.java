@@ -39,6 +39,8 @@ final class ProcRootEntries {
         root.add("filesystems", ProcFile.text(fs, 0444, t -> filesystems()));
         root.add("swaps", ProcFile.text(fs, 0444, t -> SeqFile.bytes("Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n")));
         ProcSys.populate(fs, root.dir("sys"));
+        ProcDir sysvipc = root.dir("sysvipc"); // ipc/util.c's ipc_init_proc_interface
+        sysvipc.add("shm", ProcFile.text(fs, 0444, t -> SeqFile.bytes(dev.kava.ipc.Shm.procShow(k))));
     }
 
     /** The kernel's memory in kB: total, free. */
