@@ -20,6 +20,7 @@ public final class IpcNamespace {
 
     public final Kernel kernel;
     public final IpcIds<ShmSegment> shmIds = new IpcIds<>();
+    public final IpcIds<SemArray> semIds = new IpcIds<>();
 
     /** kernel.shmmax (bytes), kernel.shmall (pages), kernel.shmmni. */
     public volatile long shmCtlMax = Shm.SHMMAX;

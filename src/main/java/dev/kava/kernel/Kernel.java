@@ -210,6 +210,7 @@ public final class Kernel {
         dev.kava.net.SocketSyscalls.register(syscalls);
         dev.kava.kernel.printk.SyslogSyscalls.register(syscalls);
         dev.kava.ipc.Shm.register(syscalls);
+        dev.kava.ipc.Sem.register(syscalls);
     }
 
     public KernelLog log() { return log; }
@@ -672,6 +673,11 @@ public final class Kernel {
             log.oops(t.describe() + ": futex exit failed", e);
         }
         vforkRelease(t);
+        try {
+            dev.kava.ipc.Sem.exitSem(t); // exit_sem: SEM_UNDO adjustments
+        } catch (RuntimeException e) {
+            log.oops(t.describe() + ": semaphore undo at exit failed", e);
+        }
         boolean last;
         synchronized (tasklist) {
             g.threads.remove(t);

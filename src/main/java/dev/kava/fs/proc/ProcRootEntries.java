@@ -41,6 +41,7 @@ final class ProcRootEntries {
         ProcSys.populate(fs, root.dir("sys"));
         ProcDir sysvipc = root.dir("sysvipc"); // ipc/util.c's ipc_init_proc_interface
         sysvipc.add("shm", ProcFile.text(fs, 0444, t -> SeqFile.bytes(dev.kava.ipc.Shm.procShow(k))));
+        sysvipc.add("sem", ProcFile.text(fs, 0444, t -> SeqFile.bytes(dev.kava.ipc.Sem.procShow(k))));
     }
 
     /** The kernel's memory in kB: total, free. */
