@@ -21,6 +21,7 @@ public final class IpcNamespace {
     public final Kernel kernel;
     public final IpcIds<ShmSegment> shmIds = new IpcIds<>();
     public final IpcIds<SemArray> semIds = new IpcIds<>();
+    public final IpcIds<MsgQueue> msgIds = new IpcIds<>();
 
     /** kernel.shmmax (bytes), kernel.shmall (pages), kernel.shmmni. */
     public volatile long shmCtlMax = Shm.SHMMAX;
@@ -38,8 +39,9 @@ public final class IpcNamespace {
 
     /** kernel.msgmax, kernel.msgmnb, kernel.msgmni. */
     public volatile int msgCtlMax = Msg.MSGMAX, msgCtlMnb = Msg.MSGMNB, msgCtlMni = Msg.MSGMNI;
-    /** Bytes and messages in all queues (msg_bytes, msg_hdrs), guarded by msgIds. */
-    long msgBytes, msgHdrs;
+    /** Bytes and messages in all queues (percpu_msg_bytes, percpu_msg_hdrs). */
+    final java.util.concurrent.atomic.AtomicLong msgBytes = new java.util.concurrent.atomic.AtomicLong(),
+            msgHdrs = new java.util.concurrent.atomic.AtomicLong();
 
     /** fs.mqueue: queues_max, msg_max, msgsize_max, msg_default, msgsize_default. */
     public volatile int mqQueuesMax = Mqueue.DFLT_QUEUESMAX, mqMsgMax = Mqueue.DFLT_MSGMAX,

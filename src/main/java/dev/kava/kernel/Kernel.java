@@ -211,6 +211,7 @@ public final class Kernel {
         dev.kava.kernel.printk.SyslogSyscalls.register(syscalls);
         dev.kava.ipc.Shm.register(syscalls);
         dev.kava.ipc.Sem.register(syscalls);
+        dev.kava.ipc.Msg.register(syscalls);
     }
 
     public KernelLog log() { return log; }

@@ -42,6 +42,7 @@ final class ProcRootEntries {
         ProcDir sysvipc = root.dir("sysvipc"); // ipc/util.c's ipc_init_proc_interface
         sysvipc.add("shm", ProcFile.text(fs, 0444, t -> SeqFile.bytes(dev.kava.ipc.Shm.procShow(k))));
         sysvipc.add("sem", ProcFile.text(fs, 0444, t -> SeqFile.bytes(dev.kava.ipc.Sem.procShow(k))));
+        sysvipc.add("msg", ProcFile.text(fs, 0444, t -> SeqFile.bytes(dev.kava.ipc.Msg.procShow(k))));
     }
 
     /** The kernel's memory in kB: total, free. */
