@@ -212,6 +212,7 @@ public final class Kernel {
         dev.kava.ipc.Shm.register(syscalls);
         dev.kava.ipc.Sem.register(syscalls);
         dev.kava.ipc.Msg.register(syscalls);
+        dev.kava.ipc.mqueue.Mqueue.register(syscalls);
     }
 
     public KernelLog log() { return log; }

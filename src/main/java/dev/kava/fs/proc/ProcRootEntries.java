@@ -20,7 +20,7 @@ final class ProcRootEntries {
      */
     static final String[][] FILESYSTEMS = {
         {"nodev", "sysfs"}, {"nodev", "tmpfs"}, {"nodev", "proc"}, {"nodev", "devtmpfs"}, {"nodev", "devpts"},
-        {"nodev", "hostfs"},
+        {"nodev", "hostfs"}, {"nodev", "mqueue"},
     };
 
     static void populate(ProcFs fs, ProcDir root) {
