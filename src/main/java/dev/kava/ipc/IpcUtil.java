@@ -56,9 +56,9 @@ public final class IpcUtil {
     }
 
     /** in_group_p: the fsgid or a supplementary group. */
-    static boolean inGroup(TaskGroup g, int gid) {
-        if (g.cred.fsgid() == gid) return true;
-        for (int s : g.groups) if (s == gid) return true;
+    static boolean inGroup(Cred c, int[] groups, int gid) {
+        if (c.fsgid() == gid) return true;
+        for (int s : groups) if (s == gid) return true;
         return false;
     }
 
@@ -72,12 +72,17 @@ public final class IpcUtil {
      * triplets of flag asks for them); CAP_IPC_OWNER overrides. Caller holds p's lock.
      */
     public static boolean ipcperms(TaskGroup g, KernIpcPerm p, int flag) {
+        return ipcperms(g.cred, g.groups, p, flag);
+    }
+
+    /** ipcperms for credentials c with supplementary groups. */
+    static boolean ipcperms(Cred c, int[] groups, KernIpcPerm p, int flag) {
         int requested = (flag >> 6) | (flag >> 3) | flag;
         int granted = p.mode;
-        int euid = g.cred.euid();
+        int euid = c.euid();
         if (euid == p.cuid || euid == p.uid) granted >>= 6;
-        else if (inGroup(g, p.cgid) || inGroup(g, p.gid)) granted >>= 3;
-        return (requested & ~granted & 7) == 0 || capable(g);
+        else if (inGroup(c, groups, p.cgid) || inGroup(c, groups, p.gid)) granted >>= 3;
+        return (requested & ~granted & 7) == 0 || euid == 0;
     }
 
     /** ipcctl_obtain_check's owner test for IPC_SET and IPC_RMID: creator, owner or CAP_SYS_ADMIN; else EPERM. */
