@@ -174,7 +174,7 @@ public final class Exec {
         t.hart = h;
         t.mem = new Uaccess(as);
         oldHart.release();
-        k.dropMm(old);
+        k.dropMm(old, t.group.tgid);
         Kernel.vforkRelease(t);
         if (t.group.files.isShared()) {
             FdTable shared = t.group.files;

@@ -44,6 +44,7 @@ public final class FileSystems {
         register("proc", false, dev.kava.fs.proc.ProcFs::create);
         register("sysfs", false, dev.kava.fs.sysfs.SysFs::create);
         register("devpts", false, dev.kava.fs.devpts.DevptsFs::create);
+        register("mqueue", false, dev.kava.ipc.mqueue.MqueueFs::create);
     }
 
     /** register_filesystem: EBUSY when the name is taken. */

@@ -218,6 +218,10 @@ public final class Kernel {
         dev.kava.fs.notify.inotify.InotifyUser.register(syscalls);
         dev.kava.net.SocketSyscalls.register(syscalls);
         dev.kava.kernel.printk.SyslogSyscalls.register(syscalls);
+        dev.kava.ipc.Shm.register(syscalls);
+        dev.kava.ipc.Sem.register(syscalls);
+        dev.kava.ipc.Msg.register(syscalls);
+        dev.kava.ipc.mqueue.Mqueue.register(syscalls);
     }
 
     public KernelLog log() { return log; }
@@ -504,13 +508,25 @@ public final class Kernel {
 
     /** Drops a user of mm; the last one tears it down (mmput, exit_mmap). */
     public void dropMm(Mmap mm) {
+        dropMm(mm, 0);
+    }
+
+    /**
+     * Drops a user of mm for process tgid (exit, exec); the last one tears it down (mmput,
+     * exit_mmap), closing its System V shared memory attaches as that process's.
+     */
+    public void dropMm(Mmap mm, int tgid) {
         boolean last;
         synchronized (tasklist) {
             int[] c = mmUsers.get(mm);
             last = c == null || --c[0] <= 0;
             if (last) mmUsers.remove(mm);
         }
-        if (last) mm.exitMmap();
+        if (last) {
+            List<Mmap.Vma> areas = mm.vmas();
+            mm.exitMmap();
+            dev.kava.ipc.Shm.exitMmap(this, areas, tgid); // shm_close of each attach
+        }
     }
 
     /** Drops a user of a descriptor table; the last one closes every file (put_files_struct). */
@@ -664,6 +680,11 @@ public final class Kernel {
             log.oops(t.describe() + ": futex exit failed", e);
         }
         vforkRelease(t);
+        try {
+            dev.kava.ipc.Sem.exitSem(t); // exit_sem: SEM_UNDO adjustments
+        } catch (RuntimeException e) {
+            log.oops(t.describe() + ": semaphore undo at exit failed", e);
+        }
         boolean last;
         synchronized (tasklist) {
             g.threads.remove(t);
@@ -692,7 +713,7 @@ public final class Kernel {
         if (strace != null) strace.exit(last, st);
         dropFiles(g.files);
         g.fs.put(); // exit_fs
-        dropMm(g.mm);
+        dropMm(g.mm, g.tgid);
         dev.kava.drivers.tty.TtyJobCtrl.disassociateCtty(g, true); // do_exit: a session leader lets go of its terminal
         g.sighand.unshareLast(); // __cleanup_sighand
         List<TaskGroup> pdeath = new ArrayList<>();

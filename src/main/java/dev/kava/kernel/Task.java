@@ -58,6 +58,8 @@ public final class Task {
     public volatile long affinity;
     /** The execution domain and its flags (task_struct->personality; personality(2)). */
     public volatile int personality;
+    /** System V semaphore undo list (sysvsem.undo_list), null until SEM_UNDO is used; CLONE_SYSVSEM shares it. */
+    public volatile dev.kava.ipc.SemUndoList semUndo;
     /** The I/O context (ioprio_set's priority), null until one is made; CLONE_IO shares it. */
     public volatile dev.kava.block.IoContext ioContext;
 

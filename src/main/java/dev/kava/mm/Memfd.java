@@ -40,7 +40,8 @@ public final class Memfd {
         t.register(SyscallNr.MEMFD_CREATE, (task, a) -> memfdCreate(task, a[0], (int) a[1]));
     }
 
-    private static Mount shmMount(Kernel k) {
+    /** shm_mnt: the kernel's internal tmpfs, where memfds and System V shared memory segments live. */
+    public static Mount shmMount(Kernel k) {
         synchronized (SHM_MNT) {
             return SHM_MNT.computeIfAbsent(k, kk -> {
                 Tmpfs fs = Tmpfs.withDefaults("tmpfs", kk.clock()::realtimeNanos, kk.pages(), 01777);

@@ -20,7 +20,7 @@ final class ProcRootEntries {
      */
     static final String[][] FILESYSTEMS = {
         {"nodev", "sysfs"}, {"nodev", "tmpfs"}, {"nodev", "proc"}, {"nodev", "devtmpfs"}, {"nodev", "devpts"},
-        {"nodev", "hostfs"},
+        {"nodev", "hostfs"}, {"nodev", "mqueue"},
     };
 
     static void populate(ProcFs fs, ProcDir root) {
@@ -39,6 +39,10 @@ final class ProcRootEntries {
         root.add("filesystems", ProcFile.text(fs, 0444, t -> filesystems()));
         root.add("swaps", ProcFile.text(fs, 0444, t -> SeqFile.bytes("Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n")));
         ProcSys.populate(fs, root.dir("sys"));
+        ProcDir sysvipc = root.dir("sysvipc"); // ipc/util.c's ipc_init_proc_interface
+        sysvipc.add("shm", ProcFile.text(fs, 0444, t -> SeqFile.bytes(dev.kava.ipc.Shm.procShow(k))));
+        sysvipc.add("sem", ProcFile.text(fs, 0444, t -> SeqFile.bytes(dev.kava.ipc.Sem.procShow(k))));
+        sysvipc.add("msg", ProcFile.text(fs, 0444, t -> SeqFile.bytes(dev.kava.ipc.Msg.procShow(k))));
     }
 
     /** The kernel's memory in kB: total, free. */

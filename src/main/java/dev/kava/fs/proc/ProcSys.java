@@ -101,6 +101,15 @@ final class ProcSys {
         value(fs, kernel, "cap_last_cap", () -> Integer.toString(TaskArray.CAP_LAST_CAP));
         value(fs, kernel, "overflowuid", () -> Integer.toString(OVERFLOWUID));
         value(fs, kernel, "overflowgid", () -> Integer.toString(OVERFLOWUID));
+        // System V IPC limits (ipc/ipc_sysctl.c); shmmax and shmall are unsigned longs near ULONG_MAX.
+        Supplier<dev.kava.ipc.IpcNamespace> ipc = () -> dev.kava.ipc.IpcNamespace.of(k);
+        value(fs, kernel, "shmmax", () -> Long.toUnsignedString(ipc.get().shmCtlMax));
+        value(fs, kernel, "shmall", () -> Long.toUnsignedString(ipc.get().shmCtlAll));
+        number(fs, kernel, "shmmni", () -> ipc.get().shmCtlMni, v -> ipc.get().shmCtlMni = (int) v, 0, dev.kava.abi.Ipc.IPCMNI, true);
+        value(fs, kernel, "sem", () -> ipc.get().semSysctl());
+        number(fs, kernel, "msgmax", () -> ipc.get().msgCtlMax, v -> ipc.get().msgCtlMax = (int) v, 0, Integer.MAX_VALUE, true);
+        number(fs, kernel, "msgmnb", () -> ipc.get().msgCtlMnb, v -> ipc.get().msgCtlMnb = (int) v, 0, Integer.MAX_VALUE, true);
+        number(fs, kernel, "msgmni", () -> ipc.get().msgCtlMni, v -> ipc.get().msgCtlMni = (int) v, 0, dev.kava.abi.Ipc.IPCMNI, true);
         ProcDir random = kernel.dir("random");
         value(fs, random, "boot_id", fs::bootId);
         value(fs, random, "uuid", () -> ProcFs.randomUuid(k));
@@ -111,6 +120,17 @@ final class ProcSys {
         value(fs, fsDir, "file-max", () -> Long.toString(Long.MAX_VALUE));
         value(fs, fsDir, "nr_open", () -> Integer.toString(FdTable.NR_OPEN));
         value(fs, fsDir, "pipe-max-size", () -> Long.toString(FileSyscalls.PIPE_MAX_SIZE));
+        // POSIX message queue limits (ipc/mq_sysctl.c).
+        ProcDir mq = fsDir.dir("mqueue");
+        number(fs, mq, "queues_max", () -> ipc.get().mqQueuesMax, v -> ipc.get().mqQueuesMax = (int) v, 0, Integer.MAX_VALUE, true);
+        number(fs, mq, "msg_max", () -> ipc.get().mqMsgMax, v -> ipc.get().mqMsgMax = (int) v,
+                dev.kava.abi.Mqueue.MIN_MSGMAX, dev.kava.abi.Mqueue.HARD_MSGMAX, true);
+        number(fs, mq, "msgsize_max", () -> ipc.get().mqMsgsizeMax, v -> ipc.get().mqMsgsizeMax = (int) v,
+                dev.kava.abi.Mqueue.MIN_MSGSIZEMAX, dev.kava.abi.Mqueue.HARD_MSGSIZEMAX, true);
+        number(fs, mq, "msg_default", () -> ipc.get().mqMsgDefault, v -> ipc.get().mqMsgDefault = (int) v,
+                dev.kava.abi.Mqueue.MIN_MSGMAX, dev.kava.abi.Mqueue.HARD_MSGMAX, true);
+        number(fs, mq, "msgsize_default", () -> ipc.get().mqMsgsizeDefault, v -> ipc.get().mqMsgsizeDefault = (int) v,
+                dev.kava.abi.Mqueue.MIN_MSGSIZEMAX, dev.kava.abi.Mqueue.HARD_MSGSIZEMAX, true);
         ProcDir inotify = fsDir.dir("inotify");
         Supplier<dev.kava.fs.notify.inotify.InotifyUcounts> in = () -> dev.kava.fs.notify.inotify.InotifyUcounts.of(k);
         number(fs, inotify, "max_queued_events", () -> in.get().maxQueuedEvents, v -> in.get().maxQueuedEvents = (int) v,

@@ -162,6 +162,7 @@ public final class ForkSyscalls {
         dev.kava.kernel.sched.SchedSyscalls.fork(t, c); // sched_fork: policy and nice value
         c.affinity = t.affinity;
         c.ioContext = dev.kava.block.IoContext.forClone(t.ioContext, f); // copy_io
+        c.semUndo = dev.kava.ipc.SemUndoList.forClone(t, (f & Sched.CLONE_SYSVSEM) != 0); // copy_semundo
         c.personality = t.personality; // dup_task_struct
         // copy_process: the signal stack (sas_ss_*) and rseq registration (rseq_fork).
         c.signals.copyForFork(t.signals, shareVm && (f & Sched.CLONE_VFORK) == 0);
