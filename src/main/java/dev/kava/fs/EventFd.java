@@ -4,7 +4,6 @@ import dev.kava.abi.Errno;
 import dev.kava.abi.Eventfd;
 import dev.kava.abi.Fcntl;
 import dev.kava.abi.Resource;
-import dev.kava.abi.Stat;
 import dev.kava.abi.SyscallNr;
 import dev.kava.kernel.ErrnoException;
 import dev.kava.kernel.SyscallTable;
@@ -17,17 +16,16 @@ import dev.kava.kernel.sched.WaitQueue;
  * eventfd (fs/eventfd.c): a 64-bit counter as a file. write adds to it (blocking while the
  * sum would reach 2^64-1), read takes it all, or 1 in semaphore mode (blocking while it is 0).
  */
-public final class EventFd extends File {
+public final class EventFd extends AnonInodeFile {
     /** ULLONG_MAX */
     private static final long MAX = -1L;
 
     private long count;
     private final boolean semaphore;
     private final WaitQueue wqh = new WaitQueue();
-    private final long ino = AnonInodes.nextIno();
 
     private EventFd(long count, int flags) {
-        super(Fcntl.O_RDWR | (flags & Fcntl.O_NONBLOCK));
+        super(Fcntl.O_RDWR | (flags & Fcntl.O_NONBLOCK), "[eventfd]");
         this.count = count;
         this.semaphore = (flags & Eventfd.EFD_SEMAPHORE) != 0;
     }
@@ -111,31 +109,5 @@ public final class EventFd extends File {
         if (c == MAX) mask |= dev.kava.abi.Poll.POLLERR;
         if (Long.compareUnsigned(MAX - 1, c) > 0) mask |= dev.kava.abi.Poll.POLLOUT;
         return mask;
-    }
-
-    @Override
-    public boolean canPoll() {
-        return true;
-    }
-
-    @Override
-    public boolean isStream() {
-        return true;
-    }
-
-    /** An anon_inode file: mode 0600 with no file type bits, on the anon_inodefs superblock. */
-    @Override
-    public Kstat stat() {
-        return AnonInodes.stat(ino);
-    }
-
-    @Override
-    public String dname() {
-        return "anon_inode:[eventfd]";
-    }
-
-    @Override
-    public void release() {
-        eventpollRelease();
     }
 }

@@ -28,7 +28,7 @@ import java.util.Map;
  * the item map and ready list only briefly and is never held while calling a file's poll,
  * since a file may call the callback with its own lock held.
  */
-public final class EventPoll extends File {
+public final class EventPoll extends AnonInodeFile {
     /** epnested_mutex: serialises loop checks. */
     private static final Object NESTED = new Object();
 
@@ -37,7 +37,6 @@ public final class EventPoll extends File {
     private LinkedHashSet<Item> ready = new LinkedHashSet<>();
     /** Woken when an item becomes ready (ep->wq and ep->poll_wait in one). */
     private final WaitQueue wq = new WaitQueue();
-    private final long ino = AnonInodes.nextIno();
 
     private record Key(File file, int fd) {
         @Override
@@ -141,7 +140,7 @@ public final class EventPoll extends File {
     }
 
     private EventPoll(int flags) {
-        super(Fcntl.O_RDWR | flags);
+        super(Fcntl.O_RDWR | flags, "[eventpoll]");
     }
 
     public static void register(SyscallTable t) {
@@ -470,25 +469,10 @@ public final class EventPoll extends File {
         return 0;
     }
 
-    @Override
-    public boolean canPoll() {
-        return true;
-    }
-
-    @Override
-    public Kstat stat() {
-        return AnonInodes.stat(ino);
-    }
-
-    @Override
-    public String dname() {
-        return "anon_inode:[eventpoll]";
-    }
-
     /** ep_eventpoll_release: drop every item, and leave any epoll set watching this one. */
     @Override
     public void release() {
-        eventpollRelease();
+        super.release();
         List<Item> all;
         synchronized (mtx) {
             synchronized (this) {

@@ -2,7 +2,6 @@ package dev.kava.fs;
 
 import dev.kava.abi.Fcntl;
 import dev.kava.abi.Pidfd;
-import dev.kava.abi.Stat;
 import dev.kava.kernel.Task;
 import dev.kava.kernel.TaskGroup;
 
@@ -55,11 +54,11 @@ public final class PidFd extends File {
         return true;
     }
 
-    /** A pidfs inode: a regular file, mode 0700. */
+    /** A pidfs inode of its own: mode 0700 and, as on Linux 6.18, no file type bits in st_mode. */
     @Override
     public Kstat stat() {
         Kstat a = AnonInodes.stat(ino);
-        return new Kstat(a.dev(), a.ino(), Stat.S_IFREG | 0700, 1, 0, 0, 0, 0, a.blksize(), 0, 0, 0, 0, 0, 0, 0);
+        return new Kstat(a.dev(), a.ino(), 0700, 1, 0, 0, 0, 0, a.blksize(), 0, 0, 0, 0, 0, 0, 0);
     }
 
     @Override

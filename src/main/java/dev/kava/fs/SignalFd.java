@@ -18,13 +18,12 @@ import dev.kava.kernel.signal.Signals;
  * as struct signalfd_siginfo. The file holds only the mask: reads and polls look at the
  * calling task's own pending signals (current), so after fork each process reads its own.
  */
-public final class SignalFd extends File {
+public final class SignalFd extends AnonInodeFile {
     /** The signals this file takes (SIGKILL and SIGSTOP never among them). Linux keeps its complement. */
     private volatile long sigmask;
-    private final long ino = AnonInodes.nextIno();
 
     private SignalFd(long sigmask, int flags) {
-        super(Fcntl.O_RDWR | (flags & Fcntl.O_NONBLOCK));
+        super(Fcntl.O_RDWR | (flags & Fcntl.O_NONBLOCK), "[signalfd]");
         this.sigmask = sigmask;
     }
 
@@ -143,41 +142,9 @@ public final class SignalFd extends File {
         return pendingFor(t) ? dev.kava.abi.Poll.POLLIN : 0;
     }
 
-    @Override
-    public boolean canPoll() {
-        return true;
-    }
-
-    /** Each read returns what is pending now, however short. */
-    @Override
-    public boolean isStream() {
-        return true;
-    }
-
-    /** noop_llseek: the position never moves and seeking "succeeds". */
-    @Override
-    public long lseek(long offset, int whence) {
-        return pos;
-    }
-
-    @Override
-    public Kstat stat() {
-        return AnonInodes.stat(ino);
-    }
-
-    @Override
-    public String dname() {
-        return "anon_inode:[signalfd]";
-    }
-
     /** signalfd_show_fdinfo: render_sigset_t of the mask, 16 hex digits. */
     @Override
     public String fdinfo() {
         return String.format("sigmask:\t%016x\n", sigmask);
-    }
-
-    @Override
-    public void release() {
-        eventpollRelease();
     }
 }

@@ -23,9 +23,8 @@ import dev.kava.kernel.time.HrTimer;
  * no clock_settime or settimeofday step), so such a timer is never cancelled, as on a Linux
  * whose clock nobody sets.
  */
-public final class TimerFd extends File {
+public final class TimerFd extends AnonInodeFile {
     private final int clockid;
-    private final long ino = AnonInodes.nextIno();
     private final WaitQueue wqh = new WaitQueue();
     /** Guarded by this (ctx->wqh.lock). */
     private final HrTimer tmr;
@@ -34,7 +33,7 @@ public final class TimerFd extends File {
     private int settimeFlags;
 
     private TimerFd(Task t, int clockid, int flags) {
-        super(Fcntl.O_RDWR | (flags & Fcntl.O_NONBLOCK));
+        super(Fcntl.O_RDWR | (flags & Fcntl.O_NONBLOCK), "[timerfd]");
         this.clockid = clockid;
         this.tmr = new HrTimer(t.kernel, clockid, this, this::triggered, () -> wqh.wakeAll(dev.kava.abi.Poll.POLLIN));
     }
@@ -208,16 +207,6 @@ public final class TimerFd extends File {
         return hasTicks() ? dev.kava.abi.Poll.POLLIN : 0;
     }
 
-    @Override
-    public boolean canPoll() {
-        return true;
-    }
-
-    @Override
-    public boolean isStream() {
-        return true;
-    }
-
     /** TFD_IOC_SET_TICKS (CONFIG_CHECKPOINT_RESTORE): sets the tick count a read will return. */
     @Override
     public long ioctl(Task t, int cmd, long arg) {
@@ -229,22 +218,6 @@ public final class TimerFd extends File {
         }
         wqh.wakeAll(dev.kava.abi.Poll.POLLIN);
         return 0;
-    }
-
-    /** noop_llseek */
-    @Override
-    public long lseek(long offset, int whence) {
-        return pos;
-    }
-
-    @Override
-    public Kstat stat() {
-        return AnonInodes.stat(ino);
-    }
-
-    @Override
-    public String dname() {
-        return "anon_inode:[timerfd]";
     }
 
     /** timerfd_show: the clock, ticks, settime flags (octal) and the remaining time and interval. */
@@ -268,6 +241,6 @@ public final class TimerFd extends File {
         synchronized (this) {
             tmr.cancel();
         }
-        eventpollRelease();
+        super.release();
     }
 }

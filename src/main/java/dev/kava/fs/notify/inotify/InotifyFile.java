@@ -4,9 +4,7 @@ import dev.kava.abi.Errno;
 import dev.kava.abi.Fcntl;
 import dev.kava.abi.Inotify;
 import dev.kava.abi.Ioctls;
-import dev.kava.fs.AnonInodes;
-import dev.kava.fs.File;
-import dev.kava.fs.Kstat;
+import dev.kava.fs.AnonInodeFile;
 import dev.kava.fs.Poll;
 import dev.kava.kernel.ErrnoException;
 import dev.kava.kernel.Task;
@@ -19,12 +17,11 @@ import java.util.Arrays;
  * anon_inode file, open for reading only, whose reads return the queued events as struct
  * inotify_event records, each name padded with NULs to a multiple of 16 bytes.
  */
-public final class InotifyFile extends File {
+public final class InotifyFile extends AnonInodeFile {
     final InotifyGroup group;
-    private final long ino = AnonInodes.nextIno();
 
     InotifyFile(InotifyGroup group, int flags) {
-        super(Fcntl.O_RDONLY | (flags & Fcntl.O_NONBLOCK));
+        super(Fcntl.O_RDONLY | (flags & Fcntl.O_NONBLOCK), "inotify");
         this.group = group;
     }
 
@@ -79,23 +76,6 @@ public final class InotifyFile extends File {
         return group.isEmpty() ? 0 : dev.kava.abi.Poll.POLLIN | dev.kava.abi.Poll.POLLRDNORM;
     }
 
-    @Override
-    public boolean canPoll() {
-        return true;
-    }
-
-    /** No pread (the file has no FMODE_PREAD) and reads return what is queued. */
-    @Override
-    public boolean isStream() {
-        return true;
-    }
-
-    /** noop_llseek: the position stays 0 whatever is asked. */
-    @Override
-    public long lseek(long offset, int whence) {
-        return pos;
-    }
-
     /** inotify_ioctl: FIONREAD, and INOTIFY_IOC_SETNEXTWD (CONFIG_CHECKPOINT_RESTORE). */
     @Override
     public long ioctl(Task t, int cmd, long arg) {
@@ -109,17 +89,6 @@ public final class InotifyFile extends File {
             return 0;
         }
         throw ErrnoException.of(Errno.ENOTTY);
-    }
-
-    @Override
-    public Kstat stat() {
-        return AnonInodes.stat(ino);
-    }
-
-    /** anon_inode_getfd("inotify", ...): the name has no brackets. */
-    @Override
-    public String dname() {
-        return "anon_inode:inotify";
     }
 
     /** inotify_show_fdinfo: one line per watch (kava's filesystems have no file handles to show). */
@@ -143,7 +112,7 @@ public final class InotifyFile extends File {
     /** inotify_release: the group and its watches go. */
     @Override
     public void release() {
-        eventpollRelease();
+        super.release();
         group.destroy();
     }
 }
