@@ -1,8 +1,29 @@
 package dev.kava.abi;
 
-/** Interface address flags (include/uapi/linux/if_addr.h). */
+/** Interface addresses in netlink: struct ifaddrmsg, IFA_* attributes and flags (include/uapi/linux/if_addr.h). */
 public final class IfAddr {
     private IfAddr() {}
+
+    /** struct ifaddrmsg: ifa_family u8, ifa_prefixlen u8, ifa_flags u8, ifa_scope u8, ifa_index u32. */
+    public static final int IFADDRMSG_SIZE = 8;
+
+    /** Attributes (enum IFA_*). */
+    public static final int IFA_UNSPEC = 0;
+    public static final int IFA_ADDRESS = 1;
+    public static final int IFA_LOCAL = 2;
+    public static final int IFA_LABEL = 3;
+    public static final int IFA_BROADCAST = 4;
+    public static final int IFA_ANYCAST = 5;
+    public static final int IFA_CACHEINFO = 6;
+    public static final int IFA_MULTICAST = 7;
+    public static final int IFA_FLAGS = 8;
+    public static final int IFA_RT_PRIORITY = 9;
+    public static final int IFA_TARGET_NETNSID = 10;
+    public static final int IFA_PROTO = 11;
+    public static final int IFA_MAX = 11;
+
+    /** struct ifa_cacheinfo: ifa_prefered, ifa_valid, cstamp, tstamp (u32 each). */
+    public static final int IFA_CACHEINFO_SIZE = 16;
 
     public static final int IFA_F_SECONDARY = 0x01;
     public static final int IFA_F_TEMPORARY = IFA_F_SECONDARY;
