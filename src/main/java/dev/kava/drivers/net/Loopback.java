@@ -31,6 +31,9 @@ public final class Loopback extends NetDevice {
         super(net, "lo");
         // gen_lo_setup
         mtu = LOOPBACK_MTU;
+        // gen_lo_setup sets no MTU bounds: lo's min_mtu and max_mtu are 0 (no limit above).
+        minMtu = 0;
+        maxMtu = 0;
         hardHeaderLen = IfEther.ETH_HLEN;
         addrLen = IfEther.ETH_ALEN;
         type = IfArp.ARPHRD_LOOPBACK;

@@ -327,10 +327,10 @@ public final class Dev {
         }
     }
 
-    /** dev_set_mtu: EINVAL outside the device's [min_mtu, max_mtu]; NETDEV_CHANGEMTU. */
+    /** dev_set_mtu: EINVAL outside the device's [min_mtu, max_mtu] (a max_mtu of 0 is no limit); NETDEV_CHANGEMTU. */
     public static void setMtu(NetDevice dev, int mtu) {
         assertRtnl(dev);
-        if (mtu < 0 || mtu < dev.minMtu || mtu > dev.maxMtu) throw ErrnoException.of(Errno.EINVAL);
+        if (mtu < 0 || mtu < dev.minMtu || (dev.maxMtu > 0 && mtu > dev.maxMtu)) throw ErrnoException.of(Errno.EINVAL);
         if (mtu == dev.mtu) return;
         dev.mtu = mtu;
         dev.net.notifyNetdev(NetdevEvent.CHANGEMTU, dev);

@@ -51,6 +51,14 @@ public final class Devinet {
                     }
                 }
             }
+            case CHANGEMTU -> {
+                // IPv4 is disabled while the MTU is below 68 and comes back (without addresses) above it.
+                if (in == null) {
+                    if (validMtu(dev.mtu)) dev.ip4Ptr = new InDevice(dev);
+                } else if (!validMtu(dev.mtu)) {
+                    netdevEvent(net, NetdevEvent.UNREGISTER, dev);
+                }
+            }
             case UNREGISTER -> {
                 if (in != null) {
                     for (InIfaddr ifa : in.addresses()) {

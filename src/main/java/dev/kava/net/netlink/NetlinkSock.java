@@ -413,13 +413,18 @@ public final class NetlinkSock extends Sock {
         int next;
         final int seq, doneFlags, minAlloc;
         final boolean splitDone;
+        /** The dump callback's error (dump_done_errno), carried in NLMSG_DONE, with its extack message. */
+        final int doneErrno;
+        final String extack;
 
-        Dump(List<byte[]> msgs, int seq, int doneFlags, int minAlloc, boolean splitDone) {
+        Dump(List<byte[]> msgs, int seq, int doneFlags, int minAlloc, boolean splitDone, int doneErrno, String extack) {
             this.msgs = msgs;
             this.seq = seq;
             this.doneFlags = doneFlags;
             this.minAlloc = minAlloc;
             this.splitDone = splitDone;
+            this.doneErrno = doneErrno;
+            this.extack = extack;
         }
     }
 
@@ -458,8 +463,12 @@ public final class NetlinkSock extends Sock {
             int doneSize = Netlink.NLMSG_HDRLEN + 4;
             boolean putDone = finished && !(added && d.splitDone) && (!added || out.size() + doneSize <= alloc);
             if (putDone) {
-                NlMsg done = new NlMsg(Netlink.NLMSG_DONE, Netlink.NLM_F_MULTI | d.doneFlags, d.seq, portid);
-                done.reserve(4);
+                // netlink_dump_done: the dump's result, and its extack message if the reader wants those.
+                boolean tlv = d.extack != null && extAck;
+                NlMsg done = new NlMsg(Netlink.NLMSG_DONE, Netlink.NLM_F_MULTI | d.doneFlags | (tlv ? Netlink.NLM_F_ACK_TLVS : 0),
+                        d.seq, portid);
+                done.put32(done.reserve(4), -d.doneErrno);
+                if (tlv) done.string(Netlink.NLMSGERR_ATTR_MSG, d.extack);
                 out.writeBytes(done.bytes());
                 dump = null;
             }

@@ -165,8 +165,10 @@ final class RouteNetlink implements NetlinkKernel, RtnlListener {
         switch (type) {
             case Rtnetlink.RTM_GETLINK -> {
                 if (dump) {
-                    RtnlLink.Answer a = RtnlLink.dump(this, r);
-                    return startDump(r, a.msgs(), a.filtered() ? Netlink.NLM_F_DUMP_FILTERED : 0, a.minAlloc());
+                    return startDump(r, () -> {
+                        RtnlLink.Answer a = RtnlLink.dump(this, r);
+                        return new DumpResult(a.msgs(), a.filtered());
+                    });
                 }
                 RtnlLink.get(this, r);
             }
@@ -177,8 +179,10 @@ final class RouteNetlink implements NetlinkKernel, RtnlListener {
             // dumps every family that has addresses and routes (IPv4 only, until IPv6 registers).
             case Rtnetlink.RTM_GETADDR -> {
                 if (!dump) throw ErrnoException.of(Errno.EOPNOTSUPP);
-                RtnlAddr4.Filter f = RtnlAddr4.validateDump(this, r);
-                return startDump(r, RtnlAddr4.dump(this, r, f), f.filtered ? Netlink.NLM_F_DUMP_FILTERED : 0, 0);
+                return startDump(r, () -> {
+                    RtnlAddr4.Filter f = RtnlAddr4.validateDump(this, r);
+                    return new DumpResult(RtnlAddr4.dump(this, r, f), f.filtered);
+                });
             }
             case Rtnetlink.RTM_NEWADDR -> {
                 requireFamily(family, Socket.AF_INET);
@@ -190,8 +194,10 @@ final class RouteNetlink implements NetlinkKernel, RtnlListener {
             }
             case Rtnetlink.RTM_GETROUTE -> {
                 if (dump) {
-                    RtnlRoute4.Filter f = RtnlRoute4.validateDump(this, r, family);
-                    return startDump(r, RtnlRoute4.dump(this, r, f), f.filterSet ? Netlink.NLM_F_DUMP_FILTERED : 0, 0);
+                    return startDump(r, () -> {
+                        RtnlRoute4.Filter f = RtnlRoute4.validateDump(this, r, family);
+                        return new DumpResult(RtnlRoute4.dump(this, r, f), f.filterSet);
+                    });
                 }
                 requireFamily(family, Socket.AF_INET);
                 RtnlRoute4.get(this, r);
@@ -214,8 +220,24 @@ final class RouteNetlink implements NetlinkKernel, RtnlListener {
         if (family != want) throw ErrnoException.of(Errno.EOPNOTSUPP);
     }
 
-    private boolean startDump(Request r, List<byte[]> msgs, int answerFlags, int minAlloc) {
-        r.src.startDump(new NetlinkSock.Dump(msgs, r.seq, answerFlags, minAlloc, true));
+    /** A dump callback's messages, and whether a filter of the request applied (NLM_F_DUMP_FILTERED). */
+    record DumpResult(List<byte[]> msgs, boolean filtered) {}
+
+    /**
+     * netlink_dump_start with rtnetlink's dumpit: the callback runs (here all at once, under
+     * RTNL) and its messages are handed out as the reader reads. An error of the callback (a
+     * request strict checking rejects, say) ends the dump at once: NLMSG_DONE carries it.
+     */
+    private boolean startDump(Request r, java.util.function.Supplier<DumpResult> dumpit) {
+        NetlinkSock.Dump d;
+        try {
+            DumpResult res = dumpit.get();
+            d = new NetlinkSock.Dump(res.msgs(), r.seq, res.filtered() ? Netlink.NLM_F_DUMP_FILTERED : 0,
+                    RtnlLink.MIN_DUMP_ALLOC, true, 0, null);
+        } catch (ErrnoException e) {
+            d = new NetlinkSock.Dump(List.of(), r.seq, 0, 0, true, e.errno, r.extack);
+        }
+        r.src.startDump(d);
         return true;
     }
 

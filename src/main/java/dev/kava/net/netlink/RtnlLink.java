@@ -316,7 +316,7 @@ final class RtnlLink {
         }
         if (a.has(IfLink.IFLA_MTU)) {
             int mtu = a.u32(IfLink.IFLA_MTU);
-            if (mtu < dev.minMtu) throw r.fail(Errno.EINVAL, "mtu less than device minimum");
+            if (mtu < 0 || mtu < dev.minMtu) throw r.fail(Errno.EINVAL, "mtu less than device minimum");
             if (dev.maxMtu > 0 && mtu > dev.maxMtu) throw r.fail(Errno.EINVAL, "mtu greater than device maximum");
             Dev.setMtu(dev, mtu);
         }

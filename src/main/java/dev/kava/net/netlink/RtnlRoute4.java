@@ -185,7 +185,6 @@ final class RtnlRoute4 {
                 if (c.gateway != 0 || c.oif != 0) throw r.fail(Errno.EINVAL, "Gateway, device and multipath can not be specified for this route type");
             } else if (c.gateway != 0) {
                 if (c.scope >= Rtnetlink.RT_SCOPE_LINK) throw r.fail(Errno.EINVAL, "Nexthop has invalid scope");
-                if (rn.net.ipv4.fib.addrType(c.gateway) != Rtnetlink.RTN_UNICAST) throw r.fail(Errno.EINVAL, "Nexthop has invalid gateway");
                 Flow4 fl = new Flow4(c.gateway, 0, c.oif, 0, 0);
                 fl.scope = c.scope + 1;
                 FibAlias res = rn.net.ipv4.fib.lookup(fl);
