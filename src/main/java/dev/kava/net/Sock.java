@@ -418,13 +418,15 @@ public abstract class Sock {
         return val;
     }
 
-    /** The network devices a socket can be bound to; kava has only the loopback device (ifindex 1) so far. */
-    private static int ifindexOf(String name) {
-        return name.equals("lo") ? 1 : 0;
+    /** The ifindex of the device called name in the caller's network namespace, 0 if none. */
+    private static int ifindexOf(Task t, String name) {
+        dev.kava.net.core.NetDevice d = dev.kava.net.core.Net.of(t.kernel).devByName(name);
+        return d == null ? 0 : d.ifindex;
     }
 
-    private static String ifname(int ifindex) {
-        return ifindex == 1 ? "lo" : null;
+    private static String ifname(Task t, int ifindex) {
+        dev.kava.net.core.NetDevice d = dev.kava.net.core.Net.of(t.kernel).devByIndex(ifindex);
+        return d == null ? null : d.name;
     }
 
     private void setBindToDevice(Task t, long optval, int optlen) {
@@ -435,7 +437,7 @@ public abstract class Sock {
         while (len < n && name[len] != 0) len++;
         int index = 0;
         if (len > 0) {
-            index = ifindexOf(new String(name, 0, len, StandardCharsets.ISO_8859_1));
+            index = ifindexOf(t, new String(name, 0, len, StandardCharsets.ISO_8859_1));
             if (index == 0) throw ErrnoException.of(Errno.ENODEV);
         }
         bindToIndex(t, index);
@@ -445,7 +447,7 @@ public abstract class Sock {
     private void bindToIndex(Task t, int ifindex) {
         if (boundDevIf != 0 && !capable(t)) throw ErrnoException.of(Errno.EPERM);
         if (ifindex < 0) throw ErrnoException.of(Errno.EINVAL);
-        if (ifindex != 0 && ifname(ifindex) == null) throw ErrnoException.of(Errno.ENODEV);
+        if (ifindex != 0 && ifname(t, ifindex) == null) throw ErrnoException.of(Errno.ENODEV);
         boundDevIf = ifindex;
     }
 
@@ -552,7 +554,9 @@ public abstract class Sock {
                     return;
                 }
                 if (len < IFNAMSIZ) throw ErrnoException.of(Errno.EINVAL);
-                byte[] name = (ifname(boundDevIf) + "\0").getBytes(StandardCharsets.ISO_8859_1);
+                String dn = ifname(t, boundDevIf);
+                if (dn == null) throw ErrnoException.of(Errno.ENODEV);
+                byte[] name = (dn + "\0").getBytes(StandardCharsets.ISO_8859_1);
                 t.mem.write(optval, name);
                 t.mem.write32(optlenAddr, name.length);
                 return;

@@ -142,7 +142,10 @@ public final class SocketFile extends File {
         return true;
     }
 
-    /** sock_ioctl: the owner ioctls, then the protocol's; unknown ones are ENOTTY (vfs_ioctl turns ENOIOCTLCMD into it). */
+    /**
+     * sock_ioctl: the owner ioctls and SIOCGIFCONF, then the protocol's, then the device ioctls
+     * (sock_do_ioctl); unknown ones are ENOTTY.
+     */
     @Override
     public long ioctl(Task t, int cmd, long arg) {
         switch (cmd) {
@@ -160,13 +163,17 @@ public final class SocketFile extends File {
                 t.mem.write32(arg, owner);
                 return 0;
             }
+            case dev.kava.abi.Sockios.SIOCGIFCONF -> {
+                return dev.kava.net.core.DevIoctl.ifconf(t, dev.kava.net.core.Net.of(t.kernel), arg);
+            }
             default -> {
                 try {
                     return sk().ioctl(t, cmd, arg);
                 } catch (ErrnoException e) {
-                    if (e.errno == Errno.ENOIOCTLCMD) throw ErrnoException.of(Errno.ENOTTY);
-                    throw e;
+                    if (e.errno != Errno.ENOIOCTLCMD) throw e;
                 }
+                // sock_do_ioctl: what the family does not know may be a device ioctl.
+                return dev.kava.net.core.DevIoctl.sockDoIoctl(t, dev.kava.net.core.Net.of(t.kernel), cmd, arg);
             }
         }
     }

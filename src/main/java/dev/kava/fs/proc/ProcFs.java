@@ -57,6 +57,13 @@ public final class ProcFs extends SuperBlock {
         return kernel;
     }
 
+    private final java.util.Map<String, Long> stableInos = new java.util.HashMap<>();
+
+    /** One inode number per path of the dynamic non-process entries (/proc/sys/net, /proc/net): the same each lookup. */
+    synchronized long stableIno(String path) {
+        return stableInos.computeIfAbsent(path, p -> nextIno());
+    }
+
     /**
      * The boot id. It is drawn from the kernel's entropy at the first read rather than at boot,
      * so that a seeded kernel whose programs never read it gives them the same random bytes.

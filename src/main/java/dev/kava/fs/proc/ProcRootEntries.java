@@ -29,6 +29,7 @@ final class ProcRootEntries {
         root.add("thread-self", new ProcLink(fs, 0xF0000001L, null,
                 t -> t == null ? null : t.group.tgid + "/task/" + t.tid));
         root.add("mounts", ProcLink.fixed(fs, "self/mounts"));
+        root.add("net", ProcLink.fixed(fs, "self/net"));
         root.add("meminfo", ProcFile.text(fs, 0444, t -> meminfo(k)));
         root.add("cpuinfo", ProcFile.text(fs, 0444, t -> cpuinfo(k)));
         root.add("stat", ProcFile.text(fs, 0444, t -> stat(k)));

@@ -139,6 +139,7 @@ final class ProcSys {
                 0, Integer.MAX_VALUE, false);
         number(fs, inotify, "max_user_watches", () -> in.get().maxUserWatches, v -> in.get().maxUserWatches = v,
                 0, Integer.MAX_VALUE, false);
+        sys.add("net", new ProcNetEntries.SysctlDir(fs, ""));
         ProcDir vm = sys.dir("vm");
         value(fs, vm, "overcommit_memory", () -> "0"); // the heuristic: kava reserves nothing up front
         value(fs, vm, "overcommit_ratio", () -> "50");

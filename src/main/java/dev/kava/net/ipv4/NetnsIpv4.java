@@ -1,0 +1,50 @@
+package dev.kava.net.ipv4;
+
+import dev.kava.net.core.Net;
+
+/**
+ * A namespace's IPv4 state (struct netns_ipv4, include/net/netns/ipv4.h): the FIB, the
+ * sysctls, the SNMP counters and the socket tables of the datagram protocols. Made by the
+ * namespace before its first device, so its device notifier sees lo register and come up.
+ */
+public final class NetnsIpv4 {
+    public final Net net;
+    public final Fib fib;
+    public final IpMib mib = new IpMib();
+    public final IpOutput out = new IpOutput(this);
+
+    // ---- sysctls (net.ipv4.*), Linux's defaults
+    /** ip_local_port_range */
+    public volatile int portRangeLo = 32768, portRangeHi = 60999;
+    /** ping_group_range: none may create ping sockets until the administrator allows a group ("1 0"). */
+    public volatile int pingGroupLo = 1, pingGroupHi = 0;
+    public volatile int ipDefaultTtl = Ip.IPDEFTTL;
+    public volatile int ipForward = 0;
+    public volatile int ipNoPmtuDisc = 0;
+    public volatile int ipNonlocalBind = 0;
+    public volatile int ipUnprivilegedPortStart = 1024;
+    public volatile int icmpEchoIgnoreAll = 0;
+    public volatile int icmpEchoIgnoreBroadcasts = 1;
+    public volatile int icmpIgnoreBogusErrorResponses = 1;
+    /** icmp_ratelimit (ms) and icmp_ratemask (destination unreachable, source quench, time exceeded, parameter problem). */
+    public volatile int icmpRatelimit = 1000, icmpRatemask = 0x1818;
+    public volatile int icmpMsgsPerSec = 1000, icmpMsgsBurst = 50;
+    public volatile int icmpErrorsUseInboundIfaddr = 0;
+    public volatile int ipAutobindReuse = 0;
+
+    public NetnsIpv4(Net net) {
+        this.net = net;
+        this.fib = new Fib(net);
+        AfInet.init();
+        // devinet's and the FIB's device notifiers (inetdev_notifier, fib_netdev_notifier).
+        net.addNetdevListener((ev, dev) -> {
+            Devinet.netdevEvent(net, ev, dev);
+            fib.netdevEvent(ev, dev);
+        });
+    }
+
+    /** inet_get_local_port_range */
+    public int[] localPortRange() {
+        return new int[]{portRangeLo, portRangeHi};
+    }
+}

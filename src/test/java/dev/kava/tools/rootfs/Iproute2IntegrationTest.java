@@ -1,0 +1,52 @@
+package dev.kava.tools.rootfs;
+
+import dev.kava.cli.Main;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Debian trixie's iproute2 inside kava: `ip addr`, `ip link`, `ip route` list lo as Linux
+ * prints it, and `ip addr add`, `ip link set lo mtu`, `ip route add` change the stack. The
+ * expected lines are those of a Linux host for lo (the IPv6 lines aside: kava has no IPv6 yet).
+ * Uses the user's package cache (offline) or the archive; skips when neither is there.
+ */
+class Iproute2IntegrationTest {
+    @Test
+    void ipListsAndConfiguresLo(@TempDir Path tmp) throws Exception {
+        Path x = tmp.resolve("X");
+        List<String> args = new ArrayList<>(List.of("rootfs", "build", "--packages", "iproute2,busybox-static", "--dir", x.toString()));
+        Path userCache = RootfsBuilder.defaultCache(System.getenv(), Path.of(System.getProperty("user.home")), "trixie");
+        assumeTrue(Files.isRegularFile(userCache.resolve("index/trixie/InRelease")), "no cached Debian index at " + userCache);
+        if (Main.execute(new ArrayList<>(List.of(args.toArray(new String[0]))) {{ add("--offline"); }}.toArray(new String[0])) != 0) {
+            assumeTrue(Main.execute(args.toArray(new String[0])) == 0, "iproute2 could not be fetched");
+        }
+        // Each check exits with its own code, so a failure says which line was wrong.
+        String script = String.join("\n",
+                "I=/usr/bin/ip",
+                "$I addr | grep -qx '1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue state UNKNOWN group default qlen 1000' || exit 11",
+                "$I addr | grep -qx '    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00' || exit 12",
+                "$I addr | grep -qx '    inet 127.0.0.1/8 scope host lo' || exit 13",
+                "$I addr | grep -qx '       valid_lft forever preferred_lft forever' || exit 14",
+                "$I link | grep -qx '1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue state UNKNOWN mode DEFAULT group default qlen 1000' || exit 15",
+                "test -z \"$($I route)\" || exit 16",
+                "$I route show table local | grep -qx 'local 127.0.0.1 dev lo proto kernel scope host src 127.0.0.1 ' || exit 17",
+                "$I route get 127.0.0.1 | grep -qx 'local 127.0.0.1 dev lo src 127.0.0.1 uid 0 ' || exit 18",
+                "$I addr add 127.0.0.2/8 dev lo || exit 19",
+                "$I addr show dev lo | grep -qx '    inet 127.0.0.2/8 scope host secondary lo' || exit 20",
+                "$I link set lo mtu 1500 || exit 21",
+                "$I link show lo | grep -q '^1: lo: <LOOPBACK,UP,LOWER_UP> mtu 1500 qdisc noqueue' || exit 22",
+                "$I route add 10.9.0.0/16 dev lo || exit 23",
+                "$I route | grep -qx '10.9.0.0/16 dev lo scope link ' || exit 24",
+                "$I addr add 127.0.0.2/8 dev lo 2>&1 | grep -qx 'Error: ipv4: Address already assigned.' || exit 25",
+                "exit 7");
+        assertEquals(7, Main.execute("run", "--root", x.toString(), "/bin/sh", "-c", script));
+    }
+}
