@@ -25,8 +25,8 @@ import dev.kava.kernel.signal.Signals;
  * mq_notify and mq_getsetattr on the kernel's internal mqueue mount. A message sent to an
  * empty queue with a receiver asleep goes straight to it; a receive from a full queue with a
  * sender asleep takes the sender's message in (pipelined_send, pipelined_receive).
- * SIGEV_THREAD notification needs a netlink socket, which kava does not have: mq_notify
- * answers it as Linux does for a descriptor that is not one (ENOTSOCK, ECONNREFUSED).
+ * SIGEV_THREAD notification sends the registrant's 32-byte cookie to its netlink socket (glibc
+ * makes one and runs the function from a helper thread that reads it).
  */
 public final class Mqueue {
     private Mqueue() {}
@@ -228,8 +228,14 @@ public final class Mqueue {
                 Signals.sendToGroup(g, new SigInfo(q.notifySigno, Signal.SI_MESGQ, t.group.tgid, t.group.cred.uid(), 0,
                         q.notifyValue, 0, 0, 0, null, null));
             }
+        } else if (q.notifyHow == Signal.SIGEV_THREAD && q.notifySock != null) {
+            // set_cookie(NOTIFY_WOKENUP) and netlink_sendskb: glibc's helper thread starts the function.
+            q.notifyCookie[dev.kava.abi.Mqueue.NOTIFY_COOKIE_LEN - 1] = dev.kava.abi.Mqueue.NOTIFY_WOKENUP;
+            q.notifySock.unicastFromKernel(q.notifyCookie);
         }
         q.notifyOwner = 0;
+        q.notifySock = null;
+        q.notifyCookie = null;
     }
 
     // ---- mq_notify and mq_getsetattr ----
@@ -238,6 +244,8 @@ public final class Mqueue {
     static long mqNotify(Task t, int mqdes, long unotification) {
         int how = 0, signo = 0;
         long value = 0;
+        byte[] cookie = null;
+        dev.kava.net.netlink.NetlinkSock sock = null;
         if (unotification != 0) {
             byte[] b = t.mem.read(unotification, Signal.SIGEVENT_SIZE);
             value = Uaccess.getLong(b, Signal.SIGEV_VALUE);
@@ -246,19 +254,20 @@ public final class Mqueue {
             if (how != Signal.SIGEV_NONE && how != Signal.SIGEV_SIGNAL && how != Signal.SIGEV_THREAD) return -Errno.EINVAL;
             if (how == Signal.SIGEV_SIGNAL && !Signals.validSignal(Integer.toUnsignedLong(signo))) return -Errno.EINVAL;
             if (how == Signal.SIGEV_THREAD) {
-                t.mem.read(value, dev.kava.abi.Mqueue.NOTIFY_COOKIE_LEN); // the cookie
-                // netlink_getsockbyfd: kava has no AF_NETLINK sockets.
+                cookie = t.mem.read(value, dev.kava.abi.Mqueue.NOTIFY_COOKIE_LEN);
+                // netlink_getsockbyfd: the descriptor must be a netlink socket.
                 File s = t.group.files.get(signo);
                 if (s == null) return -Errno.EBADF;
-                if (!(s instanceof dev.kava.net.SocketFile)) return -Errno.ENOTSOCK;
-                return -Errno.ECONNREFUSED;
+                if (!(s instanceof dev.kava.net.SocketFile sf)) return -Errno.ENOTSOCK;
+                if (!(sf.sk instanceof dev.kava.net.netlink.NetlinkSock ns)) return -Errno.ECONNREFUSED;
+                sock = ns;
             }
         }
         MqueueInode q = queueFile(t, mqdes).queue;
         int tgid = t.group.tgid;
         synchronized (q) {
             if (unotification == 0) {
-                if (q.notifyOwner == tgid) q.notifyOwner = 0;
+                if (q.notifyOwner == tgid) q.removeNotification();
             } else if (q.notifyOwner != 0) {
                 return -Errno.EBUSY;
             } else {
@@ -266,6 +275,8 @@ public final class Mqueue {
                 q.notifySigno = signo;
                 q.notifyValue = value;
                 q.notifyOwner = tgid;
+                q.notifySock = sock;
+                q.notifyCookie = cookie;
             }
         }
         q.touchCtime();

@@ -44,6 +44,9 @@ final class MqueueInode extends Inode {
     /** The registered process (notify_owner, 0 if none) and its sigevent. */
     int notifyOwner, notifyHow, notifySigno;
     long notifyValue;
+    /** SIGEV_THREAD: the netlink socket the cookie goes to (notify_sock) and the cookie (notify_cookie). */
+    dev.kava.net.netlink.NetlinkSock notifySock;
+    byte[] notifyCookie;
     private int openCount;
 
     /** A sleeping sender (with its message) or receiver (which gets one); ready once served. */
@@ -128,11 +131,26 @@ final class MqueueInode extends Inode {
         synchronized (this) {
             // mqueue_flush_file removes the notification when its process closes a descriptor of
             // the queue; kava has no flush hook, so it goes with the queue's last descriptor.
-            notifyOwner = 0;
+            if (notifyOwner != 0) removeNotification();
             openCount--;
             free = nlink <= 0 && openCount == 0;
         }
         if (free) evict();
+    }
+
+    /**
+     * remove_notification: the registration goes; a SIGEV_THREAD registrant's socket is told with
+     * its cookie marked NOTIFY_REMOVED (glibc's helper thread reads it and gives up the slot).
+     * Caller holds this inode's lock.
+     */
+    void removeNotification() {
+        if (notifyOwner != 0 && notifyHow == dev.kava.abi.Signal.SIGEV_THREAD && notifySock != null) {
+            notifyCookie[dev.kava.abi.Mqueue.NOTIFY_COOKIE_LEN - 1] = dev.kava.abi.Mqueue.NOTIFY_REMOVED;
+            notifySock.unicastFromKernel(notifyCookie);
+        }
+        notifyOwner = 0;
+        notifySock = null;
+        notifyCookie = null;
     }
 
     // ---- messages, under this inode's lock ----

@@ -309,8 +309,11 @@ public final class NetlinkSock extends Sock {
         wq.wakeAll();
     }
 
-    /** A message from the kernel to this socket (netlink_unicast from the kernel socket, never waiting). */
-    void unicastFromKernel(byte[] data) {
+    /**
+     * A message from the kernel to this socket (netlink_unicast from the kernel socket, never
+     * waiting); also netlink_sendskb of an mqueue SIGEV_THREAD cookie.
+     */
+    public void unicastFromKernel(byte[] data) {
         deliver(data, 0, 0, Creds.KERNEL, true);
     }
 
