@@ -209,6 +209,7 @@ public final class Kernel {
         dev.kava.fs.XattrSyscalls.register(syscalls);
         dev.kava.fs.Locks.register(syscalls);
         dev.kava.mm.Readahead.register(syscalls);
+        dev.kava.mm.Fadvise.register(syscalls);
         PipeSyscalls.register(syscalls);
         dev.kava.fs.Select.register(syscalls);
         dev.kava.fs.EventPoll.register(syscalls);

@@ -28,7 +28,7 @@ public final class TtyDevices {
     }
 
     /** How fstat shows a tty opened through inode. */
-    static TtyFile.Node node(Inode inode) {
+    public static TtyFile.Node node(Inode inode) {
         Kstat st = inode.getattr();
         return new TtyFile.Node(st.dev(), st.ino(), st.mode(), st.uid(), st.gid(), st.rdev());
     }

@@ -5,6 +5,7 @@ import dev.kava.abi.Major;
 import dev.kava.abi.Stat;
 import dev.kava.drivers.tty.Devpts;
 import dev.kava.drivers.tty.Pty;
+import dev.kava.drivers.tty.TtyDevices;
 import dev.kava.drivers.tty.TtyStruct;
 import dev.kava.fs.CharDevices;
 import dev.kava.fs.Dentry;
@@ -150,7 +151,9 @@ public final class DevptsFs extends SuperBlock {
     static File openPtmx(Task t, Inode inode, FsPath path, int flags) {
         DevptsFs fs = instanceFor(t, path);
         if (fs == null) throw ErrnoException.of(Errno.ENODEV);
-        File master = Pty.openMaster(t, fs.ptys, flags, null, path);
+        // fstat of the master is the node it was opened through (/dev/ptmx or /dev/pts/ptmx), as
+        // ttyname's check of /proc/self/fd/N against fstat needs.
+        File master = Pty.openMaster(t, fs.ptys, flags, TtyDevices.node(inode), path);
         int index = ((dev.kava.drivers.tty.TtyFile) master).tty().index;
         fs.slave(index, t.group.cred); // devpts_pty_new: the node appears, owned by its creator
         return master;
@@ -163,7 +166,7 @@ public final class DevptsFs extends SuperBlock {
         int index = CharDevices.minor(inode.getattr().rdev());
         TtyStruct slave = fs.ptys.lookupSlave(index);
         if (slave == null) throw ErrnoException.of(Errno.EIO);
-        return Pty.openSlave(t, slave, flags, null, path);
+        return Pty.openSlave(t, slave, flags, TtyDevices.node(inode), path);
     }
 
     /**

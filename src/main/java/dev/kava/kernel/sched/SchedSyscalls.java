@@ -35,6 +35,7 @@ public final class SchedSyscalls {
         t.register(SyscallNr.SCHED_SETPARAM, (task, a) -> setscheduler(task, (int) a[0], -1, a[1], true));
         t.register(SyscallNr.SCHED_GET_PRIORITY_MAX, (task, a) -> priorityLimit((int) a[0], true));
         t.register(SyscallNr.SCHED_GET_PRIORITY_MIN, (task, a) -> priorityLimit((int) a[0], false));
+        t.register(SyscallNr.SCHED_RR_GET_INTERVAL, (task, a) -> rrGetInterval(task, (int) a[0], a[1]));
         t.register(SyscallNr.GETPRIORITY, (task, a) -> getpriority(task, (int) a[0], (int) a[1]));
         t.register(SyscallNr.SETPRIORITY, (task, a) -> setpriority(task, (int) a[0], (int) a[1], (int) a[2]));
     }
@@ -137,6 +138,29 @@ public final class SchedSyscalls {
         if (p.schedResetOnFork && !resetOnFork && t.group.cred.euid() != 0) return -Errno.EPERM;
         p.schedPolicy = pol;
         p.schedResetOnFork = resetOnFork;
+        return 0;
+    }
+
+    /** CONFIG_HZ: the time slice is reported in whole jiffies (250 a second, as Debian's riscv64 kernels). */
+    private static final long HZ = 250;
+
+    /**
+     * sched_rr_get_interval: every kava policy is in the fair class, whose get_rr_interval_fair
+     * reports the task's slice, sysctl_sched_base_slice (0.75 ms times 1 + ilog2 of the CPUs, at
+     * most 8), rounded down to jiffies: with HZ=250 that is always 0, as on Linux.
+     */
+    static long rrGetInterval(Task t, int pid, long interval) {
+        if (pid < 0) return -Errno.EINVAL;
+        Task p = find(t, pid);
+        if (p == null) return -Errno.ESRCH;
+        int cpus = Math.min(t.kernel.cpus(), 8);
+        long sliceNs = 750_000L * (1 + (31 - Integer.numberOfLeadingZeros(cpus)));
+        long jiffies = sliceNs * HZ / 1_000_000_000L;
+        long ns = jiffies * (1_000_000_000L / HZ);
+        byte[] ts = new byte[16];
+        dev.kava.kernel.Uaccess.putLong(ts, 0, ns / 1_000_000_000L);
+        dev.kava.kernel.Uaccess.putLong(ts, 8, ns % 1_000_000_000L);
+        t.mem.write(interval, ts);
         return 0;
     }
 
