@@ -41,6 +41,7 @@ public final class AfInet implements NetProto {
         IpInput.init();
         NetProto.Registry.register(INSTANCE);
         for (Runnable r : TRANSPORTS) r.run();
+        TcpProto.init();
     }
 
     /** The built-in transports' init functions (udp_init, ping_init, raw_init, ...), run by inet_init. */
