@@ -237,7 +237,7 @@ final class TcpOutput {
             urgOff = tp.sndUp - seq;
             flags |= Tcp.TCPHDR_URG;
         }
-        skb.put16(th + Tcp.SOURCE, tp.num);
+        skb.put16(th + Tcp.SOURCE, tp.sport);
         skb.put16(th + Tcp.DEST, tp.dport);
         skb.put32(th + Tcp.SEQ, (int) seq);
         skb.put32(th + Tcp.ACK_SEQ, ack ? (int) tp.rcvNxt : 0);

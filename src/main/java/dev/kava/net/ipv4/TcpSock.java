@@ -429,8 +429,7 @@ public final class TcpSock extends InetSock {
         tn.ehash.remove(key(), this);
         if (num != 0 && (userlocks & SOCK_BINDPORT_LOCK) == 0) {
             tn.putPort(this);
-            num = 0;
-            sport = 0;
+            num = 0; // inet_sport stays: a RST sent while closing still carries it
         }
     }
 
@@ -530,6 +529,7 @@ public final class TcpSock extends InetSock {
         }
         var sock = socket;
         int err;
+        boolean pending;
         synchronized (this) {
             int ss = sock == null ? Socket.SS_UNCONNECTED : sock.state;
             switch (ss) {
@@ -543,11 +543,13 @@ public final class TcpSock extends InetSock {
                 }
                 default -> throw ErrnoException.of(Errno.EINVAL);
             }
+            // Linux decides under the socket lock, before the SYN-ACK (held in the backlog) is processed.
+            pending = state == Tcp.TCP_SYN_SENT || state == Tcp.TCP_SYN_RECV;
         }
         unlockWork();
         long timeo = sndtimeo((fileFlags & dev.kava.abi.Fcntl.O_NONBLOCK) != 0);
+        if (pending && timeo == 0) throw ErrnoException.of(err);
         if (state == Tcp.TCP_SYN_SENT || state == Tcp.TCP_SYN_RECV) {
-            if (timeo == 0) throw ErrnoException.of(err);
             timeo = waitTimeo(t, wq, () -> state != Tcp.TCP_SYN_SENT && state != Tcp.TCP_SYN_RECV, timeo);
             if (state == Tcp.TCP_SYN_SENT || state == Tcp.TCP_SYN_RECV) {
                 if (t.signalPending()) throw ErrnoException.of(intrErrno(timeo));
