@@ -12,6 +12,8 @@ public final class NetnsIpv4 {
     public final Fib fib;
     public final IpMib mib = new IpMib();
     public final IpOutput out = new IpOutput(this);
+    /** The UDP sockets of the namespace, IPv4 and IPv6 (udp_table). */
+    public final UdpTable udp = new UdpTable();
 
     // ---- sysctls (net.ipv4.*), Linux's defaults
     /** ip_local_port_range */
