@@ -31,6 +31,8 @@ public final class AfInet implements NetProto {
     static {
         for (int i = 0; i < INETSW.length; i++) INETSW[i] = new ArrayList<>();
         TRANSPORTS.add(UdpSock::init);
+        TRANSPORTS.add(PingSock::init);
+        TRANSPORTS.add(RawSock::init);
     }
 
     private static boolean initialized;
