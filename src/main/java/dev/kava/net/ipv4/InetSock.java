@@ -91,6 +91,11 @@ public abstract class InetSock extends Sock {
     /** proto->get_port: takes port snum (0: any free one) in the protocol's table; EADDRINUSE if taken. */
     protected abstract void getPort(Task t, int snum);
 
+    /** get_port for callers outside the package (inet6_bind); the caller holds the sock's monitor. */
+    public void bindPort(Task t, int snum) {
+        getPort(t, snum);
+    }
+
     /** proto->unhash: leaves the protocol's table. */
     protected abstract void unhash();
 

@@ -12,6 +12,11 @@ public final class NetnsIpv4 {
     public final Fib fib;
     public final IpMib mib = new IpMib();
     public final IpOutput out = new IpOutput(this);
+    /** The UDP sockets of the namespace, IPv4 and IPv6 (udp_table). */
+    public final UdpTable udp = new UdpTable();
+    /** The ping sockets (ping_table) and raw sockets (raw_v4_hashinfo and raw_v6_hashinfo). */
+    public final PingTable ping = new PingTable();
+    public final RawTable raw = new RawTable();
 
     // ---- sysctls (net.ipv4.*), Linux's defaults
     /** ip_local_port_range */
