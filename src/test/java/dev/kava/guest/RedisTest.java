@@ -73,6 +73,58 @@ class RedisTest {
         System.out.printf("RedisTest: the whole run took %.1f s%n", secs);
     }
 
+    /**
+     * kava run -p: redis-server inside kava, redis-benchmark on the host (the same riscv64
+     * binary under qemu-riscv64-static and the host kernel's TCP) through the forwarded port.
+     * CI runs -n 10000 (-Dkava.redis.hostRequests); the full -n 100000 is tools/bench-redis's.
+     */
+    @Test
+    void hostBenchmarkThroughAForwardedPort() throws Exception {
+        String missing = GuestToolchain.missing();
+        org.junit.jupiter.api.Assumptions.assumeTrue(missing == null, () -> "skipped: " + missing);
+        Path root = root().toAbsolutePath();
+        int requests = Integer.getInteger("kava.redis.hostRequests", 10000);
+        int port = ForwardedGuest.freePort();
+        try (ForwardedGuest g = new ForwardedGuest(root, List.of("/usr/bin/redis-server", "--port", "6379", "--bind", "127.0.0.1",
+                "--save", "", "--appendonly", "no", "--dir", "/tmp"), List.of("PATH=/usr/bin:/bin"),
+                List.of(dev.kava.net.host.PortForward.Spec.parse(port + ":6379")))) {
+            awaitPong(port, g);
+            Process p = new ProcessBuilder(GuestToolchain.QEMU, "-L", root.toString(), root + "/usr/bin/redis-benchmark",
+                    "-h", "127.0.0.1", "-p", String.valueOf(port), "-n", String.valueOf(requests), "-c", "50", "-t", "set,get")
+                    .redirectErrorStream(true).start();
+            String raw = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS));
+            String out = String.join("\n", raw.split("[\r\n]+"));
+            String context = tail(out) + "\n" + g.diagnostics();
+            assertEquals(0, p.exitValue(), context);
+            for (String test : List.of("SET", "GET")) {
+                Matcher m = Pattern.compile("====== " + test + " ======\\s*\\n\\s*(\\d+) requests completed in ([0-9.]+) seconds"
+                        + "[\\s\\S]*?throughput summary: ([0-9.]+) requests per second").matcher(out);
+                assertTrue(m.find(), test + " did not complete\n" + context);
+                assertEquals(requests, Integer.parseInt(m.group(1)), context);
+                System.out.printf("RedisTest through -p: %s %d requests, %s requests/s%n", test, requests, m.group(3));
+            }
+        }
+    }
+
+    /** Waits until redis-server answers PING through the forwarded port. */
+    static void awaitPong(int port, ForwardedGuest g) throws Exception {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (true) {
+            try (java.net.Socket s = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), port)) {
+                s.setSoTimeout(30_000);
+                s.getOutputStream().write("PING\r\n".getBytes());
+                byte[] b = new byte[7];
+                int n = s.getInputStream().readNBytes(b, 0, 7);
+                if (n == 7 && new String(b).equals("+PONG\r\n")) return;
+            } catch (java.io.IOException notYet) {
+                // reset: redis-server is not listening yet
+            }
+            if (g.exit.isDone() || System.nanoTime() > deadline) throw new AssertionError("no PONG\n" + g.diagnostics());
+            Thread.sleep(200);
+        }
+    }
+
     private static String tail(String s) {
         return s.length() <= 4000 ? s : s.substring(s.length() - 4000);
     }

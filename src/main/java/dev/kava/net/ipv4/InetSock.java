@@ -112,9 +112,12 @@ public abstract class InetSock extends Sock {
         return net.ipv4.ipNonlocalBind != 0 || freebind || transparent;
     }
 
-    /** inet_port_requires_bind_service: ports below net.ipv4.ip_unprivileged_port_start need CAP_NET_BIND_SERVICE. */
+    /**
+     * inet_port_requires_bind_service: ports below net.ipv4.ip_unprivileged_port_start need
+     * CAP_NET_BIND_SERVICE. A kernel socket (no task: sock_create_kern) has every capability.
+     */
     protected boolean portNeedsPrivilege(Task t, int port) {
-        return port != 0 && port < net.ipv4.ipUnprivilegedPortStart && t.group.cred.euid() != 0;
+        return port != 0 && port < net.ipv4.ipUnprivilegedPortStart && t != null && t.group.cred.euid() != 0;
     }
 
     /** inet_sk_get_local_port_range: the namespace's range narrowed by IP_LOCAL_PORT_RANGE. */
