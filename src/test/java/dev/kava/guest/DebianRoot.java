@@ -24,7 +24,17 @@ final class DebianRoot {
     private DebianRoot() {}
 
     /** The root target/guest-NAME with these packages (comma-separated); mustExist is a file every good build has. */
-    static synchronized Path get(String name, String packages, String mustExist) throws Exception {
+    static Path get(String name, String packages, String mustExist) throws Exception {
+        return get(name, packages, mustExist, root -> {});
+    }
+
+    /** What is done to a freshly built root before it is marked ready (Debian's postinst work, for example). */
+    interface Prepare {
+        void prepare(Path root) throws Exception;
+    }
+
+    /** As above, with prepare run once on each new build. */
+    static synchronized Path get(String name, String packages, String mustExist, Prepare prepare) throws Exception {
         Path root = Path.of("target/guest-" + name);
         Path ready = Path.of("target/guest-" + name + ".ready");
         if (Files.isRegularFile(ready) && Files.readString(ready).equals(packages + "\n")
@@ -47,6 +57,7 @@ final class DebianRoot {
         assertEquals(0, rc, "kava " + String.join(" ", args) + " failed (its messages are on stderr)");
         assertTrue(Files.exists(root.resolve(mustExist)), "no " + mustExist + " after kava rootfs build");
         GuestRun.prepareRoot(root);
+        prepare.prepare(root);
         Files.writeString(ready, packages + "\n");
         return root;
     }
