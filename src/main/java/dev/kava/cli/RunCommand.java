@@ -9,6 +9,7 @@ import dev.kava.kernel.Kernel;
 import dev.kava.net.core.Net;
 import dev.kava.net.host.HostNetLoop;
 import dev.kava.net.host.PortForward;
+import dev.kava.net.host.UserNet;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -53,6 +54,10 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = {"-p", "--publish"}, paramLabel = "HOSTPORT:GUESTPORT[/tcp|/udp]",
             description = "Forward host 127.0.0.1:HOSTPORT to the guest's 127.0.0.1:GUESTPORT (repeatable; TCP unless /udp).")
     List<String> publish = new ArrayList<>();
+
+    @Option(names = "--net", paramLabel = "none|host-loopback",
+            description = "none (default): the guest has only its loopback. host-loopback: also eth0 10.0.2.15/24 with gateway 10.0.2.2; TCP and UDP to 10.0.2.2:PORT reach the host's 127.0.0.1:PORT.")
+    String net = "none";
 
     @Option(names = "--verbose", description = "Print kernel log messages to stderr.")
     boolean kernelLog;
@@ -185,6 +190,10 @@ public final class RunCommand implements Callable<Integer> {
                 return 2;
             }
         }
+        if (!net.equals("none") && !net.equals("host-loopback")) {
+            err.println("kava run: --net " + net + ": expected none or host-loopback");
+            return 2;
+        }
         long startNanos = System.nanoTime();
         Kernel kernel;
         try {
@@ -197,9 +206,10 @@ public final class RunCommand implements Callable<Integer> {
             return 2;
         }
         HostNetLoop hostNet = null;
-        if (!forwards.isEmpty()) {
+        if (!forwards.isEmpty() || net.equals("host-loopback")) {
             Kernel k = kernel;
             hostNet = new HostNetLoop("kava-hostnet", e -> k.log().oops("host network", e));
+            if (net.equals("host-loopback")) UserNet.attach(hostNet, Net.of(kernel));
             for (int i = 0; i < forwards.size(); i++) {
                 try {
                     PortForward.start(hostNet, Net.of(kernel), forwards.get(i));

@@ -6,6 +6,7 @@ import dev.kava.kernel.Kernel;
 import dev.kava.net.core.Net;
 import dev.kava.net.host.HostNetLoop;
 import dev.kava.net.host.PortForward;
+import dev.kava.net.host.UserNet;
 
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
@@ -20,7 +21,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A guest program running in an in-process kernel in the background, with host ports forwarded
- * into it as {@code kava run -p} does, for tests where a host client talks to a guest server.
+ * into it as {@code kava run -p} does (and the host's loopback reachable as --net host-loopback makes it), for tests where a host client talks to a guest server.
  * Closing it kills what is still running and stops the forwarding.
  */
 final class ForwardedGuest implements AutoCloseable {
@@ -31,6 +32,12 @@ final class ForwardedGuest implements AutoCloseable {
             klog = new ByteArrayOutputStream();
 
     ForwardedGuest(Path root, List<String> argv, List<String> env, List<PortForward.Spec> forwards) throws Exception {
+        this(root, argv, env, forwards, false);
+    }
+
+    /** As above; hostLoopback: with kava run --net host-loopback's eth0 and NAT. */
+    ForwardedGuest(Path root, List<String> argv, List<String> env, List<PortForward.Spec> forwards, boolean hostLoopback)
+            throws Exception {
         Kernel.Config config = new Kernel.Config()
                 .root(root)
                 .stdin(InputStream.nullInputStream())
@@ -40,6 +47,7 @@ final class ForwardedGuest implements AutoCloseable {
                 .kernelLog(new PrintStream(klog, true, StandardCharsets.UTF_8));
         kernel = new Kernel(config);
         hostNet = new HostNetLoop("kava-hostnet-test", e -> kernel.log().oops("host network", e));
+        if (hostLoopback) UserNet.attach(hostNet, Net.of(kernel));
         for (PortForward.Spec s : forwards) PortForward.start(hostNet, Net.of(kernel), s);
         exit = CompletableFuture.supplyAsync(() -> kernel.run(argv.get(0), argv, env), r -> {
             Thread t = new Thread(r, "kava-" + argv.get(0));
