@@ -106,6 +106,51 @@ class PortForwardTest {
         }
     }
 
+    /** -p HOSTPORT:GUESTPORT/udp: two host peers' datagrams reach a guest UDP server as from 127.0.0.1 and each peer gets its own answers. */
+    @Test
+    void udpDatagramsFromTwoHostPeersAreAnswered() throws Exception {
+        String missing = GuestToolchain.missing();
+        org.junit.jupiter.api.Assumptions.assumeTrue(missing == null, () -> "skipped: " + missing);
+        Path dir = Path.of("target/guest-hostnet");
+        GuestToolchain.compile(Path.of("src/test/guest/hostnet/udp_echo.c"), dir);
+        GuestRun.prepareRoot(dir);
+        int hostPort = ForwardedGuest.freePort();
+        try (ForwardedGuest g = new ForwardedGuest(dir, List.of("/udp_echo", "5353"), List.of(),
+                List.of(PortForward.Spec.parse(hostPort + ":5353/udp")));
+             java.net.DatagramSocket a = new java.net.DatagramSocket(0, InetAddress.getLoopbackAddress());
+             java.net.DatagramSocket b = new java.net.DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            askUntilAnswered(a, hostPort, "from a", g);
+            askUntilAnswered(b, hostPort, "from b", g);
+            askUntilAnswered(a, hostPort, "stop", g);
+            assertEquals(0, g.waitFor(TIMEOUT), g.diagnostics());
+            // A datagram sent again before its answer came is answered twice: the lines, not their number.
+            assertEquals(java.util.Set.of("from a from 127.0.0.1", "from b from 127.0.0.1", "stop from 127.0.0.1"),
+                    java.util.Set.copyOf(g.output().lines().toList()), g.diagnostics());
+        }
+    }
+
+    /** Sends msg to port every 200 ms until its answer comes (the guest server may not be bound yet). */
+    static String askUntilAnswered(java.net.DatagramSocket s, int port, String msg, ForwardedGuest g) throws Exception {
+        s.setSoTimeout(200);
+        byte[] m = msg.getBytes();
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline && !g.exit.isDone()) {
+            s.send(new java.net.DatagramPacket(m, m.length, InetAddress.getLoopbackAddress(), port));
+            java.net.DatagramPacket p = new java.net.DatagramPacket(new byte[2048], 2048);
+            try {
+                while (true) {
+                    s.receive(p);
+                    String answer = new String(p.getData(), 0, p.getLength());
+                    if (answer.equals("echo " + msg)) return answer;
+                    // a late answer to an earlier datagram sent twice: skipped
+                }
+            } catch (java.net.SocketTimeoutException notYet) {
+                // again
+            }
+        }
+        throw new AssertionError("no answer to " + msg + "\n" + g.diagnostics());
+    }
+
     @Test
     void specs() {
         assertEquals(new PortForward.Spec(8080, 80, false), PortForward.Spec.parse("8080:80"));

@@ -21,7 +21,7 @@ import java.util.Set;
  * connection it accepts, opens a kernel TCP socket (sock_create_kern) in the guest's namespace
  * to 127.0.0.1:GUESTPORT and splices the two ({@link TcpRelay}); the guest's server sees a
  * connection from 127.0.0.1. When nothing listens on the guest port the host connection is
- * reset.
+ * reset. UDP: {@link UdpForward}.
  */
 public final class PortForward {
     private PortForward() {}
@@ -61,7 +61,10 @@ public final class PortForward {
      */
     public static void start(HostNetLoop loop, Net net, Spec spec) throws IOException {
         InetSocketAddress at = new InetSocketAddress(InetAddress.getLoopbackAddress(), spec.hostPort());
-        if (spec.udp()) throw new IOException("UDP forwarding (/udp) is not implemented yet");
+        if (spec.udp()) {
+            UdpForward.start(loop, net, at, spec.guestPort());
+            return;
+        }
         ServerSocketChannel server = ServerSocketChannel.open();
         try {
             server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
