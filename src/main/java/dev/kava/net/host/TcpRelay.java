@@ -69,7 +69,12 @@ final class TcpRelay implements AutoCloseable {
     /** Moves whatever can move both ways without blocking; then waits for the side that can go on. */
     void pump() {
         if (closed) return;
-        if (guest.connecting()) return; // the guest's wakeup at the end of the handshake calls again
+        if (guest.connecting()) {
+            // Nothing moves before the handshake is over (a SYN waiting for room in a full
+            // accept queue, say); the guest's wakeup at its end calls again.
+            key.interestOps(0);
+            return;
+        }
         try {
             toGuest();
             if (closed) return;
