@@ -75,6 +75,8 @@ public final class TcpSock extends InetSock {
     int rcvWnd;
     /** SOCK_DONE: the peer's FIN arrived (it is in sequence at rcvNxt - 1). */
     boolean finRcvd;
+    /** The reader saw the EOF (recvmsg's found_fin_ok moves copied_seq past the FIN). */
+    boolean finConsumed;
     final ByteRing recvq = new ByteRing(4096);
     /** Out-of-order data by unwrapped sequence number. */
     final TreeMap<Long, byte[]> ooo = new TreeMap<>();
@@ -874,6 +876,7 @@ public final class TcpSock extends InetSock {
                             if (err != 0 || state == Tcp.TCP_CLOSE || (shutdown & RCV_SHUTDOWN) != 0 || timeo == 0
                                     || t.signalPending()) stop = true;
                         } else if (finRcvd || (shutdown & RCV_SHUTDOWN) != 0 && err == 0) {
+                            if (finRcvd && !peek && seq == rcvNxt - 1) finConsumed = true;
                             stop = true;
                         } else if (err != 0) {
                             e = sockError();
