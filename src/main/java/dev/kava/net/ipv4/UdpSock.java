@@ -591,7 +591,7 @@ public final class UdpSock extends InetSock {
     @Override
     public long recvmsg(Task t, MsgHdr msg, long len, int flags) {
         if ((flags & Socket.MSG_ERRQUEUE) != 0) return errq.recv(t, this, msg, len);
-        if ((flags & Socket.MSG_OOB) != 0) throw ErrnoException.of(Errno.EOPNOTSUPP);
+        // MSG_OOB means nothing to UDP: udp_recvmsg receives as usual.
         boolean peek = (flags & Socket.MSG_PEEK) != 0;
         long[] timeo = {rcvtimeo((flags & Socket.MSG_DONTWAIT) != 0)};
         SkBuff skb;
