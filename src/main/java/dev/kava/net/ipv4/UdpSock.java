@@ -388,6 +388,11 @@ public final class UdpSock extends InetSock {
             int c = Checksum.tcpudpMagic(saddr, daddr, ulen, In.IPPROTO_UDP, Checksum.partial(skb.buf, uh, ulen, 0));
             skb.put16(uh + 6, c == 0 ? CSUM_MANGLED_0 : c);
         }
+        // __ip_append_data: with IP_PMTUDISC_DO or _PROBE a datagram larger than the path MTU is refused;
+        // otherwise the stack may fragment it (DF only on what fits).
+        if ((pmtudisc == In.IP_PMTUDISC_DO || pmtudisc == In.IP_PMTUDISC_PROBE) && ulen + Ip.HDR_LEN > rt.mtu()) {
+            return -Errno.EMSGSIZE;
+        }
         IpOutput.Params p = new IpOutput.Params(saddr, daddr, protocol, tos, ttl);
         p.df = dontFragment() && ulen + Ip.HDR_LEN <= rt.mtu();
         p.priority = prio;
