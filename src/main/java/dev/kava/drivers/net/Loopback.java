@@ -31,6 +31,9 @@ public final class Loopback extends NetDevice {
         super(net, "lo");
         // gen_lo_setup
         mtu = LOOPBACK_MTU;
+        // gen_lo_setup sets no bounds: alloc_netdev leaves min_mtu and max_mtu 0 (no limit).
+        minMtu = 0;
+        maxMtu = 0;
         hardHeaderLen = IfEther.ETH_HLEN;
         addrLen = IfEther.ETH_ALEN;
         type = IfArp.ARPHRD_LOOPBACK;

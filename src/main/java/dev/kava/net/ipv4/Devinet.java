@@ -50,16 +50,17 @@ public final class Devinet {
                     }
                 }
             }
-            case UNREGISTER -> {
-                if (in != null) {
-                    for (InIfaddr ifa : in.addresses()) {
-                        if (in.remove(ifa)) {
-                            net.notifyAddr4(ifa, true);
-                            net.ipv4.fib.delIfaddr(ifa);
-                        }
-                    }
-                    dev.ip4Ptr = null;
+            case CHANGEMTU -> {
+                if (in == null) {
+                    // Re-enabling IP: a fresh in_device, without addresses.
+                    if (validMtu(dev.mtu)) dev.ip4Ptr = new InDevice(dev);
+                } else if (!validMtu(dev.mtu)) {
+                    // Disable IP when the MTU is not enough: the in_device and its addresses go.
+                    destroy(net, dev, in);
                 }
+            }
+            case UNREGISTER -> {
+                if (in != null) destroy(net, dev, in);
             }
             case CHANGENAME -> {
                 // inetdev_changename: labels follow the device name, keeping an alias suffix.
@@ -72,6 +73,17 @@ public final class Devinet {
             }
             default -> { }
         }
+    }
+
+    /** inetdev_destroy: every address goes (RTM_DELADDR and its routes), then the in_device. */
+    private static void destroy(Net net, NetDevice dev, InDevice in) {
+        for (InIfaddr ifa : in.addresses()) {
+            if (in.remove(ifa)) {
+                net.notifyAddr4(ifa, true);
+                net.ipv4.fib.delIfaddr(ifa);
+            }
+        }
+        dev.ip4Ptr = null;
     }
 
     private static long nowCs(Net net) {

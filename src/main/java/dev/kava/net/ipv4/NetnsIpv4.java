@@ -11,6 +11,8 @@ public final class NetnsIpv4 {
     public final Net net;
     public final Fib fib;
     public final IpMib mib = new IpMib();
+    /** Datagrams being reassembled (ipv4.fqdir). */
+    public final dev.kava.net.core.FragTable<Object> frags = new dev.kava.net.core.FragTable<>(IpFragment.TIMEOUT, IpFragment.HIGH_THRESH);
     public final IpOutput out = new IpOutput(this);
     /** The UDP sockets of the namespace, IPv4 and IPv6 (udp_table). */
     public final UdpTable udp = new UdpTable();

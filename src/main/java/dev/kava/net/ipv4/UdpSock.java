@@ -342,10 +342,12 @@ public final class UdpSock extends InetSock {
                 return appendPending(t, msg, len, true);
             }
         }
-        byte[] data = copyIn(msg, (int) len);
-        if (data.length + UDP_HDR_LEN + Ip.HDR_LEN > Ip.IP_MAX_MTU) throw ErrnoException.of(Errno.EMSGSIZE);
-        if (gso > 0 && data.length > gso) return sendSegments(data, gso, fl.saddr, fl.daddr, dport, rt, tos, ttl, prio, mk, connected);
-        int err = send4(data, 0, data.length, fl.saddr, fl.daddr, dport, rt, tos, ttl, prio, mk, connected);
+        if (len + UDP_HDR_LEN + Ip.HDR_LEN > Ip.IP_MAX_MTU) throw ErrnoException.of(Errno.EMSGSIZE);
+        if (gso > 0 && len > gso) {
+            byte[] data = copyIn(msg, (int) len);
+            return sendSegments(data, gso, fl.saddr, fl.daddr, dport, rt, tos, ttl, prio, mk, connected);
+        }
+        int err = send4(payload(msg, (int) len), fl.saddr, fl.daddr, dport, rt, tos, ttl, prio, mk, connected);
         if (err < 0) throw ErrnoException.of(-err);
         return len;
     }
@@ -362,6 +364,20 @@ public final class UdpSock extends InetSock {
         return data.length;
     }
 
+    /** A packet with room for the headers and the message copied in as its payload (EFAULT if it cannot all be read). */
+    private static SkBuff payload(MsgHdr msg, int len) {
+        SkBuff skb = SkBuff.alloc(SkBuff.MAX_HEADER + UDP_HDR_LEN, len);
+        int at = skb.put(len);
+        if (msg.iter.copyFrom(skb.buf, at, len) != len) throw ErrnoException.of(Errno.EFAULT);
+        return skb;
+    }
+
+    private static SkBuff payload(byte[] data, int off, int len) {
+        SkBuff skb = SkBuff.alloc(SkBuff.MAX_HEADER + UDP_HDR_LEN, len);
+        skb.putData(data, off, len);
+        return skb;
+    }
+
     /** Copies the whole message in (EFAULT if it cannot all be read). */
     private static byte[] copyIn(MsgHdr msg, int len) {
         byte[] data = new byte[len];
@@ -376,10 +392,14 @@ public final class UdpSock extends InetSock {
      */
     private int send4(byte[] data, int off, int dlen, int saddr, int daddr, int dport, Rtable rt, int tos, int ttl,
                       int prio, int mk, boolean connected) {
-        SkBuff skb = SkBuff.alloc(SkBuff.MAX_HEADER, UDP_HDR_LEN + dlen);
-        int uh = skb.put(UDP_HDR_LEN);
-        skb.putData(data, off, dlen);
-        int ulen = UDP_HDR_LEN + dlen;
+        return send4(payload(data, off, dlen), saddr, daddr, dport, rt, tos, ttl, prio, mk, connected);
+    }
+
+    /** skb holds the payload with headroom for the headers. */
+    private int send4(SkBuff skb, int saddr, int daddr, int dport, Rtable rt, int tos, int ttl, int prio, int mk,
+                      boolean connected) {
+        int uh = skb.push(UDP_HDR_LEN);
+        int ulen = skb.len();
         skb.put16(uh, sport);
         skb.put16(uh + 2, dport);
         skb.put16(uh + 4, ulen);
@@ -387,6 +407,13 @@ public final class UdpSock extends InetSock {
         if (!noCheck) {
             int c = Checksum.tcpudpMagic(saddr, daddr, ulen, In.IPPROTO_UDP, Checksum.partial(skb.buf, uh, ulen, 0));
             skb.put16(uh + 6, c == 0 ? CSUM_MANGLED_0 : c);
+        }
+        // The stack made the checksum itself: the receiver need not check it again (lo's CHECKSUM_PARTIAL).
+        skb.ipSummed = SkBuff.CHECKSUM_UNNECESSARY;
+        // __ip_append_data: with IP_PMTUDISC_DO or _PROBE a datagram larger than the path MTU is refused;
+        // otherwise the stack may fragment it (DF only on what fits).
+        if ((pmtudisc == In.IP_PMTUDISC_DO || pmtudisc == In.IP_PMTUDISC_PROBE) && ulen + Ip.HDR_LEN > rt.mtu()) {
+            return -Errno.EMSGSIZE;
         }
         IpOutput.Params p = new IpOutput.Params(saddr, daddr, protocol, tos, ttl);
         p.df = dontFragment() && ulen + Ip.HDR_LEN <= rt.mtu();
@@ -465,10 +492,10 @@ public final class UdpSock extends InetSock {
                 return appendPending(t, msg, len, true);
             }
         }
-        byte[] data = copyIn(msg, (int) len);
-        if (data.length + UDP_HDR_LEN > In6.IPV6_MAXPLEN) throw ErrnoException.of(Errno.EMSGSIZE);
+        if (len + UDP_HDR_LEN > In6.IPV6_MAXPLEN) throw ErrnoException.of(Errno.EMSGSIZE);
         int gso = ipc.gso >= 0 ? ipc.gso : gsoSize;
-        if (gso > 0 && data.length > gso) {
+        if (gso > 0 && len > gso) {
+            byte[] data = copyIn(msg, (int) len);
             if (data.length > gso * UDP_MAX_SEGMENTS) throw ErrnoException.of(Errno.EINVAL);
             for (int off = 0; off < data.length; off += gso) {
                 int err = send6(data, off, Math.min(gso, data.length - off), saddr6, daddr6, dport, rt, tclass, hlim);
@@ -476,17 +503,19 @@ public final class UdpSock extends InetSock {
             }
             return len;
         }
-        int err = send6(data, 0, data.length, saddr6, daddr6, dport, rt, tclass, hlim);
+        int err = send6(payload(msg, (int) len), saddr6, daddr6, dport, rt, tclass, hlim);
         if (err < 0) throw ErrnoException.of(-err);
         return len;
     }
 
     /** udp_v6_send_skb: the checksum over the IPv6 pseudo-header is mandatory (UDP_NO_CHECK6_TX may leave it out). */
     private int send6(byte[] data, int off, int dlen, byte[] saddr6, byte[] daddr6, int dport, Rt6Info rt, int tclass, int hlim) {
-        SkBuff skb = SkBuff.alloc(SkBuff.MAX_HEADER, UDP_HDR_LEN + dlen);
-        int uh = skb.put(UDP_HDR_LEN);
-        skb.putData(data, off, dlen);
-        int ulen = UDP_HDR_LEN + dlen;
+        return send6(payload(data, off, dlen), saddr6, daddr6, dport, rt, tclass, hlim);
+    }
+
+    private int send6(SkBuff skb, byte[] saddr6, byte[] daddr6, int dport, Rt6Info rt, int tclass, int hlim) {
+        int uh = skb.push(UDP_HDR_LEN);
+        int ulen = skb.len();
         skb.put16(uh, sport);
         skb.put16(uh + 2, dport);
         skb.put16(uh + 4, ulen);
@@ -495,6 +524,7 @@ public final class UdpSock extends InetSock {
             int c = Checksum.ipv6Magic(saddr6, daddr6, ulen, In.IPPROTO_UDP, Checksum.partial(skb.buf, uh, ulen, 0));
             skb.put16(uh + 6, c == 0 ? CSUM_MANGLED_0 : c);
         }
+        skb.ipSummed = SkBuff.CHECKSUM_UNNECESSARY;
         skb.ignoreDf = v6.pmtudisc < In6.IPV6_PMTUDISC_DO && !v6.dontfrag;
         Ip6Output.Params p = new Ip6Output.Params(saddr6, daddr6, In.IPPROTO_UDP, tclass, hlim);
         p.priority = priority;
@@ -591,7 +621,7 @@ public final class UdpSock extends InetSock {
     @Override
     public long recvmsg(Task t, MsgHdr msg, long len, int flags) {
         if ((flags & Socket.MSG_ERRQUEUE) != 0) return errq.recv(t, this, msg, len);
-        if ((flags & Socket.MSG_OOB) != 0) throw ErrnoException.of(Errno.EOPNOTSUPP);
+        // MSG_OOB means nothing to UDP: udp_recvmsg receives as usual.
         boolean peek = (flags & Socket.MSG_PEEK) != 0;
         long[] timeo = {rcvtimeo((flags & Socket.MSG_DONTWAIT) != 0)};
         SkBuff skb;

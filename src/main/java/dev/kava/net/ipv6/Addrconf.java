@@ -51,16 +51,32 @@ public final class Addrconf {
                 // Addresses kept across a down/up get their routes back.
                 for (Inet6Ifaddr a : idev.addresses()) if (a.localRoute == null) addRoutes(a);
             }
+            case CHANGEMTU -> {
+                if (idev == null) {
+                    if (dev.mtu >= 1280) {
+                        dev.ip6Ptr = new Inet6Dev(dev);
+                        if (dev.isUp()) netdevEvent(NetdevEvent.UP, dev);
+                    }
+                } else if (dev.mtu < 1280) {
+                    // addrconf_notify: IPv6 needs 1280; below it the device is taken down for IPv6 (kept only for lo).
+                    if ((dev.flags & If.IFF_LOOPBACK) != 0) {
+                        netdevEvent(NetdevEvent.DOWN, dev);
+                    } else {
+                        netdevEvent(NetdevEvent.UNREGISTER, dev);
+                    }
+                } else if (dev.isUp()) {
+                    for (Inet6Ifaddr a : idev.addresses()) if (a.localRoute == null) addRoutes(a);
+                }
+            }
             case DOWN -> {
-                // addrconf_ifdown: routes go; permanent addresses stay (keep_addr_on_down for lo), others go.
+                // addrconf_ifdown: the routes go, and with net.ipv6.conf.*.keep_addr_on_down 0 (the
+                // default) every address too; lo gets ::1 back when it comes up (init_loopback).
                 net.ipv6.fib.flushDev(dev);
                 if (idev != null) {
                     for (Inet6Ifaddr a : idev.addresses()) {
                         a.localRoute = null;
                         a.prefixRoute = null;
-                        if ((dev.flags & If.IFF_LOOPBACK) == 0 && (a.flags & IfAddr.IFA_F_PERMANENT) == 0) {
-                            if (idev.remove(a)) net.notifyAddr6(a, true);
-                        }
+                        if (idev.remove(a)) net.notifyAddr6(a, true);
                     }
                 }
             }

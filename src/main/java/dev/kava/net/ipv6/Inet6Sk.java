@@ -299,6 +299,7 @@ public final class Inet6Sk {
                         if (dlen != 4) throw ErrnoException.of(Errno.EINVAL);
                         ipc.priority = Uaccess.getInt(ctl, d);
                     }
+                    case Socket.SCM_RIGHTS, Socket.SCM_CREDENTIALS -> { }
                     default -> throw ErrnoException.of(Errno.EINVAL);
                 }
             } else if (level == Socket.SOL_UDP && type == UdpSock.UDP_SEGMENT) {
@@ -412,6 +413,8 @@ public final class Inet6Sk {
      * ENOPROTOOPT.
      */
     public static void setsockopt(InetSock sk, Task t, int optname, long optval, int optlen) {
+        // ip6_mroute_opt: MRT6_* belong to a raw ICMPv6 socket of a multicast routing daemon.
+        if (optname >= InetSock.MRT_BASE && optname <= InetSock.MRT_MAX) throw ErrnoException.of(Errno.EOPNOTSUPP);
         Ipv6Pinfo np = sk.v6;
         int val = optlen >= 4 ? t.mem.read32(optval) : 0;
         boolean b = val != 0;
@@ -521,6 +524,7 @@ public final class Inet6Sk {
 
     /** do_ipv6_getsockopt for the options above: an int, at most the buffer's length. */
     public static void getsockopt(InetSock sk, Task t, int optname, long optval, long optlenAddr) {
+        if (optname >= InetSock.MRT_BASE && optname <= InetSock.MRT_MAX) throw ErrnoException.of(Errno.EOPNOTSUPP);
         Ipv6Pinfo np = sk.v6;
         int len = t.mem.read32(optlenAddr);
         if (len < 0) throw ErrnoException.of(Errno.EINVAL);

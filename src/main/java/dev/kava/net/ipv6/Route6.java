@@ -22,7 +22,11 @@ public final class Route6 {
             if (d == null || !d.isUp()) throw ErrnoException.of(Errno.ENETUNREACH);
         }
         Rt6Info r = net.ipv6.fib.lookup(daddr, oif);
-        if (r == null) throw ErrnoException.of(Errno.ENETUNREACH);
+        if (r == null) {
+            // ip6_dst_lookup_tail picks the source before it looks at the route's error.
+            if (saddr == null && net.ipv6.addrconf.selectSaddr(null, daddr) == null) throw ErrnoException.of(Errno.EADDRNOTAVAIL);
+            throw ErrnoException.of(Errno.ENETUNREACH);
+        }
         NetDevice dev = r.isLocal() ? net.loopback : r.dev;
         if (dev == null || !dev.isUp()) throw ErrnoException.of(Errno.ENETUNREACH);
         byte[] src = saddr;
