@@ -4,6 +4,10 @@ package dev.kava.abi;
 public final class In6 {
     private In6() {}
 
+    /** IPPROTO_* defined by linux/in6.h (the IPv6 extension headers and ICMPv6). */
+    public static final int IPPROTO_HOPOPTS = 0, IPPROTO_ROUTING = 43, IPPROTO_FRAGMENT = 44, IPPROTO_ICMPV6 = 58,
+            IPPROTO_NONE = 59, IPPROTO_DSTOPTS = 60, IPPROTO_MH = 135;
+
     // ---- struct sockaddr_in6: sin6_family, sin6_port, sin6_flowinfo, sin6_addr, sin6_scope_id
     public static final int SOCKADDR_IN6_SIZE = 28;
     /** SIN6_LEN_RFC2133: the older sockaddr_in6 without sin6_scope_id, still accepted. */

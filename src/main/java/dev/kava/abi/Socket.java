@@ -64,6 +64,11 @@ public final class Socket {
     /** include/linux/socket.h: SOMAXCONN, the default of net.core.somaxconn. */
     public static final int SOMAXCONN = 4096;
 
+    /** include/linux/net.h: enum sock_shutdown_cmd, shutdown()'s how. */
+    public static final int SHUT_RD = 0;
+    public static final int SHUT_WR = 1;
+    public static final int SHUT_RDWR = 2;
+
     // ---- include/linux/net.h: enum sock_type, and the flags socket() takes in its type
 
     public static final int SOCK_STREAM = 1;

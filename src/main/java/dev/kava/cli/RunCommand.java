@@ -6,6 +6,10 @@ import dev.kava.fs.HostStdio;
 import dev.kava.kernel.ErrnoException;
 import dev.kava.kernel.ExitStatus;
 import dev.kava.kernel.Kernel;
+import dev.kava.net.core.Net;
+import dev.kava.net.host.HostNetLoop;
+import dev.kava.net.host.PortForward;
+import dev.kava.net.host.UserNet;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -46,6 +50,14 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = {"-v", "--volume"}, paramLabel = "HOSTDIR:GUESTDIR[:ro|:rw]",
             description = "Mount a host directory on an existing guest directory, read-only unless :rw (repeatable).")
     List<String> volumes = new ArrayList<>();
+
+    @Option(names = {"-p", "--publish"}, paramLabel = "HOSTPORT:GUESTPORT[/tcp|/udp]",
+            description = "Forward host 127.0.0.1:HOSTPORT to the guest's 127.0.0.1:GUESTPORT (repeatable; TCP unless /udp).")
+    List<String> publish = new ArrayList<>();
+
+    @Option(names = "--net", paramLabel = "none|host-loopback",
+            description = "none (default): the guest has only its loopback. host-loopback: also eth0 10.0.2.15/24 with gateway 10.0.2.2; TCP and UDP to 10.0.2.2:PORT reach the host's 127.0.0.1:PORT.")
+    String net = "none";
 
     @Option(names = "--verbose", description = "Print kernel log messages to stderr.")
     boolean kernelLog;
@@ -169,6 +181,19 @@ public final class RunCommand implements Callable<Integer> {
                 return 2;
             }
         }
+        List<PortForward.Spec> forwards = new ArrayList<>();
+        for (String p : publish) {
+            try {
+                forwards.add(PortForward.Spec.parse(p));
+            } catch (IllegalArgumentException e) {
+                err.println("kava run: -p " + p + ": " + e.getMessage());
+                return 2;
+            }
+        }
+        if (!net.equals("none") && !net.equals("host-loopback")) {
+            err.println("kava run: --net " + net + ": expected none or host-loopback");
+            return 2;
+        }
         long startNanos = System.nanoTime();
         Kernel kernel;
         try {
@@ -180,6 +205,21 @@ public final class RunCommand implements Callable<Integer> {
             err.println("kava run: " + e.getMessage());
             return 2;
         }
+        HostNetLoop hostNet = null;
+        if (!forwards.isEmpty() || net.equals("host-loopback")) {
+            Kernel k = kernel;
+            hostNet = new HostNetLoop("kava-hostnet", e -> k.log().oops("host network", e));
+            if (net.equals("host-loopback")) UserNet.attach(hostNet, Net.of(kernel));
+            for (int i = 0; i < forwards.size(); i++) {
+                try {
+                    PortForward.start(hostNet, Net.of(kernel), forwards.get(i));
+                } catch (IOException e) {
+                    err.println("kava run: -p " + publish.get(i) + ": " + e.getMessage());
+                    hostNet.close();
+                    return 2;
+                }
+            }
+        }
         ExitStatus status;
         try {
             status = kernel.run(guestBytes(program), argv, envp);
@@ -190,6 +230,8 @@ public final class RunCommand implements Callable<Integer> {
             err.println("kava run: " + program + ": " + Errno.message(e.errno));
             // As a shell does: 127 when the program is not there, 126 when it cannot be executed.
             return e.errno == Errno.ENOENT || e.errno == Errno.ENOTDIR ? 127 : 126;
+        } finally {
+            if (hostNet != null) hostNet.close();
         }
         if (stats) {
             double secs = (System.nanoTime() - startNanos) / 1e9;

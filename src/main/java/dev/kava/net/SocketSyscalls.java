@@ -32,6 +32,7 @@ public final class SocketSyscalls {
     public static void register(SyscallTable t) {
         dev.kava.net.unix.UnixProto.init(); // af_unix_init: AF_UNIX is built in
         dev.kava.net.ipv4.AfInet.init(); // inet_init: AF_INET, IPv4, ICMP and the datagram transports
+        dev.kava.net.ipv6.AfInet6.init(); // inet6_init: AF_INET6, IPv6, ICMPv6
         dev.kava.net.netlink.NetlinkProto.init(); // netlink_proto_init and rtnetlink_init: AF_NETLINK, NETLINK_ROUTE
         t.register(SyscallNr.SOCKET, (task, a) -> socket(task, (int) a[0], (int) a[1], (int) a[2]));
         t.register(SyscallNr.SOCKETPAIR, (task, a) -> socketpair(task, (int) a[0], (int) a[1], (int) a[2], a[3]));

@@ -31,7 +31,7 @@ public final class Loopback extends NetDevice {
         super(net, "lo");
         // gen_lo_setup
         mtu = LOOPBACK_MTU;
-        // gen_lo_setup sets no MTU bounds: lo's min_mtu and max_mtu are 0 (no limit above).
+        // gen_lo_setup sets no bounds: alloc_netdev leaves min_mtu and max_mtu 0 (no limit).
         minMtu = 0;
         maxMtu = 0;
         hardHeaderLen = IfEther.ETH_HLEN;

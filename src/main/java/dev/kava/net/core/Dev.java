@@ -327,7 +327,11 @@ public final class Dev {
         }
     }
 
-    /** dev_set_mtu: EINVAL outside the device's [min_mtu, max_mtu] (a max_mtu of 0 is no limit); NETDEV_CHANGEMTU. */
+    /**
+     * dev_set_mtu with dev_validate_mtu: EINVAL below min_mtu or above a non-zero max_mtu (a
+     * max_mtu of 0 sets no limit: lo's); NETDEV_CHANGEMTU, on which IPv4 and IPv6 let go of a
+     * device whose MTU is too small for them.
+     */
     public static void setMtu(NetDevice dev, int mtu) {
         assertRtnl(dev);
         if (mtu < 0 || mtu < dev.minMtu || (dev.maxMtu > 0 && mtu > dev.maxMtu)) throw ErrnoException.of(Errno.EINVAL);

@@ -106,12 +106,12 @@ public final class DevIoctl {
         switch (cmd) {
             case Sockios.SIOCGIFHWADDR -> {
                 // netif_get_mac_address: sa_family is the device type, sa_data its address.
+                // Only addr_len bytes of sa_data are written (all 14 zeroed for a device without an address).
                 NetDevice d = dev(net, ifr);
-                byte[] sa = new byte[16];
-                Uaccess.putShort(sa, 0, d.type);
+                Uaccess.putShort(ifr, If.IFR_IFRU, d.type);
                 byte[] a = d.devAddr;
-                System.arraycopy(a, 0, sa, 2, Math.min(a.length, 14));
-                System.arraycopy(sa, 0, ifr, If.IFR_IFRU, 16);
+                if (d.addrLen == 0) java.util.Arrays.fill(ifr, If.IFR_IFRU + 2, If.IFR_IFRU + 16, (byte) 0);
+                else System.arraycopy(a, 0, ifr, If.IFR_IFRU + 2, Math.min(Math.min(a.length, d.addrLen), 14));
                 return true;
             }
             case Sockios.SIOCGIFFLAGS -> {

@@ -15,5 +15,6 @@ final class NetSysctls {
         done = true;
         CoreProc.register();
         dev.kava.net.ipv4.Ipv4Proc.register();
+        dev.kava.net.ipv4.TcpProc.register();
     }
 }

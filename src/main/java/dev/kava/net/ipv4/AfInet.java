@@ -21,12 +21,18 @@ import java.util.List;
 public final class AfInet implements NetProto {
     private static final AfInet INSTANCE = new AfInet();
 
+    /** The built-in transports' init functions (udp_init, ping_init, raw_init, ...), run by inet_init. */
+    private static final List<Runnable> TRANSPORTS = new ArrayList<>();
+
     /** inetsw[type]: the protocols of each socket type, in registration order. */
     @SuppressWarnings("unchecked")
     private static final List<InetProtosw>[] INETSW = new List[Socket.SOCK_MAX];
 
     static {
         for (int i = 0; i < INETSW.length; i++) INETSW[i] = new ArrayList<>();
+        TRANSPORTS.add(UdpSock::init);
+        TRANSPORTS.add(PingSock::init);
+        TRANSPORTS.add(RawSock::init);
     }
 
     private static boolean initialized;
@@ -41,10 +47,9 @@ public final class AfInet implements NetProto {
         IpInput.init();
         NetProto.Registry.register(INSTANCE);
         for (Runnable r : TRANSPORTS) r.run();
+        TcpProto.init();
     }
 
-    /** The built-in transports' init functions (udp_init, ping_init, raw_init, ...), run by inet_init. */
-    private static final List<Runnable> TRANSPORTS = new ArrayList<>();
 
     /** Adds a transport's init to inet_init (run now if inet_init already ran). */
     public static synchronized void addTransport(Runnable init) {
@@ -117,6 +122,10 @@ public final class AfInet implements NetProto {
         sk.uid = t.group.cred.euid();
         sk.ino = sock.ino();
         sk.pmtudisc = net.ipv4.ipNoPmtuDisc != 0 ? In.IP_PMTUDISC_DONT : In.IP_PMTUDISC_WANT;
+        if (sk.v6 != null) {
+            sk.v6.ipv6only = net.ipv6.bindv6only != 0;
+            sk.v6.mcastHops = dev.kava.net.ipv6.Inet6Sk.IPV6_DEFAULT_MCASTHOPS;
+        }
         sk.init(t);
         return sk;
     }

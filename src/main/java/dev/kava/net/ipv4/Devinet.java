@@ -43,7 +43,6 @@ public final class Devinet {
                 if ((dev.flags & If.IFF_LOOPBACK) != 0) {
                     InIfaddr ifa = new InIfaddr(in, In.INADDR_LOOPBACK, 8);
                     ifa.scope = Rtnetlink.RT_SCOPE_HOST;
-                    ifa.flags |= IfAddr.IFA_F_PERMANENT; // set_ifa_lifetime(ifa, INFINITY_LIFE_TIME, INFINITY_LIFE_TIME)
                     try {
                         insert(net, ifa);
                     } catch (ErrnoException e) {
@@ -52,23 +51,16 @@ public final class Devinet {
                 }
             }
             case CHANGEMTU -> {
-                // IPv4 is disabled while the MTU is below 68 and comes back (without addresses) above it.
                 if (in == null) {
+                    // Re-enabling IP: a fresh in_device, without addresses.
                     if (validMtu(dev.mtu)) dev.ip4Ptr = new InDevice(dev);
                 } else if (!validMtu(dev.mtu)) {
-                    netdevEvent(net, NetdevEvent.UNREGISTER, dev);
+                    // Disable IP when the MTU is not enough: the in_device and its addresses go.
+                    destroy(net, dev, in);
                 }
             }
             case UNREGISTER -> {
-                if (in != null) {
-                    for (InIfaddr ifa : in.addresses()) {
-                        if (in.remove(ifa)) {
-                            net.notifyAddr4(ifa, true);
-                            net.ipv4.fib.delIfaddr(ifa);
-                        }
-                    }
-                    dev.ip4Ptr = null;
-                }
+                if (in != null) destroy(net, dev, in);
             }
             case CHANGENAME -> {
                 // inetdev_changename: labels follow the device name, keeping an alias suffix.
@@ -81,6 +73,17 @@ public final class Devinet {
             }
             default -> { }
         }
+    }
+
+    /** inetdev_destroy: every address goes (RTM_DELADDR and its routes), then the in_device. */
+    private static void destroy(Net net, NetDevice dev, InDevice in) {
+        for (InIfaddr ifa : in.addresses()) {
+            if (in.remove(ifa)) {
+                net.notifyAddr4(ifa, true);
+                net.ipv4.fib.delIfaddr(ifa);
+            }
+        }
+        dev.ip4Ptr = null;
     }
 
     private static long nowCs(Net net) {
@@ -259,7 +262,6 @@ public final class Devinet {
                         if ((dev.flags & If.IFF_BROADCAST) != 0 && n.prefixlen < 31) n.broadcast = sinAddr | ~n.mask;
                     }
                     n.scope = Ip.isLoopback(sinAddr) ? Rtnetlink.RT_SCOPE_HOST : Rtnetlink.RT_SCOPE_UNIVERSE;
-                    n.flags |= IfAddr.IFA_F_PERMANENT; // set_ifa_lifetime with infinite lifetimes
                     insert(net, n);
                 }
                 case Sockios.SIOCSIFBRDADDR -> {

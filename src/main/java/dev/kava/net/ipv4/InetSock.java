@@ -36,6 +36,9 @@ public abstract class InetSock extends Sock {
     /** sk_userlocks bits beyond SOL_SOCKET's buffer locks (include/net/sock.h). */
     public static final int SOCK_BINDADDR_LOCK = 4, SOCK_BINDPORT_LOCK = 8;
 
+    /** MRT_BASE and MRT_MAX (include/uapi/linux/mroute.h); MRT6_* (linux/mroute6.h) span the same numbers. */
+    public static final int MRT_BASE = 200, MRT_MAX = 212;
+
     /** IP_CMSG_* (include/net/inet_sock.h): which ancillary data recvmsg adds. */
     public static final int IP_CMSG_PKTINFO = 1, IP_CMSG_TTL = 1 << 1, IP_CMSG_TOS = 1 << 2, IP_CMSG_RECVOPTS = 1 << 3,
             IP_CMSG_RETOPTS = 1 << 4, IP_CMSG_PASSSEC = 1 << 5, IP_CMSG_ORIGDSTADDR = 1 << 6, IP_CMSG_CHECKSUM = 1 << 7,
@@ -91,6 +94,11 @@ public abstract class InetSock extends Sock {
     /** proto->get_port: takes port snum (0: any free one) in the protocol's table; EADDRINUSE if taken. */
     protected abstract void getPort(Task t, int snum);
 
+    /** get_port for callers outside the package (inet6_bind); the caller holds the sock's monitor. */
+    public void bindPort(Task t, int snum) {
+        getPort(t, snum);
+    }
+
     /** proto->unhash: leaves the protocol's table. */
     protected abstract void unhash();
 
@@ -107,9 +115,12 @@ public abstract class InetSock extends Sock {
         return net.ipv4.ipNonlocalBind != 0 || freebind || transparent;
     }
 
-    /** inet_port_requires_bind_service: ports below net.ipv4.ip_unprivileged_port_start need CAP_NET_BIND_SERVICE. */
+    /**
+     * inet_port_requires_bind_service: ports below net.ipv4.ip_unprivileged_port_start need
+     * CAP_NET_BIND_SERVICE. A kernel socket (no task: sock_create_kern) has every capability.
+     */
     protected boolean portNeedsPrivilege(Task t, int port) {
-        return port != 0 && port < net.ipv4.ipUnprivilegedPortStart && t.group.cred.euid() != 0;
+        return port != 0 && port < net.ipv4.ipUnprivilegedPortStart && t != null && t.group.cred.euid() != 0;
     }
 
     /** inet_sk_get_local_port_range: the namespace's range narrowed by IP_LOCAL_PORT_RANGE. */
@@ -248,6 +259,9 @@ public abstract class InetSock extends Sock {
      * IP options are not supported yet: ENOPROTOOPT.
      */
     public void ipSetsockopt(Task t, int optname, long optval, int optlen) {
+        // ip_mroute_opt: the multicast routing options (MRT_INIT 200 .. MRT_MAX 212, linux/mroute.h) belong to a
+        // raw IGMP socket and a multicast routing daemon; kava has no multicast routing.
+        if (optname >= MRT_BASE && optname <= MRT_MAX) throw ErrnoException.of(Errno.EOPNOTSUPP);
         int val = 0;
         if (optlen >= 4) val = t.mem.read32(optval);
         else if (optlen >= 1) val = t.mem.read(optval, 1)[0] & 0xff;
@@ -345,6 +359,7 @@ public abstract class InetSock extends Sock {
 
     /** do_ip_getsockopt: an int, or one byte when the buffer is shorter than an int and the value fits. */
     public void ipGetsockopt(Task t, int optname, long optval, long optlenAddr) {
+        if (optname >= MRT_BASE && optname <= MRT_MAX) throw ErrnoException.of(Errno.EOPNOTSUPP);
         int len = t.mem.read32(optlenAddr);
         if (len < 0) throw ErrnoException.of(Errno.EINVAL);
         int f = cmsgFlags;
@@ -426,8 +441,10 @@ public abstract class InetSock extends Sock {
 
     /**
      * ip_cmsg_send and __sock_cmsg_send: IP_PKTINFO (a struct in_pktinfo), IP_TTL (1..255),
-     * IP_TOS (an int or a byte), SO_MARK (CAP_NET_ADMIN), SO_PRIORITY; malformed headers and
-     * wrong lengths are EINVAL. IP_RETOPTS (source-route options) is not supported: EINVAL.
+     * IP_TOS (an int or a byte), SO_MARK (CAP_NET_ADMIN), SO_PRIORITY; SCM_RIGHTS and
+     * SCM_CREDENTIALS are skipped; malformed headers and wrong lengths are EINVAL. IP_RETOPTS
+     * (source-route options) and SO_TIMESTAMPING / SCM_TXTIME (transmit timestamps) are not
+     * supported: EINVAL.
      */
     public Ipcm cmsgSend(Task t, MsgHdr msg, boolean allowIpv6) {
         Ipcm ipc = new Ipcm();
@@ -457,7 +474,8 @@ public abstract class InetSock extends Sock {
                         if (!(p >= 0 && p <= 6) && !cap(t)) throw ErrnoException.of(Errno.EPERM);
                         ipc.priority = p;
                     }
-                    case Socket.SCM_RIGHTS, Socket.SCM_CREDENTIALS -> throw ErrnoException.of(Errno.EINVAL);
+                    // __sock_cmsg_send skips these on sockets that do not pass descriptors or credentials.
+                    case Socket.SCM_RIGHTS, Socket.SCM_CREDENTIALS -> { }
                     default -> throw ErrnoException.of(Errno.EINVAL);
                 }
             } else if (level == Socket.SOL_IP) {
@@ -551,6 +569,7 @@ public abstract class InetSock extends Sock {
      */
     @Override
     public long ioctl(Task t, int cmd, long arg) {
+        if (family == Socket.AF_INET6) return inet6Ioctl(t, cmd, arg);
         switch (cmd) {
             case Sockios.SIOCADDRT, Sockios.SIOCDELRT, Sockios.SIOCDARP, Sockios.SIOCGARP, Sockios.SIOCSARP ->
                     throw ErrnoException.of(Errno.EOPNOTSUPP);
@@ -570,6 +589,21 @@ public abstract class InetSock extends Sock {
                 Devinet.ioctl(net, cap(t), cmd, ifr);
                 return 0;
             }
+            default -> {
+                return protoIoctl(t, cmd, arg);
+            }
+        }
+    }
+
+    /**
+     * inet6_ioctl: IPv6 route and address changes through ioctls (SIOCADDRT, SIOCSIFADDR with a
+     * struct in6_ifreq) are not supported yet (EOPNOTSUPP; netlink is the way); the IPv4 address
+     * ioctls are not IPv6's, so they end as ENOTTY; the rest go to the protocol.
+     */
+    private long inet6Ioctl(Task t, int cmd, long arg) {
+        switch (cmd) {
+            case Sockios.SIOCADDRT, Sockios.SIOCDELRT, Sockios.SIOCSIFADDR, Sockios.SIOCDIFADDR, Sockios.SIOCSIFDSTADDR ->
+                    throw ErrnoException.of(Errno.EOPNOTSUPP);
             default -> {
                 return protoIoctl(t, cmd, arg);
             }

@@ -13,8 +13,8 @@ import dev.kava.net.core.SkBuff;
 /**
  * IPv4 input (net/ipv4/ip_input.c): ip_rcv checks the header (version, length, checksum,
  * total length), routes the packet (ip_rcv_finish), and ip_local_deliver hands a packet for
- * this host to the raw sockets and to the transport of its protocol. Fragments are not
- * reassembled yet: they are dropped (ReasmFails).
+ * this host to the raw sockets and to the transport of its protocol, after putting fragments
+ * back together.
  */
 public final class IpInput implements PacketHandler {
     static final IpInput INSTANCE = new IpInput();
@@ -87,15 +87,16 @@ public final class IpInput implements PacketHandler {
         return localDeliver(net, skb);
     }
 
-    /** ip_local_deliver: fragments would be reassembled here; then ip_local_deliver_finish. */
+    /** ip_local_deliver: fragments are reassembled (ip_defrag); then ip_local_deliver_finish. */
     private int localDeliver(Net net, SkBuff skb) {
         int nh = skb.networkHeader;
         int frag = skb.get16(nh + Ip.FRAG_OFF);
         if ((frag & (Ip.IP_MF | Ip.IP_OFFSET)) != 0) {
-            net.ipv4.mib.ip(IpMib.REASM_REQDS);
-            net.ipv4.mib.ip(IpMib.REASM_FAILS);
-            skb.free();
-            return NET_RX_DROP;
+            skb.data = skb.transportHeader;
+            SkBuff whole = IpFragment.reassemble(net, skb);
+            if (whole == null) return NET_RX_SUCCESS;
+            skb = whole;
+            nh = skb.networkHeader;
         }
         skb.data = skb.transportHeader;
         return protocolDeliver(net, skb, skb.get8(nh + Ip.PROTOCOL));

@@ -17,8 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (tot_len and checksum), ip_output / ip_finish_output (the MTU check), and
  * ip_finish_output2 (the link header, then dev_queue_xmit).
  *
- * <p>Fragmentation is not done yet: a datagram longer than the route's MTU fails with
- * EMSGSIZE. On lo (MTU 65536) every IPv4 datagram fits.
+ * <p>A datagram longer than the route's MTU is fragmented ({@link IpFragment}) unless DF
+ * forbids it (EMSGSIZE). On lo (MTU 65536) every IPv4 datagram fits.
  */
 public final class IpOutput {
     private final NetnsIpv4 ip;
@@ -98,16 +98,26 @@ public final class IpOutput {
         return skb.dst.output(skb);
     }
 
-    /** ip_output and ip_finish_output: the MTU check (no fragmentation yet), then the link layer. */
+    /** ip_output and ip_finish_output: the MTU check and fragmentation, then the link layer. */
     int output(SkBuff skb, Rtable rt) {
         NetDevice dev = rt.dev;
         skb.dev = dev;
         skb.protocol = IfEther.ETH_P_IP;
         int len = skb.tail - skb.networkHeader;
         if (len > rt.mtu()) {
-            ip.mib.ip(IpMib.FRAG_FAILS);
-            skb.free();
-            return -Errno.EMSGSIZE;
+            // ip_fragment: DF forbids it unless the sender allows local fragmentation (ignore_df).
+            boolean df = (skb.get16(skb.networkHeader + Ip.FRAG_OFF) & Ip.IP_DF) != 0;
+            if (df && !skb.ignoreDf) {
+                ip.mib.ip(IpMib.FRAG_FAILS);
+                skb.free();
+                return -Errno.EMSGSIZE;
+            }
+            int rc = 0;
+            for (SkBuff f : IpFragment.fragment(ip, skb, rt.mtu())) {
+                int r = finishOutput2(f, rt);
+                if (r < 0 && rc == 0) rc = r;
+            }
+            return rc;
         }
         return finishOutput2(skb, rt);
     }

@@ -49,6 +49,18 @@ public final class Ipv4Proc {
         Sysctl.intValue("ipv4/icmp_msgs_per_sec", n -> n.ipv4.icmpMsgsPerSec, (n, v) -> n.ipv4.icmpMsgsPerSec = v, 0, Integer.MAX_VALUE);
         Sysctl.intValue("ipv4/icmp_msgs_burst", n -> n.ipv4.icmpMsgsBurst, (n, v) -> n.ipv4.icmpMsgsBurst = v, 0, Integer.MAX_VALUE);
         ProcNet.register("snmp", (net, t) -> snmp(net));
+        InetProc.register();
+    }
+
+    /**
+     * Groups other protocols add to /proc/net/snmp after IcmpMsg, before Udp (TCP puts its "Tcp:"
+     * header and value lines here): each returns its two lines, newline-terminated.
+     */
+    private static final java.util.List<java.util.function.Function<dev.kava.net.core.Net, String>> EXTRA_GROUPS =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    public static void addSnmpGroup(java.util.function.Function<dev.kava.net.core.Net, String> group) {
+        EXTRA_GROUPS.add(group);
     }
 
     /** snmp_seq_show_ipstats, icmp_put and the Udp/UdpLite groups: a header line and a value line per group. */
@@ -83,7 +95,9 @@ public final class Ipv4Proc {
             vals.append(' ').append(v);
         }
         if (names.length() > 0) sb.append("\nIcmpMsg:").append(names).append("\nIcmpMsg:").append(vals);
-        sb.append("\nUdp:");
+        sb.append('\n');
+        for (var g : EXTRA_GROUPS) sb.append(g.apply(net));
+        sb.append("Udp:");
         for (String n : IpMib.UDP_NAMES) sb.append(' ').append(n);
         sb.append("\nUdp:");
         for (int i = 0; i < IpMib.UDP_NAMES.length; i++) sb.append(' ').append(m.udp.get(i));

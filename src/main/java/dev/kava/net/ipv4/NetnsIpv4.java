@@ -11,7 +11,14 @@ public final class NetnsIpv4 {
     public final Net net;
     public final Fib fib;
     public final IpMib mib = new IpMib();
+    /** Datagrams being reassembled (ipv4.fqdir). */
+    public final dev.kava.net.core.FragTable<Object> frags = new dev.kava.net.core.FragTable<>(IpFragment.TIMEOUT, IpFragment.HIGH_THRESH);
     public final IpOutput out = new IpOutput(this);
+    /** The UDP sockets of the namespace, IPv4 and IPv6 (udp_table). */
+    public final UdpTable udp = new UdpTable();
+    /** The ping sockets (ping_table) and raw sockets (raw_v4_hashinfo and raw_v6_hashinfo). */
+    public final PingTable ping = new PingTable();
+    public final RawTable raw = new RawTable();
 
     // ---- sysctls (net.ipv4.*), Linux's defaults
     /** ip_local_port_range */

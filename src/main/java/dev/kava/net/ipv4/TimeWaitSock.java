@@ -1,0 +1,113 @@
+package dev.kava.net.ipv4;
+
+import dev.kava.abi.Tcp;
+import dev.kava.kernel.time.TimerList;
+
+/**
+ * A connection in TIME_WAIT (struct inet_timewait_sock / tcp_timewait_sock,
+ * net/ipv4/tcp_minisocks.c): what is left of a closed connection for 2*MSL, holding its
+ * four-tuple and port so that old duplicates are not taken for a new connection. Its
+ * substate is FIN_WAIT2 for an orphaned connection still waiting for the peer's FIN.
+ */
+final class TimeWaitSock {
+    final TcpNet tn;
+    final int laddr, lport, raddr, rport;
+    final boolean reuse, reuseport;
+    final int uid, boundDevIf;
+    /** tw_substate: TCP_TIME_WAIT or TCP_FIN_WAIT2. */
+    int substate;
+    long rcvNxt, sndNxt;
+    int rcvWnd;
+    int rcvWscale;
+    boolean tsOk;
+    int tsRecent, tsOffset;
+    long tsRecentStamp;
+    final TcpNet.Key key;
+    final TimerList timer;
+
+    TimeWaitSock(TcpSock sk, int substate) {
+        this.tn = sk.tn;
+        this.laddr = sk.rcvSaddr != 0 ? sk.rcvSaddr : sk.saddr;
+        this.lport = sk.num;
+        this.raddr = sk.daddr;
+        this.rport = sk.dport;
+        this.reuse = sk.reuse;
+        this.reuseport = sk.reuseport;
+        this.uid = sk.uid;
+        this.boundDevIf = sk.boundDevIf;
+        this.substate = substate;
+        this.rcvNxt = sk.rcvNxt;
+        this.sndNxt = sk.sndNxt;
+        this.rcvWnd = sk.rcvWnd;
+        this.rcvWscale = sk.rcvWscale;
+        this.tsOk = sk.tsOk;
+        this.tsRecent = sk.tsRecent;
+        this.tsOffset = sk.tsOffset;
+        this.key = sk.key();
+        this.timer = new TimerList(sk.net.kernel, this::expire);
+    }
+
+    /** inet_twsk_deschedule_put: the timer ran out (or the slot is reused): leave the tables. */
+    void kill() {
+        timer.del();
+        if (tn.ehash.remove(key, this)) tn.putPort(this);
+    }
+
+    private void expire() {
+        if (tn.ehash.remove(key, this)) tn.putPort(this);
+    }
+
+    /** Re-arms the TIME_WAIT timer (inet_twsk_reschedule). */
+    void schedule(long nanos) {
+        timer.modIn(nanos);
+    }
+
+    /** The seconds left, for /proc/net/tcp's timer column. */
+    long expiresNanos() {
+        return timer.expires();
+    }
+
+    /**
+     * tcp_timewait_state_process: a segment for a connection in TIME_WAIT. In the FIN_WAIT2
+     * substate a FIN moves it to TIME_WAIT (acknowledged); data or a RST kill it. In TIME_WAIT a
+     * RST kills it (RFC 1337 off), a retransmitted FIN is acknowledged again and restarts the
+     * 2*MSL timer, a new SYN beyond the old sequence space lets a new connection take over
+     * (returns true: the caller looks for a listener), and anything else gets a duplicate ACK.
+     */
+    boolean process(TcpSeg seg) {
+        if (substate == Tcp.TCP_FIN_WAIT2) {
+            if (seg.rst()) {
+                kill();
+                return false;
+            }
+            if (seg.syn() && !seg.ack() && seg.seq != (int) rcvNxt) {
+                return false;
+            }
+            if (seg.len > 0 && (int) (seg.seq + seg.len - (int) rcvNxt) > 0) {
+                TcpOutput.sendReset(tn, seg);
+                kill();
+                return false;
+            }
+            if (seg.fin() && seg.seq + seg.len == (int) rcvNxt) {
+                rcvNxt++;
+                substate = Tcp.TCP_TIME_WAIT;
+                schedule(TcpSock.TCP_TIMEWAIT_LEN_NS);
+                TcpOutput.sendTwAck(this, seg);
+                return false;
+            }
+            TcpOutput.sendTwAck(this, seg);
+            return false;
+        }
+        if (seg.rst()) {
+            if (tn.rfc1337 == 0) kill();
+            return false;
+        }
+        if (seg.syn() && !seg.ack() && (int) (seg.seq - (int) rcvNxt) > 0) {
+            kill();
+            return true;
+        }
+        if (seg.fin()) schedule(TcpSock.TCP_TIMEWAIT_LEN_NS);
+        if (!seg.rst()) TcpOutput.sendTwAck(this, seg);
+        return false;
+    }
+}
