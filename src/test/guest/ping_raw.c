@@ -33,6 +33,39 @@ static unsigned short csum(const void *p, int len) {
     return htons(~s & 0xffff);
 }
 
+/* Receives the next IPv4 ICMP packet that is ours (echo id 0x4242, or an error quoting protocol 254):
+ * the host's namespace is shared with whatever else runs, and a raw socket sees all of it. */
+static long recv_ours(int s, unsigned char *b, int size, struct sockaddr_in *from, socklen_t *fl) {
+    for (int tries = 0; tries < 1000; tries++) {
+        long n = recvfrom(s, b, size, 0, (struct sockaddr *)from, fl);
+        if (n < 0) return n;
+        const struct iphdr *ip = (const struct iphdr *)b;
+        const unsigned char *ic = b + ip->ihl * 4;
+        if (ip->protocol != IPPROTO_ICMP || n < ip->ihl * 4 + 8) continue;
+        if ((ic[0] == ICMP_ECHO || ic[0] == ICMP_ECHOREPLY) && ic[4] == 0x42 && ic[5] == 0x42) return n;
+        if (ic[0] == ICMP_DEST_UNREACH && n >= ip->ihl * 4 + 8 + 20 && ((const struct iphdr *)(ic + 8))->protocol == 254) return n;
+    }
+    errno = EAGAIN;
+    return -1;
+}
+
+/* Whether anything of ours is queued (others' packets are read and skipped). */
+static int ours_pending(int s) {
+    unsigned char b[2048];
+    struct sockaddr_in f;
+    socklen_t fl = sizeof f;
+    struct pollfd p = {s, POLLIN, 0};
+    while (poll(&p, 1, 200) > 0) {
+        long n = recvfrom(s, b, sizeof b, MSG_DONTWAIT, (struct sockaddr *)&f, &fl);
+        if (n < 0) break;
+        const struct iphdr *ip = (const struct iphdr *)b;
+        const unsigned char *ic = b + ip->ihl * 4;
+        if ((ic[0] == ICMP_ECHO || ic[0] == ICMP_ECHOREPLY) && ic[4] == 0x42 && ic[5] == 0x42) return 1;
+        if (ic[0] == ICMP_DEST_UNREACH && ((const struct iphdr *)(ic + 8))->protocol == 253) return 1;
+    }
+    return 0;
+}
+
 static void timeout(int s) {
     struct timeval tv = {2, 0};
     setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
@@ -80,19 +113,33 @@ int main(void) {
     result("send echo request", sendto(r, pkt, n, 0, (struct sockaddr *)&lo, sizeof lo));
     struct sockaddr_in from;
     socklen_t fl = sizeof from;
-    long got = recvfrom(r, buf, sizeof buf, 0, (struct sockaddr *)&from, &fl);
+    long got = recv_ours(r, buf, sizeof buf, &from, &fl);
     show("first", buf, got, &from);
     printf("from port %d len %d\n", ntohs(from.sin_port), fl);
-    got = recvfrom(r, buf, sizeof buf, 0, (struct sockaddr *)&from, &fl);
+    got = recv_ours(r, buf, sizeof buf, &from, &fl);
     show("second", buf, got, &from);
 
     /* Truncation */
+    /* Truncation: ICMP_FILTER first lets only echo replies through, and the id says it is ours. */
+    struct icmp_filter only_replies = {~(1U << ICMP_ECHOREPLY)};
+    setsockopt(r, SOL_RAW, ICMP_FILTER, &only_replies, sizeof only_replies);
     n = echo(pkt, 0x4242, 2, "0123456789");
     sendto(r, pkt, n, 0, (struct sockaddr *)&lo, sizeof lo);
     struct iovec iov = {buf, 30};
     struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1};
+    long tr;
+    do {
+        m.msg_flags = 0;
+        tr = recvmsg(r, &m, MSG_PEEK);
+        if (tr >= 28 && !(buf[24] == 0x42 && buf[25] == 0x42)) recv(r, buf, sizeof buf, 0);
+    } while (tr >= 28 && !(buf[24] == 0x42 && buf[25] == 0x42));
     result("recvmsg 30", recvmsg(r, &m, 0));
     printf("MSG_TRUNC %d\n", !!(m.msg_flags & MSG_TRUNC));
+    sendto(r, pkt, n, 0, (struct sockaddr *)&lo, sizeof lo);
+    do {
+        tr = recv(r, buf, 26, MSG_PEEK);
+        if (tr >= 26 && !(buf[24] == 0x42 && buf[25] == 0x42)) recv(r, buf, sizeof buf, 0);
+    } while (tr >= 26 && !(buf[24] == 0x42 && buf[25] == 0x42));
     result("recv MSG_TRUNC 10", recv(r, buf, 10, MSG_TRUNC));
 
     /* ICMP_FILTER: let only echo replies through */
@@ -100,9 +147,9 @@ int main(void) {
     result("ICMP_FILTER", setsockopt(r, SOL_RAW, ICMP_FILTER, &filt, sizeof filt));
     n = echo(pkt, 0x4242, 3, "filtered");
     sendto(r, pkt, n, 0, (struct sockaddr *)&lo, sizeof lo);
-    got = recvfrom(r, buf, sizeof buf, 0, (struct sockaddr *)&from, &fl);
+    got = recv_ours(r, buf, sizeof buf, &from, &fl);
     show("filtered", buf, got, &from);
-    result("nothing more", recv(r, buf, sizeof buf, MSG_DONTWAIT));
+    printf("nothing more of ours: %d\n", !ours_pending(r));
 
     /* IP_HDRINCL through IPPROTO_RAW: the kernel fills tot_len, id and the checksum. */
     int h = socket(AF_INET, SOCK_RAW, IPPROTO_RAW);
@@ -119,7 +166,7 @@ int main(void) {
     ip->daddr = lo.sin_addr.s_addr;
     n = echo(pkt + 20, 0x4242, 4, "hdrincl");
     result("send with header", sendto(h, pkt, 20 + n, 0, (struct sockaddr *)&lo, sizeof lo));
-    got = recvfrom(r, buf, sizeof buf, 0, (struct sockaddr *)&from, &fl);
+    got = recv_ours(r, buf, sizeof buf, &from, &fl);
     show("reply to it", buf, got, &from);
     result("header too short", sendto(h, pkt, 10, 0, (struct sockaddr *)&lo, sizeof lo));
     ip->ihl = 15;
@@ -147,8 +194,7 @@ int main(void) {
     result("send proto 253", sendto(r253, "x253", 4, 0, (struct sockaddr *)&lo, sizeof lo));
     got = recv(r253, buf, sizeof buf, 0);
     printf("raw 253 saw %ld bytes, payload %.4s\n", got, buf + 20);
-    struct pollfd pf = {r, POLLIN, 0};
-    printf("unreachable for 253: %d\n", poll(&pf, 1, 200));
+    printf("unreachable for 253: %d\n", ours_pending(r));
     close(r253);
     int r254 = socket(AF_INET, SOCK_RAW, 254);
     close(r254);
@@ -161,8 +207,13 @@ int main(void) {
     ip->protocol = 254;
     ip->daddr = lo.sin_addr.s_addr;
     memcpy(pkt + 20, "nobody", 6);
-    sendto(s254, pkt, 26, 0, (struct sockaddr *)&lo, sizeof lo);
-    got = recvfrom(r, buf, sizeof buf, 0, (struct sockaddr *)&from, &fl);
+    /* ICMP errors are rate limited host-wide: try a few times. */
+    got = -1;
+    for (int i = 0; i < 5 && got < 0; i++) {
+        sendto(s254, pkt, 26, 0, (struct sockaddr *)&lo, sizeof lo);
+        struct pollfd pf = {r, POLLIN, 0};
+        if (poll(&pf, 1, 500) > 0) got = recv_ours(r, buf, sizeof buf, &from, &fl);
+    }
     if (got > 0) {
         struct iphdr *oi = (struct iphdr *)buf;
         struct icmphdr *ic = (struct icmphdr *)(buf + oi->ihl * 4);
@@ -185,8 +236,9 @@ int main(void) {
     for (int i = 0; i < 2; i++) {
         struct sockaddr_in6 f6;
         socklen_t f6l = sizeof f6;
-        got = recvfrom(r6, buf, sizeof buf, 0, (struct sockaddr *)&f6, &f6l);
         struct icmp6_hdr *g = (struct icmp6_hdr *)buf;
+        do got = recvfrom(r6, buf, sizeof buf, 0, (struct sockaddr *)&f6, &f6l);
+        while (got >= 8 && !(g->icmp6_id == htons(0x6666) && (g->icmp6_type == 128 || g->icmp6_type == 129)));
         char a[64];
         if (got < 0) result("recv6", got);
         else printf("icmp6 %ld bytes type %d id %#x seq %d data %.4s from %s port %d\n", got, g->icmp6_type,
@@ -199,9 +251,14 @@ int main(void) {
     result("ICMP6_FILTER", setsockopt(r6, IPPROTO_ICMPV6, ICMP6_FILTER, &f6, sizeof f6));
     e6->icmp6_seq = htons(10);
     sendto(r6, pkt, 12, 0, (struct sockaddr *)&lo6, sizeof lo6);
-    got = recv(r6, buf, sizeof buf, 0);
+    do got = recv(r6, buf, sizeof buf, 0);
+    while (got >= 8 && ((struct icmp6_hdr *)buf)->icmp6_id != htons(0x6666));
     printf("filtered6: type %d seq %d\n", buf[0], ntohs(((struct icmp6_hdr *)buf)->icmp6_seq));
-    result("nothing more6", recv(r6, buf, sizeof buf, MSG_DONTWAIT));
+    int more6 = 0;
+    struct pollfd p6 = {r6, POLLIN, 0};
+    while (poll(&p6, 1, 200) > 0 && recv(r6, buf, sizeof buf, MSG_DONTWAIT) >= 8)
+        if (((struct icmp6_hdr *)buf)->icmp6_id == htons(0x6666)) more6 = 1;
+    printf("nothing more of ours6: %d\n", !more6);
     v = -1;
     getsockopt(r6, IPPROTO_IPV6, IPV6_CHECKSUM, &v, &vl);
     printf("IPV6_CHECKSUM of ICMPv6 %d\n", v);
