@@ -121,6 +121,8 @@ public final class TcpSock extends InetSock {
     boolean pingpong;
     long atoUs = TCP_ATO_MIN_US;
     long lrcvtimeMs, lsndtimeMs;
+    /** tp->last_oow_ack_time: when the last ACK to an out-of-window segment went (rate limit). */
+    long lastOowAckMs;
 
     // ---- ECN (RFC 3168)
     boolean ecnOk, ecnDemandCwr, ecnQueueCwr, ecnSeen;
