@@ -377,6 +377,12 @@ final class TcpInput implements NetProtocol {
         long ack = unwrap(seg.ackSeq, tp.sndUna);
         if (synRecv) {
             if (ack <= tp.sndUna || ack > tp.sndMax) return true;
+            TcpSock lsk = tp.parent;
+            if (lsk != null && lsk.deferAccept > 0 && seg.len == 0 && !seg.fin() && tp.retransmits < lsk.deferAccept) {
+                // TCP_DEFER_ACCEPT: a bare ACK does not complete the connection; data will (tcp_check_req).
+                tp.deferAcked = true;
+                return false;
+            }
             tp.sndUna = ack;
             tp.sndWnd = seg.window << tp.sndWscale;
             tp.maxWindow = Math.max(tp.maxWindow, tp.sndWnd);
