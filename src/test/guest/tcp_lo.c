@@ -283,6 +283,27 @@ static void timewait(void) {
     close(l2);
 }
 
+static void deferaccept(void) {
+    struct sockaddr_in a = {0};
+    int l = listener(&a, 0);
+    int secs = 3;
+    setsockopt(l, IPPROTO_TCP, TCP_DEFER_ACCEPT, &secs, sizeof secs);
+    fcntl(l, F_SETFL, O_NONBLOCK);
+    int c = dial(&a);
+    int s = accept(l, NULL, NULL);
+    printf("defer accept before data: %d %s\n", s, s < 0 ? strerror(errno) : "");
+    write(c, "data", 4);
+    struct pollfd p = {l, POLLIN, 0};
+    poll(&p, 1, 5000);
+    s = accept(l, NULL, NULL);
+    char buf[8];
+    int n = s >= 0 ? read(s, buf, sizeof buf) : -1;
+    printf("after data: accepted %d read %d\n", s >= 0, n);
+    close(s);
+    close(c);
+    close(l);
+}
+
 int main(void) {
     setvbuf(stdout, NULL, _IONBF, 0);
     signal(SIGPIPE, SIG_IGN);
@@ -292,5 +313,6 @@ int main(void) {
     nonblocking();
     linger0();
     timewait();
+    deferaccept();
     return 0;
 }

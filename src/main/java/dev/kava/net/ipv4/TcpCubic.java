@@ -64,9 +64,17 @@ public final class TcpCubic implements TcpCong {
     static int cubicRoot(long a) {
         if (a <= 0) return 0;
         long x = (long) Math.cbrt((double) a);
-        while ((x + 1) * (x + 1) * (x + 1) <= a) x++;
-        while (x * x * x > a) x--;
+        while (cubeAtMost(x + 1, a)) x++;
+        while (!cubeAtMost(x, a)) x--;
         return (int) x;
+    }
+
+    private static boolean cubeAtMost(long x, long a) {
+        try {
+            return Math.multiplyExact(Math.multiplyExact(x, x), x) <= a;
+        } catch (ArithmeticException overflow) {
+            return false;
+        }
     }
 
     /** bictcp_update: the number of acks per one-segment increase (ca->cnt), now being ms since boot. */

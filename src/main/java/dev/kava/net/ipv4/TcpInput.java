@@ -344,13 +344,13 @@ final class TcpInput implements NetProtocol {
         // PAWS (RFC 7323): a segment older than the last timestamp seen is a duplicate.
         if (tp.tsOk && o.sawTstamp && !seg.rst() && tp.tsRecent != 0 && o.tsval - tp.tsRecent < 0
                 && tp.nowMs() - tp.tsRecentStampMs < TCP_PAWS_24DAYS_MS) {
-            if (!synRecv) TcpOutput.sendAck(tp);
+            if (!synRecv) oowAck(tp);
             return false;
         }
         if (!inWindow(tp, seq, endSeq) && !(seg.len == 0 && !seg.syn() && !seg.fin() && seq == tp.rcvNxt)) {
             if (!seg.rst()) {
                 if (synRecv) return false;
-                TcpOutput.sendAck(tp);
+                oowAck(tp);
             }
             return false;
         }
@@ -360,7 +360,7 @@ final class TcpInput implements NetProtocol {
                 if (synRecv && tp.parent != null) dropRequest(tp);
                 else tp.resetByPeer();
             } else {
-                TcpOutput.sendAck(tp);
+                oowAck(tp); // challenge ACK
             }
             return false;
         }
@@ -370,13 +370,19 @@ final class TcpInput implements NetProtocol {
         }
         if (seg.syn()) {
             if (synRecv) return false;
-            TcpOutput.sendAck(tp); // challenge ACK
+            oowAck(tp); // challenge ACK
             return false;
         }
         if (!seg.ack()) return false;
         long ack = unwrap(seg.ackSeq, tp.sndUna);
         if (synRecv) {
             if (ack <= tp.sndUna || ack > tp.sndMax) return true;
+            TcpSock lsk = tp.parent;
+            if (lsk != null && lsk.deferAccept > 0 && seg.len == 0 && !seg.fin() && tp.retransmits < lsk.deferAccept) {
+                // TCP_DEFER_ACCEPT: a bare ACK does not complete the connection; data will (tcp_check_req).
+                tp.deferAcked = true;
+                return false;
+            }
             tp.sndUna = ack;
             tp.sndWnd = seg.window << tp.sndWscale;
             tp.maxWindow = Math.max(tp.maxWindow, tp.sndWnd);
@@ -393,7 +399,8 @@ final class TcpInput implements NetProtocol {
         } else {
             int r = ack(tp, seg, seq, ack);
             if (r < 0) {
-                TcpOutput.sendAck(tp);
+                // An ACK of data never sent (RFC 793 3.9) or far too old: dropped; a challenge ACK at most.
+                if (ack <= tp.sndMax) oowAck(tp);
                 return false;
             }
         }
@@ -457,6 +464,21 @@ final class TcpInput implements NetProtocol {
             ackSndCheck(tp);
         }
         return false;
+    }
+
+    /** net.ipv4.tcp_invalid_ratelimit (ms): the least time between ACKs for out-of-window segments. */
+    static final long TCP_INVALID_RATELIMIT_MS = 500;
+
+    /**
+     * tcp_send_dupack / tcp_send_challenge_ack behind tcp_oow_rate_limited: an ACK answering an
+     * unacceptable segment, at most one per 500 ms, so two confused ends cannot ACK each other
+     * forever.
+     */
+    static void oowAck(TcpSock tp) {
+        long now = tp.nowMs();
+        if (tp.lastOowAckMs != 0 && now - tp.lastOowAckMs < TCP_INVALID_RATELIMIT_MS) return;
+        tp.lastOowAckMs = now;
+        TcpOutput.sendAck(tp);
     }
 
     // ---- ACK processing (tcp_ack)

@@ -121,6 +121,8 @@ public final class TcpSock extends InetSock {
     boolean pingpong;
     long atoUs = TCP_ATO_MIN_US;
     long lrcvtimeMs, lsndtimeMs;
+    /** tp->last_oow_ack_time: when the last ACK to an out-of-window segment went (rate limit). */
+    long lastOowAckMs;
 
     // ---- ECN (RFC 3168)
     boolean ecnOk, ecnDemandCwr, ecnQueueCwr, ecnSeen;
@@ -147,6 +149,8 @@ public final class TcpSock extends InetSock {
     TcpSock parent;
     /** Set under the lock for {@link #unlockWork}: join the parent's accept queue; or leave its SYN queue. */
     boolean toAccept, requestGone;
+    /** inet_rsk(req)->acked: the client ACKed our SYN-ACK without data while TCP_DEFER_ACCEPT holds it back. */
+    boolean deferAcked;
     /** SOCK_DEAD: the user closed it; it lives on for the protocol alone. */
     boolean orphan;
     boolean everConnected;

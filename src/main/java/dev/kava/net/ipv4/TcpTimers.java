@@ -101,8 +101,18 @@ final class TcpTimers {
             return;
         }
         if (st == Tcp.TCP_SYN_RECV && tp.parent != null || st == Tcp.TCP_SYN_RECV && !tp.everConnected) {
-            if (tp.retransmits >= tp.tn.synackRetries) {
+            // syn_ack_recalc: with TCP_DEFER_ACCEPT, a request the client ACKed waits quietly for
+            // data, and gets a last SYN-ACK (to be ACKed again) when the deferral ends.
+            TcpSock lsk = tp.parent;
+            int defer = lsk != null ? lsk.deferAccept : 0;
+            boolean expire = tp.retransmits >= tp.tn.synackRetries && (!tp.deferAcked || tp.retransmits >= defer);
+            boolean resend = !tp.deferAcked || tp.retransmits >= defer - 1;
+            if (expire) {
                 TcpInput.dropRequest(tp);
+                return;
+            }
+            if (!resend) {
+                backoff(tp);
                 return;
             }
             TcpOutput.sendSynAck(tp);
