@@ -1,16 +1,12 @@
 package dev.kava.guest;
 
-import dev.kava.cli.Main;
 import org.junit.jupiter.api.Assumptions;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -19,38 +15,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * libpython3.13-testsuite, busybox-static for /bin/sh, and ncurses-base for terminfo (the REPL).
  * Debian compiles the .pyc files in the packages' postinst, which the builder does not run; here
  * python3 itself compiles them once under qemu-riscv64-static (a minute), so that each test does
- * not compile the standard library again under emulation. Built once into target/guest-cpython
- * and reused while the marker file is there; skipped without archive, cache or qemu.
+ * not compile the standard library again under emulation. Built and reused as every DebianRoot
+ * (target/guest-cpython); skipped without archive, cache or qemu.
  */
 final class CpythonRoot {
-    static final Path ROOT = Path.of("target/guest-cpython");
     static final String PACKAGES = "python3,libpython3.13-testsuite,busybox-static,ncurses-base";
-    private static final Path READY = Path.of("target/guest-cpython.ready");
 
     private CpythonRoot() {}
 
-    static synchronized Path get() throws Exception {
-        if (Files.isRegularFile(READY) && Files.isExecutable(ROOT.resolve("usr/bin/python3"))) return ROOT;
+    static Path get() throws Exception {
         String missing = GuestToolchain.missing();
         Assumptions.assumeTrue(missing == null, () -> "skipped: " + missing + " (it compiles the .pyc files)");
-        List<String> args = new ArrayList<>(List.of("rootfs", "build", "--suite", BusyboxSmokeTest.SUITE,
-                "--packages", PACKAGES, "--dir", ROOT.toString()));
-        String unreachable = BusyboxSmokeTest.archiveUnreachable();
-        if (unreachable != null) {
-            Path index = BusyboxSmokeTest.debCache().resolve("index").resolve(BusyboxSmokeTest.SUITE).resolve("InRelease");
-            Assumptions.assumeTrue(Files.isRegularFile(index), () -> "skipped: no cached Debian index in "
-                    + BusyboxSmokeTest.debCache() + " and the archive cannot be reached: " + unreachable);
-            args.add("--offline");
-        }
-        BusyboxSmokeTest.deleteTree(ROOT);
-        Files.deleteIfExists(Path.of(ROOT + ".mtree"));
-        int rc = Main.execute(args.toArray(new String[0]));
-        Assumptions.assumeTrue(rc == 0 || unreachable == null, "the python packages are not all in the offline cache");
-        assertEquals(0, rc, "kava " + String.join(" ", args) + " failed (its messages are on stderr)");
-        assertTrue(Files.isExecutable(ROOT.resolve("usr/bin/python3")), "no usr/bin/python3 after kava rootfs build");
-        compilePyc(ROOT.toAbsolutePath());
-        Files.writeString(READY, PACKAGES + "\n");
-        return ROOT;
+        return DebianRoot.get("cpython", PACKAGES, "usr/bin/python3", root -> compilePyc(root.toAbsolutePath()));
     }
 
     /**

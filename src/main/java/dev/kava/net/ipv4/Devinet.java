@@ -43,6 +43,7 @@ public final class Devinet {
                 if ((dev.flags & If.IFF_LOOPBACK) != 0) {
                     InIfaddr ifa = new InIfaddr(in, In.INADDR_LOOPBACK, 8);
                     ifa.scope = Rtnetlink.RT_SCOPE_HOST;
+                    ifa.flags |= IfAddr.IFA_F_PERMANENT; // set_ifa_lifetime(ifa, INFINITY_LIFE_TIME, INFINITY_LIFE_TIME)
                     try {
                         insert(net, ifa);
                     } catch (ErrnoException e) {
@@ -262,6 +263,7 @@ public final class Devinet {
                         if ((dev.flags & If.IFF_BROADCAST) != 0 && n.prefixlen < 31) n.broadcast = sinAddr | ~n.mask;
                     }
                     n.scope = Ip.isLoopback(sinAddr) ? Rtnetlink.RT_SCOPE_HOST : Rtnetlink.RT_SCOPE_UNIVERSE;
+                    n.flags |= IfAddr.IFA_F_PERMANENT; // set_ifa_lifetime with infinite lifetimes
                     insert(net, n);
                 }
                 case Sockios.SIOCSIFBRDADDR -> {
