@@ -304,6 +304,39 @@ static void deferaccept(void) {
     close(l);
 }
 
+static void urgent(void) {
+    struct sockaddr_in a = {0};
+    int l = listener(&a, 0);
+    int c = dial(&a);
+    int s = accept(l, NULL, NULL);
+    char b[16];
+    int r = recv(s, b, 1, MSG_OOB | MSG_DONTWAIT);
+    printf("oob none: %d %s\n", r, strerror(errno));
+    send(c, "abc", 3, 0);
+    send(c, "!", 1, MSG_OOB);
+    send(c, "de", 2, 0);
+    usleep(50000);
+    struct pollfd p = {s, POLLIN | POLLPRI, 0};
+    poll(&p, 1, 1000);
+    printf("poll %#x\n", p.revents);
+    int mark = -1;
+    ioctl(s, SIOCATMARK, &mark);
+    printf("atmark %d\n", mark);
+    r = recv(s, b, sizeof b, 0);
+    printf("read up to the mark %d %.*s\n", r, r, b);
+    ioctl(s, SIOCATMARK, &mark);
+    printf("atmark %d\n", mark);
+    r = recv(s, b, 1, MSG_OOB);
+    printf("oob %d %c\n", r, b[0]);
+    r = recv(s, b, 1, MSG_OOB);
+    printf("oob again %d %s\n", r, strerror(errno));
+    r = recv(s, b, sizeof b, 0);
+    printf("read %d %.*s\n", r, r, b);
+    close(c);
+    close(s);
+    close(l);
+}
+
 int main(void) {
     setvbuf(stdout, NULL, _IONBF, 0);
     signal(SIGPIPE, SIG_IGN);
@@ -314,5 +347,6 @@ int main(void) {
     linger0();
     timewait();
     deferaccept();
+    urgent();
     return 0;
 }

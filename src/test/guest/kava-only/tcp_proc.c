@@ -25,14 +25,20 @@ static void table(int port) {
     char line[256];
     fgets(line, sizeof line, f);
     printf("header: %.40s... width %zu\n", line, strlen(line));
-    while (fgets(line, sizeof line, f)) {
+    /* Connections come in hash order; sorting the lines makes the output stable. */
+    char out[16][128];
+    int n = 0;
+    while (fgets(line, sizeof line, f) && n < 16) {
         unsigned la, lp, ra, rp, st, tx, rx;
         if (sscanf(line, "%*d: %x:%x %x:%x %x %x:%x", &la, &lp, &ra, &rp, &st, &tx, &rx) != 7) continue;
         if ((int)lp != port && (int)rp != port) continue;
-        printf("  %08X:%s %08X:%s st %02X tx %u rx %u width %zu\n", la, (int)lp == port ? "PORT" : "other", ra,
-               (int)rp == port ? "PORT" : (rp ? "other" : "0"), st, tx, rx, strlen(line));
+        snprintf(out[n++], sizeof out[0], "  %08X:%s %08X:%s st %02X tx %u rx %u width %zu\n", la,
+                 (int)lp == port ? "PORT" : "other", ra, (int)rp == port ? "PORT" : (rp ? "other" : "0"), st, tx, rx,
+                 strlen(line));
     }
     fclose(f);
+    qsort(out, n, sizeof out[0], (int (*)(const void *, const void *))strcmp);
+    for (int i = 0; i < n; i++) fputs(out[i], stdout);
 }
 
 int main(void) {

@@ -673,7 +673,7 @@ final class TcpInput implements NetProtocol {
         long urgSeq = seq + ptr - 1;
         if (urgSeq < tp.copiedSeq) return;
         if (tp.urgActive() && urgSeq <= tp.urgSeq) return;
-        sendSigurg(tp);
+        tp.sigurgPending = true; // sent by unlockWork: signals are not sent under the socket lock
         tp.urgSeq = urgSeq;
         tp.urgValid = false;
         tp.urgRead = false;
@@ -686,7 +686,7 @@ final class TcpInput implements NetProtocol {
     }
 
     /** sk_send_sigurg: SIGURG to the owner of the socket file (FIOSETOWN / F_SETOWN). */
-    private static void sendSigurg(TcpSock tp) {
+    static void sendSigurg(TcpSock tp) {
         var f = tp.socket;
         var k = tp.net.kernel;
         int who = f == null ? 0 : f.owner();

@@ -151,6 +151,8 @@ public final class TcpSock extends InetSock {
     boolean toAccept, requestGone;
     /** inet_rsk(req)->acked: the client ACKed our SYN-ACK without data while TCP_DEFER_ACCEPT holds it back. */
     boolean deferAcked;
+    /** Urgent data arrived: SIGURG to the owner once the lock is dropped. */
+    boolean sigurgPending;
     /** SOCK_DEAD: the user closed it; it lives on for the protocol alone. */
     boolean orphan;
     boolean everConnected;
@@ -313,8 +315,10 @@ public final class TcpSock extends InetSock {
         int mask;
         boolean any;
         TcpSock p = null;
-        boolean accept = false, gone = false;
+        boolean accept = false, gone = false, sigurg;
         synchronized (this) {
+            sigurg = sigurgPending;
+            sigurgPending = false;
             mask = wakeMask;
             any = wakeAny;
             wakeMask = 0;
@@ -327,6 +331,7 @@ public final class TcpSock extends InetSock {
                 if (gone) parent = null;
             }
         }
+        if (sigurg) TcpInput.sendSigurg(this);
         if (any) wq.wakeAll(mask);
         if (p != null) p.childEvent(this, accept, gone);
     }
