@@ -114,17 +114,17 @@ public final class TimeSyscalls {
 
     /**
      * clock_settime (kernel/time/posix-timers.c): only CLOCK_REALTIME has a clock_set
-     * (posix_clock_realtime_set, which is settimeofday without a timezone); the CPU clocks
-     * answer EPERM ("you can never reset a CPU clock", posix_cpu_clock_set) once the clock
-     * id checks out; every other clock EINVAL.
+     * (posix_clock_realtime_set, which is settimeofday without a timezone); the clocks of
+     * clock_getcpuclockid answer EPERM ("you can never reset a CPU clock", posix_cpu_clock_set)
+     * once the clock id checks out; every other clock, CLOCK_PROCESS_CPUTIME_ID and
+     * CLOCK_THREAD_CPUTIME_ID included (clock_process has no clock_set), EINVAL.
      */
     private static long clockSettime(Task t, int clock, long tp) {
-        boolean cpuClock = clock == Time.CLOCK_PROCESS_CPUTIME_ID || clock == Time.CLOCK_THREAD_CPUTIME_ID
-                || (clock < 0 && (clock & 7) != 3);
+        boolean cpuClock = clock < 0 && (clock & 7) != 3;
         if (clock != Time.CLOCK_REALTIME && !cpuClock) return -Errno.EINVAL;
         byte[] b = t.mem.read(tp, Time.TIMESPEC_SIZE);
         if (cpuClock) {
-            long n = clock < 0 ? cpuClockOf(t, clock) : 0; // validate_clock_permissions
+            long n = cpuClockOf(t, clock); // validate_clock_permissions
             return Errno.isError(n) ? n : -Errno.EPERM;
         }
         return doSysSettimeofday(t, true, Uaccess.getLong(b, 0), Uaccess.getLong(b, 8), null);
