@@ -79,6 +79,22 @@ static void *sleeper(void *arg) {
     return NULL;
 }
 
+static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
+static volatile int cond_rc = -1;
+
+/* pthread_cond_timedwait on CLOCK_REALTIME: FUTEX_WAIT_BITSET | FUTEX_CLOCK_REALTIME. */
+static void *cond_waiter(void *arg) {
+    (void) arg;
+    struct timespec ts = {sleeper_deadline / NS, sleeper_deadline % NS};
+    pthread_mutex_lock(&mu);
+    int r;
+    do r = pthread_cond_timedwait(&cv, &mu, &ts); while (r == 0);
+    cond_rc = r;
+    pthread_mutex_unlock(&mu);
+    return NULL;
+}
+
 static volatile sig_atomic_t timer_fired;
 
 static void on_timer(int sig) {
@@ -121,6 +137,15 @@ int main(void) {
     show("clock_settime +2h", set_real(vdso_ns(CLOCK_REALTIME) + 2 * HOUR));
     pthread_join(th, NULL);
     printf("absolute clock_nanosleep returned: %d\n", sleeper_rc);
+
+    /* So does a futex wait with an absolute CLOCK_REALTIME timeout. */
+    sleeper_deadline = vdso_ns(CLOCK_REALTIME) + HOUR;
+    pthread_create(&th, NULL, cond_waiter, NULL);
+    usleep(100000);
+    printf("cond waiter still waiting: %d\n", cond_rc == -1);
+    show("clock_settime +2h", set_real(vdso_ns(CLOCK_REALTIME) + 2 * HOUR));
+    pthread_join(th, NULL);
+    printf("pthread_cond_timedwait: %s\n", cond_rc == ETIMEDOUT ? "ETIMEDOUT" : strerror(cond_rc));
 
     /* A relative CLOCK_REALTIME sleep does not move when the clock is set back. */
     long long before = vdso_ns(CLOCK_MONOTONIC);
