@@ -9,6 +9,8 @@
  * answers clock_settime_perm.c checks against the host kernel). */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
+#include <mqueue.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -95,6 +97,17 @@ static void *cond_waiter(void *arg) {
     return NULL;
 }
 
+static volatile int mq_errno = -1;
+
+/* mq_timedreceive: its timeout is an absolute CLOCK_REALTIME time. */
+static void *mq_waiter(void *arg) {
+    mqd_t q = *(mqd_t *) arg;
+    struct timespec ts = {sleeper_deadline / NS, sleeper_deadline % NS};
+    char buf[64];
+    mq_errno = mq_timedreceive(q, buf, sizeof buf, NULL, &ts) < 0 ? errno : 0;
+    return NULL;
+}
+
 static volatile sig_atomic_t timer_fired;
 
 static void on_timer(int sig) {
@@ -146,6 +159,21 @@ int main(void) {
     show("clock_settime +2h", set_real(vdso_ns(CLOCK_REALTIME) + 2 * HOUR));
     pthread_join(th, NULL);
     printf("pthread_cond_timedwait: %s\n", cond_rc == ETIMEDOUT ? "ETIMEDOUT" : strerror(cond_rc));
+
+    /* And an mq_timedreceive. */
+    struct mq_attr attr = {0};
+    attr.mq_maxmsg = 1;
+    attr.mq_msgsize = 64;
+    mqd_t q = mq_open("/clock_settime", O_RDWR | O_CREAT, 0600, &attr);
+    mq_unlink("/clock_settime");
+    sleeper_deadline = vdso_ns(CLOCK_REALTIME) + HOUR;
+    pthread_create(&th, NULL, mq_waiter, &q);
+    usleep(100000);
+    printf("mq receiver still waiting: %d\n", mq_errno == -1);
+    show("clock_settime +2h", set_real(vdso_ns(CLOCK_REALTIME) + 2 * HOUR));
+    pthread_join(th, NULL);
+    printf("mq_timedreceive: %s\n", mq_errno == ETIMEDOUT ? "ETIMEDOUT" : strerror(mq_errno));
+    mq_close(q);
 
     /* A relative CLOCK_REALTIME sleep does not move when the clock is set back. */
     long long before = vdso_ns(CLOCK_MONOTONIC);
