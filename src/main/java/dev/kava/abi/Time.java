@@ -28,4 +28,14 @@ public final class Time {
 
     /** sizeof(struct __kernel_timespec) and sizeof(struct __kernel_old_timeval) on 64-bit. */
     public static final int TIMESPEC_SIZE = 16, TIMEVAL_SIZE = 16;
+
+    /** sizeof(struct timezone) (include/uapi/linux/time.h): tz_minuteswest, tz_dsttime. */
+    public static final int TIMEZONE_SIZE = 8;
+
+    /** include/linux/time64.h: KTIME_SEC_MAX (KTIME_MAX / NSEC_PER_SEC). */
+    public static final long KTIME_SEC_MAX = Long.MAX_VALUE / NSEC_PER_SEC;
+    /** include/linux/time64.h: TIME_UPTIME_SEC_MAX, 30 years of uptime. */
+    public static final long TIME_UPTIME_SEC_MAX = 30L * 365 * 24 * 3600;
+    /** include/linux/time64.h: TIME_SETTOD_SEC_MAX, the limit timespec64_valid_settod puts on a time to set. */
+    public static final long TIME_SETTOD_SEC_MAX = KTIME_SEC_MAX - TIME_UPTIME_SEC_MAX;
 }

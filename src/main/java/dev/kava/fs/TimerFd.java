@@ -19,9 +19,9 @@ import dev.kava.kernel.time.HrTimer;
  * expires but when the ticks are read (or timerfd_gettime looks): the periods missed meanwhile
  * are counted then (hrtimer_forward_now), as Linux does to keep short periods cheap.
  *
- * <p>TFD_TIMER_CANCEL_ON_SET is accepted and remembered; kava's clock is never set (there is
- * no clock_settime or settimeofday step), so such a timer is never cancelled, as on a Linux
- * whose clock nobody sets.
+ * <p>An absolute CLOCK_REALTIME timer armed with TFD_TIMER_CANCEL_ON_SET is cancelled when the
+ * wall clock is set (timerfd_clock_was_set): it becomes readable, and the next read fails
+ * with ECANCELED.
  */
 public final class TimerFd extends AnonInodeFile {
     private final int clockid;
@@ -31,10 +31,20 @@ public final class TimerFd extends AnonInodeFile {
     private long tintv, ticks;
     private boolean expired;
     private int settimeFlags;
+    /**
+     * ctx->moffs: the realtime offset when the timer last checked, or Long.MAX_VALUE once a
+     * clock set cancelled it; mightCancel: on the cancel list (TFD_TIMER_CANCEL_ON_SET).
+     */
+    private long moffs;
+    private boolean mightCancel;
+    private final dev.kava.kernel.sched.WaitQueue.Callback onClockSet = key -> clockWasSet();
+    private final dev.kava.kernel.time.Clock clock;
 
     private TimerFd(Task t, int clockid, int flags) {
         super(Fcntl.O_RDWR | (flags & Fcntl.O_NONBLOCK), "[timerfd]");
         this.clockid = clockid;
+        this.clock = t.kernel.clock();
+        this.moffs = clock.realtimeOffset();
         this.tmr = new HrTimer(t.kernel, clockid, this, this::triggered, () -> wqh.wakeAll(dev.kava.abi.Poll.POLLIN));
     }
 
@@ -97,28 +107,65 @@ public final class TimerFd extends AnonInodeFile {
         TimerFd f = fget(t, ufd);
         long[] old;
         f.catchUp();
+        int r;
         synchronized (f) {
+            f.setupCancel(flags);
             // An expired periodic timer moves on first, so that the old value is its next expiry.
             if (f.expired && f.tintv != 0) f.tmr.forwardNow(f.tintv);
             old = new long[]{f.remaining(), f.tintv};
-            f.setup(flags, nt[1], nt[0]);
+            r = f.setup(flags, nt[1], nt[0]);
         }
+        if (r != 0) return r;
         if (otmr != 0) t.mem.write(otmr, itimerspec(old[0], old[1]));
         return 0;
     }
 
-    /** timerfd_setup: the ticks are forgotten; a non-zero value arms the timer, relative or absolute. Holds this. */
-    private void setup(int flags, long value, long interval) {
+    /** timerfd_setup_cancel: an absolute wall-clock timer with TFD_TIMER_CANCEL_ON_SET goes on the cancel list. Holds this. */
+    private void setupCancel(int flags) {
+        boolean want = (clockid == Time.CLOCK_REALTIME || clockid == Time.CLOCK_REALTIME_ALARM)
+                && (flags & Timerfd.TFD_TIMER_ABSTIME) != 0 && (flags & Timerfd.TFD_TIMER_CANCEL_ON_SET) != 0;
+        if (want == mightCancel) return;
+        mightCancel = want;
+        if (want) clock.wasSet().add(onClockSet);
+        else clock.wasSet().remove(onClockSet);
+    }
+
+    /** timerfd_clock_was_set: a timer on the cancel list whose offset is stale is cancelled and made readable. */
+    private void clockWasSet() {
+        synchronized (this) {
+            if (!mightCancel || moffs == clock.realtimeOffset()) return;
+            moffs = Long.MAX_VALUE;
+            ticks++;
+        }
+        wqh.wakeAll(dev.kava.abi.Poll.POLLIN);
+    }
+
+    /** timerfd_canceled: whether a clock set cancelled the timer; if so the cancellation is consumed. Holds this. */
+    private boolean canceled() {
+        if (!mightCancel || moffs != Long.MAX_VALUE) return false;
+        moffs = clock.realtimeOffset();
+        return true;
+    }
+
+    /**
+     * timerfd_setup: the ticks are forgotten; a non-zero value arms the timer, relative or
+     * absolute; -ECANCELED when a clock set had cancelled the timer. Holds this.
+     */
+    private int setup(int flags, long value, long interval) {
         tmr.cancel();
         expired = false;
         ticks = 0;
         tintv = interval;
+        boolean abs = (flags & Timerfd.TFD_TIMER_ABSTIME) != 0;
+        tmr.init(abs);
         tmr.setExpires(0); // hrtimer_setup: a disarmed timer has no expiry
         if (value != 0) {
-            long expiry = (flags & Timerfd.TFD_TIMER_ABSTIME) != 0 ? value : saturatingAdd(tmr.now(), value);
+            long expiry = abs ? value : saturatingAdd(tmr.now(), value);
             tmr.start(expiry);
+            if (canceled()) return -Errno.ECANCELED;
         }
         settimeFlags = flags & Timerfd.TFD_SETTIME_FLAGS;
+        return 0;
     }
 
     private static long saturatingAdd(long a, long b) {
@@ -180,6 +227,13 @@ public final class TimerFd extends AnonInodeFile {
         while (true) {
             catchUp();
             synchronized (this) {
+                // If the clock was set, the ticks do not matter and the timer is not re-armed:
+                // the reader must look at the clock again.
+                if (canceled()) {
+                    ticks = 0;
+                    expired = false;
+                    throw ErrnoException.of(Errno.ECANCELED);
+                }
                 if (ticks != 0) {
                     n = ticks;
                     if (expired && tintv != 0) {
@@ -214,6 +268,7 @@ public final class TimerFd extends AnonInodeFile {
         long n = t.mem.read64(arg);
         if (n == 0) return -Errno.EINVAL;
         synchronized (this) {
+            if (canceled()) return -Errno.ECANCELED;
             ticks = n;
         }
         wqh.wakeAll(dev.kava.abi.Poll.POLLIN);
@@ -239,6 +294,7 @@ public final class TimerFd extends AnonInodeFile {
     @Override
     public void release() {
         synchronized (this) {
+            setupCancel(0);
             tmr.cancel();
         }
         super.release();

@@ -237,10 +237,10 @@ public final class Kernel {
 
     private volatile Mmap.Backing vvar;
 
-    /** The vDSO's data page every exec maps (the clock's vvarPage; constant while the kernel runs). */
+    /** The vDSO's data page every exec maps: the clock's one vvar frame, shared by all processes. */
     public Mmap.Backing vvar() {
         Mmap.Backing v = vvar;
-        if (v == null) vvar = v = ElfLoader.vvarBacking(clock.vvarPage());
+        if (v == null) vvar = v = ElfLoader.vvarBacking(clock.vvarFrame());
         return v;
     }
 

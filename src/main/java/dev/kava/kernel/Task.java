@@ -182,6 +182,30 @@ public final class Task {
     }
 
     /**
+     * As {@link #waitEvent(WaitQueue, BooleanSupplier, long)} with the deadline an absolute
+     * CLOCK_REALTIME time (Long.MAX_VALUE = none), as an hrtimer on the realtime base waits:
+     * when the clock is set the wait goes on to the deadline by the new wall time
+     * (clock_was_set), ending at once if that has passed.
+     */
+    public int waitEventRealtime(WaitQueue q, BooleanSupplier cond, long realDeadline) {
+        dev.kava.kernel.time.Clock c = kernel.clock();
+        if (realDeadline == Long.MAX_VALUE) return waitEvent(q, cond, Long.MAX_VALUE);
+        while (true) {
+            long steps = c.setCount();
+            long deadline = realDeadline - c.realtimeOffset();
+            c.wasSet().add(this);
+            int r;
+            try {
+                r = waitEvent(q, () -> cond.getAsBoolean() || c.setCount() != steps, deadline);
+            } finally {
+                c.wasSet().remove(this);
+            }
+            if (r != 0 || cond.getAsBoolean()) return r;
+            // the clock was set: wait on by the new wall time
+        }
+    }
+
+    /**
      * True if an unblocked signal is pending for this task (signal_pending). A thread that
      * exec's de_thread or exit_group is killing has SIGKILL pending in Linux: so it has here.
      */

@@ -135,6 +135,9 @@ final class MiniAsm {
         emit(CSR_TIME << 20 | 2 << 12 | rd << 7 | 0x73, "rdtime " + reg(rd));
     }
 
+    /** fence r,r: earlier loads complete before later ones (pred = succ = R, 0b0010). */
+    void fenceRR() { emit(0x0220000f, "fence r,r"); }
+
     void ecall() { emit(0x73, "ecall"); }
     void ret() { emit(i(0, RA, 0, ZERO, 0x67), "ret"); }
 

@@ -4,6 +4,9 @@ import dev.kava.abi.Elf;
 import dev.kava.abi.SyscallNr;
 
 import java.io.ByteArrayOutputStream;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -36,17 +39,20 @@ public final class Vdso {
     public static final int VVAR_SIZE = 4096;
 
     // The vvar page (after include/vdso/datapage.h's struct vdso_time_data, reduced to what the
-    // code below reads). Little-endian. Unlike Linux's, the page never changes while a kernel
-    // runs: kava's clocks are never set or slewed (no clock_settime, no adjtimex), so each clock
-    // is a constant base plus the time CSR scaled, and there is no seqcount, cycle_last or shift.
-    // Each process maps a private copy. A kernel that adjusts clocks must make this a shared,
-    // live page and add vdso_read_begin / vdso_read_retry around the reads.
+    // code below reads). Little-endian. As in Linux, the kernel has one such page, mapped
+    // read-only into every process, and changes it when the clock is set (update_vsyscall):
+    // each clock is a base plus the time CSR scaled, and a base moves when CLOCK_REALTIME is
+    // stepped. The writer makes the sequence count odd, writes, and makes it even again
+    // (vdso_write_begin / vdso_write_end); the code reads between vdso_read_begin and
+    // vdso_read_retry, so it never uses a half-written page.
     /** u32: VDSO_CLOCKMODE_* (include/vdso/clocksource.h). */
     public static final int VVAR_CLOCK_MODE = 0;
     /** u32: bit n set when clock id n is computed in the vDSO; 0 in VDSO_CLOCKMODE_NONE. */
     public static final int VVAR_CLOCK_MASK = 4;
     /** u32: nanoseconds per time-CSR tick (the clocksource's mult, shift 0). */
     public static final int VVAR_MULT = 8;
+    /** u32: the sequence count (vdso_clock.seq): odd while the kernel is writing the page. */
+    public static final int VVAR_SEQ = 12;
     /** u64[VVAR_NCLOCKS]: per clock id, nanoseconds when the time CSR read 0. */
     public static final int VVAR_BASE = 16;
     /** Clock ids 0..CLOCK_TAI have a slot (include/uapi/linux/time.h). */
@@ -265,16 +271,25 @@ public final class Vdso {
 
     /**
      * t5 = nanoseconds of the clock whose base is at 0(t2), t6 = the vvar page: base + rdtime *
-     * mult. Clobbers t4. The callers check the clock's bit in VVAR_CLOCK_MASK first, which the
-     * kernel clears in VDSO_CLOCKMODE_NONE, so the fast path has one branch.
+     * mult, read inside the page's sequence count (do_hres: vdso_read_begin, read,
+     * vdso_read_retry). Clobbers t3, t4. The callers check the clock's bit in VVAR_CLOCK_MASK
+     * first, which the kernel clears in VDSO_CLOCKMODE_NONE and never changes while it runs.
      */
-    private static void readClock(MiniAsm a) {
-        int t2 = MiniAsm.T2, t4 = MiniAsm.T4, t5 = MiniAsm.T5, t6 = MiniAsm.T6;
+    private static void readClock(MiniAsm a, String p) {
+        int t2 = MiniAsm.T2, t3 = MiniAsm.T3, t4 = MiniAsm.T4, t5 = MiniAsm.T5, t6 = MiniAsm.T6;
+        a.label(p + "retry");
+        a.lwu(t3, VVAR_SEQ, t6);
+        a.andi(t4, t3, 1);
+        a.bne(t4, MiniAsm.ZERO, p + "retry"); // the kernel is writing the page
+        a.fenceRR();
         a.rdtime(t5);
         a.lwu(t4, VVAR_MULT, t6);
         a.mul(t5, t5, t4);
         a.ld(t4, 0, t2);
         a.add(t5, t5, t4);
+        a.fenceRR();
+        a.lwu(t4, VVAR_SEQ, t6);
+        a.bne(t4, t3, p + "retry"); // the page changed meanwhile
     }
 
     /** int __vdso_clock_gettime(clockid_t clk (a0), struct __kernel_timespec *ts (a1)). */
@@ -290,7 +305,7 @@ public final class Vdso {
         a.slli(t2, MiniAsm.A0, 3);
         a.add(t2, t2, t6);
         a.addi(t2, t2, VVAR_BASE);
-        readClock(a);
+        readClock(a, p);
         a.li(t0, 1_000_000_000L); // NSEC_PER_SEC
         a.divu(t1, t5, t0);
         a.remu(t2, t5, t0);
@@ -315,7 +330,7 @@ public final class Vdso {
         a.andi(t1, t1, 1 << dev.kava.abi.Time.CLOCK_REALTIME);
         a.beq(t1, MiniAsm.ZERO, p + "fallback");
         a.addi(t2, t6, VVAR_BASE + 8 * dev.kava.abi.Time.CLOCK_REALTIME);
-        readClock(a);
+        readClock(a, p);
         a.li(t0, 1_000_000_000L); // NSEC_PER_SEC
         a.divu(t1, t5, t0);
         a.remu(t2, t5, t0);
@@ -343,6 +358,22 @@ public final class Vdso {
         b.putInt(VVAR_MULT, mult);
         for (int k = 0; k < VVAR_NCLOCKS && base != null && k < base.length; k++) b.putLong(VVAR_BASE + 8 * k, base[k]);
         return b.array();
+    }
+
+    private static final VarHandle U32 = ValueLayout.JAVA_INT.withOrder(ByteOrder.LITTLE_ENDIAN).varHandle();
+    private static final VarHandle U64 = ValueLayout.JAVA_LONG.withOrder(ByteOrder.LITTLE_ENDIAN).varHandle();
+
+    /**
+     * update_vsyscall after the clock was stepped: writes each clock's base into the live vvar
+     * page between vdso_write_begin and vdso_write_end (the sequence count odd, then even
+     * again), so that the code in every process either sees the old bases or the new ones.
+     * Callers serialize writers (the timekeeper lock).
+     */
+    public static void writeBases(MemorySegment page, long[] base) {
+        int seq = (int) U32.getVolatile(page, (long) VVAR_SEQ);
+        U32.setVolatile(page, (long) VVAR_SEQ, seq + 1);
+        for (int k = 0; k < VVAR_NCLOCKS && k < base.length; k++) U64.setVolatile(page, (long) VVAR_BASE + 8L * k, base[k]);
+        U32.setVolatile(page, (long) VVAR_SEQ, seq + 2);
     }
 
     private static String[] concat(String... s) {

@@ -302,16 +302,34 @@ public final class ElfLoader {
     /** The name of the vDSO's data area in /proc/PID/maps. */
     public static final String VVAR_NAME = "[vvar]";
 
-    /** A vvar page (Vdso.vvarPage) as a mapping's contents. */
-    public static Mmap.Backing vvarBacking(byte[] page) {
-        byte[] data = page.clone();
+    /**
+     * The vvar frame as a mapping's contents: every process maps this one frame (as Linux maps
+     * its one vdso_time_data page), so a change the kernel makes to it is seen at once by all.
+     * The mapping is private and read-only; a write after mprotect gets a private copy.
+     */
+    public static Mmap.Backing vvarBacking(Page frame) {
         return new Mmap.Backing() {
             @Override
             public int readAt(byte[] dst, int off, int len, long offset) {
-                if (offset >= data.length) return 0;
-                int n = (int) Math.min(len, data.length - offset);
-                System.arraycopy(data, (int) offset, dst, off, n);
+                if (offset >= Page.SIZE) return 0;
+                int n = (int) Math.min(len, Page.SIZE - offset);
+                frame.read((int) offset, dst, off, n);
                 return n;
+            }
+
+            @Override
+            public long size() {
+                return Vdso.VVAR_SIZE;
+            }
+
+            @Override
+            public boolean hasPageCache() {
+                return true;
+            }
+
+            @Override
+            public Page pageCacheFrame(long index) {
+                return index == 0 ? frame : null;
             }
 
             @Override
@@ -321,13 +339,18 @@ public final class ElfLoader {
         };
     }
 
+    private static Page frameOf(byte[] page) {
+        Page p = Page.newFrame();
+        p.write(0, page, 0, page.length);
+        return p;
+    }
+
     /** A vvar page in VDSO_CLOCKMODE_NONE: the vDSO's time calls all make the system call. */
-    private static final Mmap.Backing NO_VVAR = vvarBacking(Vdso.vvarPage(false, 0, 0, null));
+    private static final Mmap.Backing NO_VVAR = vvarBacking(frameOf(Vdso.vvarPage(false, 0, 0, null)));
 
     /**
      * __setup_additional_pages (arch/riscv/kernel/vdso.c): the read-only vvar page and, right
      * above it, the vDSO, read and execute, where mmap puts the pair. Returns the vDSO's base.
-     * The page's contents never change while a kernel runs, so a private copy of it is exact.
      */
     private static long mapVdso(Mmap mm, Mmap.Backing vvar) {
         long addr = mm.mmap(0, Vdso.VVAR_SIZE + Vdso.SIZE, Mman.PROT_READ, Mman.MAP_PRIVATE, vvar, 0);

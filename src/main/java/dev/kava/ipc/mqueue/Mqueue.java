@@ -110,15 +110,14 @@ public final class Mqueue {
 
     // ---- send and receive ----
 
-    /** prepare_timeout: an absolute CLOCK_REALTIME time as a kernel monotonic deadline; EINVAL if not a valid timespec. */
+    /** prepare_timeout: an absolute CLOCK_REALTIME time in ns (Long.MAX_VALUE: none); EINVAL if not a valid timespec. */
     private static long deadline(Task t, long uts) {
         if (uts == 0) return Long.MAX_VALUE;
         byte[] b = t.mem.read(uts, Time.TIMESPEC_SIZE);
         long sec = Uaccess.getLong(b, 0), nsec = Uaccess.getLong(b, 8);
         if (sec < 0 || nsec < 0 || nsec >= Time.NSEC_PER_SEC) throw ErrnoException.of(Errno.EINVAL);
         if (sec > Long.MAX_VALUE / Time.NSEC_PER_SEC - 1) return Long.MAX_VALUE;
-        long offset = t.kernel.clock().realtimeNanos() - t.kernel.clock().monotonicNanos();
-        return sec * Time.NSEC_PER_SEC + nsec - offset;
+        return sec * Time.NSEC_PER_SEC + nsec;
     }
 
     /** The queue file behind fd; EBADF for other files. */
@@ -163,10 +162,13 @@ public final class Mqueue {
         return sleep(t, q, q.senders, w, deadline);
     }
 
-    /** wq_sleep: until served (0), a signal (ERESTARTSYS) or the deadline (ETIMEDOUT). */
+    /**
+     * wq_sleep: until served (0), a signal (ERESTARTSYS) or the deadline (ETIMEDOUT), a wall
+     * time that follows CLOCK_REALTIME when it is set (schedule_hrtimeout_range_clock on it).
+     */
     private static long sleep(Task t, MqueueInode q, java.util.List<MqueueInode.Waiter> list, MqueueInode.Waiter w,
                               long deadline) {
-        int r = t.waitEvent(q.wq, () -> w.ready, deadline);
+        int r = t.waitEventRealtime(q.wq, () -> w.ready, deadline);
         synchronized (q) {
             if (w.ready) return 0;
             list.remove(w);

@@ -166,7 +166,7 @@ public final class Futex {
         boolean shared = (op & FUTEX_PRIVATE_FLAG) == 0;
         boolean clockRt = (op & FUTEX_CLOCK_REALTIME) != 0;
         long deadline = Long.MAX_VALUE;
-        boolean hasTimeout = false;
+        boolean hasTimeout = false, rt = false;
         if (utime != 0 && hasTimeout(cmd)) {
             byte[] b = t.mem.read(utime, 16);
             long sec = dev.kava.kernel.Uaccess.getLong(b, 0), nsec = dev.kava.kernel.Uaccess.getLong(b, 8);
@@ -176,7 +176,8 @@ public final class Futex {
             if (cmd == FUTEX_WAIT) {
                 deadline = saturatingAdd(t.kernel.clock().monotonicNanos(), ns);
             } else if (cmd == FUTEX_LOCK_PI || clockRt) {
-                deadline = realtimeToMonotonic(t, ns);
+                deadline = ns; // an absolute CLOCK_REALTIME time, which follows the clock when it is set
+                rt = true;
             } else {
                 deadline = ns;
             }
@@ -186,17 +187,17 @@ public final class Futex {
         }
         int val2 = (int) utime; // the timeout argument doubles as val2 (nr_requeue, nr_wake2)
         return switch (cmd) {
-            case FUTEX_WAIT -> wait(t, uaddr, shared, val, hasTimeout, deadline, FUTEX_BITSET_MATCH_ANY);
-            case FUTEX_WAIT_BITSET -> wait(t, uaddr, shared, val, hasTimeout, deadline, val3);
+            case FUTEX_WAIT -> wait(t, uaddr, shared, val, hasTimeout, deadline, rt, FUTEX_BITSET_MATCH_ANY);
+            case FUTEX_WAIT_BITSET -> wait(t, uaddr, shared, val, hasTimeout, deadline, rt, val3);
             case FUTEX_WAKE -> wake(t, uaddr, shared, val, FUTEX_BITSET_MATCH_ANY);
             case FUTEX_WAKE_BITSET -> wake(t, uaddr, shared, val, val3);
             case FUTEX_REQUEUE -> requeue(t, uaddr, shared, uaddr2, shared, val, val2, false, 0);
             case FUTEX_CMP_REQUEUE -> requeue(t, uaddr, shared, uaddr2, shared, val, val2, true, val3);
             case FUTEX_WAKE_OP -> wakeOp(t, uaddr, shared, uaddr2, val, val2, val3);
-            case FUTEX_LOCK_PI, FUTEX_LOCK_PI2 -> FutexPi.lockPi(t, uaddr, shared, hasTimeout ? deadline : Long.MAX_VALUE, false);
-            case FUTEX_TRYLOCK_PI -> FutexPi.lockPi(t, uaddr, shared, Long.MAX_VALUE, true);
+            case FUTEX_LOCK_PI, FUTEX_LOCK_PI2 -> FutexPi.lockPi(t, uaddr, shared, hasTimeout ? deadline : Long.MAX_VALUE, rt, false);
+            case FUTEX_TRYLOCK_PI -> FutexPi.lockPi(t, uaddr, shared, Long.MAX_VALUE, false, true);
             case FUTEX_UNLOCK_PI -> FutexPi.unlockPi(t, uaddr, shared);
-            case FUTEX_WAIT_REQUEUE_PI -> FutexRequeuePi.waitRequeuePi(t, uaddr, shared, val, hasTimeout, deadline, uaddr2);
+            case FUTEX_WAIT_REQUEUE_PI -> FutexRequeuePi.waitRequeuePi(t, uaddr, shared, val, hasTimeout, deadline, rt, uaddr2);
             case FUTEX_CMP_REQUEUE_PI -> FutexRequeuePi.cmpRequeuePi(t, uaddr, shared, uaddr2, val, val2, val3);
             default -> -Errno.ENOSYS;
         };
@@ -217,17 +218,20 @@ public final class Futex {
         return ((a ^ r) & (b ^ r)) < 0 ? Long.MAX_VALUE : r;
     }
 
-    /** An absolute CLOCK_REALTIME time as a kernel monotonic deadline. */
-    static long realtimeToMonotonic(Task t, long absRealtime) {
-        if (absRealtime == Long.MAX_VALUE) return Long.MAX_VALUE;
-        long offset = t.kernel.clock().realtimeNanos() - t.kernel.clock().monotonicNanos();
-        return absRealtime - offset;
+    /**
+     * Waits for cond, a signal or the deadline: kernel monotonic ns, or with rt an absolute
+     * CLOCK_REALTIME time, which moves with the wall clock when it is set (FLAGS_CLOCKRT's
+     * hrtimer on the realtime base).
+     */
+    static int waitUntil(Task t, dev.kava.kernel.sched.WaitQueue wq, java.util.function.BooleanSupplier cond,
+                         long deadline, boolean rt) {
+        return rt ? t.waitEventRealtime(wq, cond, deadline) : t.waitEvent(wq, cond, deadline);
     }
 
     // ---- wait and wake (kernel/futex/waitwake.c) ----
 
     /** futex_wait. */
-    static long wait(Task t, long uaddr, boolean shared, int val, boolean hasTimeout, long deadline, int bitset) {
+    static long wait(Task t, long uaddr, boolean shared, int val, boolean hasTimeout, long deadline, boolean rt, int bitset) {
         if (bitset == 0) return -Errno.EINVAL;
         Key k = key(t, uaddr, shared, false);
         Q q = new Q(t, k, bitset, false);
@@ -241,12 +245,12 @@ public final class Futex {
         } finally {
             b.lock.unlock();
         }
-        int r = t.waitEvent(q.wq, () -> q.woken, deadline);
+        int r = waitUntil(t, q.wq, () -> q.woken, deadline, rt);
         if (!unqueue(q)) return 0; // woken, whatever waitEvent said
         if (r == -Errno.ETIMEDOUT) return -Errno.ETIMEDOUT;
         if (r == -Errno.EINTR) {
             if (!hasTimeout) return -Errno.ERESTARTSYS;
-            Restart.set(t, uaddr, shared, val, deadline, bitset);
+            Restart.set(t, uaddr, shared, val, deadline, rt, bitset);
             return -Errno.ERESTART_RESTARTBLOCK;
         }
         return r < 0 ? r : 0;
@@ -449,19 +453,20 @@ public final class Futex {
     public static final class Restart {
         private static final Map<Task, Restart> BLOCKS = Collections.synchronizedMap(new WeakHashMap<>());
         final long uaddr, deadline;
-        final boolean shared;
+        final boolean shared, rt;
         final int val, bitset;
 
-        private Restart(long uaddr, boolean shared, int val, long deadline, int bitset) {
+        private Restart(long uaddr, boolean shared, int val, long deadline, boolean rt, int bitset) {
             this.uaddr = uaddr;
+            this.rt = rt;
             this.shared = shared;
             this.val = val;
             this.deadline = deadline;
             this.bitset = bitset;
         }
 
-        static void set(Task t, long uaddr, boolean shared, int val, long deadline, int bitset) {
-            BLOCKS.put(t, new Restart(uaddr, shared, val, deadline, bitset));
+        static void set(Task t, long uaddr, boolean shared, int val, long deadline, boolean rt, int bitset) {
+            BLOCKS.put(t, new Restart(uaddr, shared, val, deadline, rt, bitset));
         }
 
         /**
@@ -471,7 +476,7 @@ public final class Futex {
         public static long restart(Task t) {
             Restart r = BLOCKS.remove(t);
             if (r == null) return -Errno.EINTR;
-            return Futex.wait(t, r.uaddr, r.shared, r.val, true, r.deadline, r.bitset);
+            return Futex.wait(t, r.uaddr, r.shared, r.val, true, r.deadline, r.rt, r.bitset);
         }
 
         /** Whether the task's pending restart block is a futex wait. */

@@ -1,6 +1,7 @@
 package dev.kava.kernel.futex;
 
 import dev.kava.abi.Errno;
+import dev.kava.abi.Time;
 import dev.kava.kernel.Task;
 import dev.kava.kernel.Uaccess;
 
@@ -44,7 +45,8 @@ final class Futex2 {
         if (!inputValid(val) || !inputValid(mask)) return -Errno.EINVAL;
         long deadline = FutexWaitv.futex2Deadline(t, timeout, clockid);
         // __futex_wait: an interrupted wait returns -ERESTARTSYS (the deadline is absolute).
-        return Futex.wait(t, uaddr, (flags & FUTEX2_PRIVATE) == 0, (int) val, false, deadline, (int) mask);
+        return Futex.wait(t, uaddr, (flags & FUTEX2_PRIVATE) == 0, (int) val, false, deadline,
+                clockid == Time.CLOCK_REALTIME, (int) mask);
     }
 
     /** SYSCALL_DEFINE4(futex_requeue, waiters, flags, nr_wake, nr_requeue): waiters is futex_waitv[2]. */

@@ -21,7 +21,7 @@ final class FutexPi {
     private FutexPi() {}
 
     /** futex_lock_pi (and FUTEX_TRYLOCK_PI). */
-    static long lockPi(Task t, long uaddr, boolean shared, long deadline, boolean trylock) {
+    static long lockPi(Task t, long uaddr, boolean shared, long deadline, boolean rt, boolean trylock) {
         Key k = Futex.key(t, uaddr, shared, true);
         Bucket b = Futex.bucket(k);
         int vpid = t.tid;
@@ -70,7 +70,7 @@ final class FutexPi {
         } finally {
             b.lock.unlock();
         }
-        int r = t.waitEvent(q.wq, () -> q.woken, deadline);
+        int r = Futex.waitUntil(t, q.wq, () -> q.woken, deadline, rt);
         b = q.bucket;
         if (!Futex.unqueue(q)) return 0; // the lock was handed to us
         if (b != null) {

@@ -21,7 +21,7 @@ final class FutexRequeuePi {
     private FutexRequeuePi() {}
 
     /** futex_wait_requeue_pi. */
-    static long waitRequeuePi(Task t, long uaddr, boolean shared, int val, boolean hasTimeout, long deadline, long uaddr2) {
+    static long waitRequeuePi(Task t, long uaddr, boolean shared, int val, boolean hasTimeout, long deadline, boolean rt, long uaddr2) {
         if (uaddr == uaddr2) return -Errno.EINVAL;
         Key k2 = Futex.key(t, uaddr2, shared, true);
         // futex_wait_setup with key2: the same futex through different addresses is refused too.
@@ -39,7 +39,7 @@ final class FutexRequeuePi {
         } finally {
             b1.lock.unlock();
         }
-        int r = t.waitEvent(q.wq, () -> q.woken, hasTimeout ? deadline : Long.MAX_VALUE);
+        int r = Futex.waitUntil(t, q.wq, () -> q.woken, hasTimeout ? deadline : Long.MAX_VALUE, rt);
         if (!Futex.unqueue(q)) return 0; // the lock was handed to us (by the requeue or by an unlock)
         if (q.pi) {
             // Requeued onto the PI futex, then timed out or interrupted (rt_mutex_wait_proxy_lock).

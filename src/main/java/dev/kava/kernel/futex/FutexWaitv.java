@@ -21,7 +21,8 @@ final class FutexWaitv {
 
     /**
      * futex2_setup_timeout: timeout (0 = none) is an absolute time on CLOCK_MONOTONIC or
-     * CLOCK_REALTIME; returns the kernel-monotonic deadline, or Long.MAX_VALUE for none.
+     * CLOCK_REALTIME; returns it in ns (a CLOCK_REALTIME one is waited for with
+     * {@link Futex#waitUntil} rt), or Long.MAX_VALUE for none.
      * EINVAL for another clock or a bad timespec, EFAULT for a bad pointer.
      */
     static long futex2Deadline(Task t, long timeout, int clockid) {
@@ -31,7 +32,7 @@ final class FutexWaitv {
         long sec = Uaccess.getLong(b, 0), nsec = Uaccess.getLong(b, 8);
         if (sec < 0 || nsec < 0 || nsec >= 1_000_000_000L) throw ErrnoException.of(Errno.EINVAL);
         long ns = Futex.saturatingNanos(sec, nsec);
-        return clockid == Time.CLOCK_REALTIME ? Futex.realtimeToMonotonic(t, ns) : ns;
+        return ns;
     }
 
     static long sysFutexWaitv(Task t, long waiters, int nr, int flags, long timeout, int clockid) {
@@ -91,7 +92,7 @@ final class FutexWaitv {
                 b.lock.unlock();
             }
         }
-        int r = t.waitEvent(wq, () -> anyWoken(qs), deadline);
+        int r = Futex.waitUntil(t, wq, () -> anyWoken(qs), deadline, clockid == Time.CLOCK_REALTIME);
         int woken = unqueueAll(qs, nr);
         if (woken >= 0) return woken;
         if (r == -Errno.ETIMEDOUT) return -Errno.ETIMEDOUT;

@@ -16,11 +16,21 @@ import java.util.concurrent.TimeUnit;
  * it, and the expiry function runs holding it, only if the timer is still armed with the same
  * expiry when it fires (a cancel or restart racing an expiry wins). The after function runs
  * next, without the lock, for the wakeups the expiry causes.
+ *
+ * <p>An absolute timer on CLOCK_REALTIME expires by the wall clock: while armed it listens on
+ * the clock's clock_was_set queue and reprograms itself when the clock is set
+ * (retrigger_next_event), firing at once if the new wall time is past its expiry.
  */
 public final class HrTimer {
     private final Kernel kernel;
     private final int clock;
+    /** The clock the expiry is in (hrtimer_clock_base): clock, or CLOCK_MONOTONIC for a relative CLOCK_REALTIME timer. */
+    private int base;
     private final Object lock;
+    /** The clock_was_set listener of an armed timer on a wall-clock base. */
+    private final dev.kava.kernel.sched.WaitQueue.Callback onClockSet = key -> clockWasSet();
+    /** Whether onClockSet is on the clock's queue (so a monotonic timer never touches that shared queue). */
+    private boolean listening;
     private final Runnable expired, after;
     /** The absolute expiry in the timer's clock (hrtimer_get_expires); 0 for a timer never started. */
     private long expires;
@@ -33,15 +43,24 @@ public final class HrTimer {
     public HrTimer(Kernel kernel, int clock, Object lock, Runnable expired, Runnable after) {
         this.kernel = kernel;
         this.clock = clock;
+        this.base = clock;
         this.lock = lock;
         this.expired = expired;
         this.after = after;
     }
 
-    /** The current time of the timer's clock, in ns: CLOCK_REALTIME (and _ALARM) or the monotonic/boot time. */
+    /**
+     * hrtimer_init's mode: an absolute timer, or a relative one, which on CLOCK_REALTIME runs
+     * on CLOCK_MONOTONIC (__hrtimer_init). Call with the timer cancelled. Holds the lock.
+     */
+    public void init(boolean abs) {
+        base = TimeSyscalls.hrtimerBase(clock, abs);
+    }
+
+    /** The current time of the timer's base clock, in ns: CLOCK_REALTIME (and _ALARM) or the monotonic/boot time. */
     public long now() {
         Clock c = kernel.clock();
-        return clock == Time.CLOCK_REALTIME || clock == Time.CLOCK_REALTIME_ALARM ? c.realtimeNanos() : c.monotonicNanos();
+        return base == Time.CLOCK_REALTIME || base == Time.CLOCK_REALTIME_ALARM ? c.realtimeNanos() : c.monotonicNanos();
     }
 
     public long expires() {
@@ -63,6 +82,7 @@ public final class HrTimer {
         cancel();
         expires = t;
         active = true;
+        if (TimeSyscalls.followsRealtime(base)) listen(true);
         schedule(generation);
     }
 
@@ -127,7 +147,15 @@ public final class HrTimer {
         return true;
     }
 
+    private void listen(boolean on) {
+        if (on == listening) return;
+        listening = on;
+        if (on) kernel.clock().wasSet().add(onClockSet);
+        else kernel.clock().wasSet().remove(onClockSet);
+    }
+
     private void cancelScheduled() {
+        listen(false);
         generation++;
         if (future != null) {
             future.cancel(false);
@@ -136,6 +164,16 @@ public final class HrTimer {
         if (vtimer != null) {
             kernel.scheduler().cancelVirtualTimer(vtimer);
             vtimer = null;
+        }
+    }
+
+    /** clock_was_set: an armed wall-clock timer is programmed again for its expiry by the new wall time. */
+    private void clockWasSet() {
+        synchronized (lock) {
+            if (!active) return;
+            cancelScheduled();
+            listen(true);
+            schedule(generation);
         }
     }
 
@@ -149,6 +187,7 @@ public final class HrTimer {
                 schedule(gen);
                 return;
             }
+            listen(false);
             active = false;
             expired.run();
         }

@@ -13,11 +13,12 @@ import dev.kava.kernel.Uaccess;
  * kernel/time/timekeeping.c do_adjtimex, kernel/time/posix-timers.c clock_adjtime).
  *
  * <p>Anyone may read the state (modes 0); setting anything needs CAP_SYS_TIME (effective uid
- * 0). kava's clock is its own, never the host's, and it cannot be slewed or stepped (the vDSO
- * computes time from constant bases): root may change the bookkeeping that does not move the
- * clock (status, maxerror, esterror, time constant, ADJ_NANO/ADJ_MICRO, an offset while the
- * PLL is off, the values already in force), and gets EOPNOTSUPP for what would move it
- * (frequency, tick, ADJ_SETOFFSET, adjtime's slew, the TAI offset, leap seconds).
+ * 0). kava's clock is its own, never the host's. It can be stepped (ADJ_SETOFFSET, as
+ * clock_settime) but not slewed (the vDSO computes time from bases that move only by steps):
+ * root may change the bookkeeping that does not change the clock's rate (status, maxerror,
+ * esterror, time constant, ADJ_NANO/ADJ_MICRO, an offset while the PLL is off, the values
+ * already in force), and gets EOPNOTSUPP for what would (frequency, tick, adjtime's slew, the
+ * TAI offset, leap seconds).
  */
 public final class Ntp {
     private int status = Timex.STA_UNSYNC;
@@ -62,7 +63,8 @@ public final class Ntp {
      */
     private static final int K_SINGLESHOT = 0x0001, K_READONLY = 0x2000;
 
-    private static boolean capSysTime(Task t) {
+    /** capable(CAP_SYS_TIME): kava's capabilities are those of effective uid 0. */
+    static boolean capSysTime(Task t) {
         return t.group.cred.euid() == 0;
     }
 
@@ -97,7 +99,6 @@ public final class Ntp {
         if ((modes & Timex.ADJ_ADJTIME) != 0) {
             return (modes & K_READONLY) != 0 ? null : "adjtime's slew";
         }
-        if ((modes & Timex.ADJ_SETOFFSET) != 0) return "ADJ_SETOFFSET";
         if ((modes & Timex.ADJ_FREQUENCY) != 0) return "ADJ_FREQUENCY";
         if ((modes & Timex.ADJ_TICK) != 0 && Uaccess.getLong(tx, Timex.TICK) != TICK_USEC) return "ADJ_TICK";
         if ((modes & Timex.ADJ_TAI) != 0) {
@@ -120,6 +121,19 @@ public final class Ntp {
             t.kernel.log().once("adjtimex-" + what, t.describe() + ": adjtimex " + what
                     + ": kava's clock cannot be slewed or stepped: -EOPNOTSUPP");
             return -Errno.EOPNOTSUPP;
+        }
+        if ((modes & Timex.ADJ_SETOFFSET) != 0) {
+            // timekeeping_inject_offset, before the NTP modes (do_adjtimex).
+            long sec = Uaccess.getLong(tx, Timex.TIME_SEC), frac = Uaccess.getLong(tx, Timex.TIME_USEC);
+            long nsec = (modes & Timex.ADJ_NANO) != 0 ? frac : frac * 1000;
+            long delta;
+            try {
+                delta = Math.addExact(Math.multiplyExact(sec, Time.NSEC_PER_SEC), nsec);
+            } catch (ArithmeticException e) {
+                return -Errno.EINVAL;
+            }
+            long r = t.kernel.clock().injectOffset(delta);
+            if (r != 0) return r;
         }
         long nowMono = t.kernel.clock().monotonicNanos();
         secondOverflow(nowMono);

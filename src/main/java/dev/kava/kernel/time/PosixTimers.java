@@ -20,6 +20,8 @@ import java.util.concurrent.TimeUnit;
  * A process's timers (signal_struct's real_timer and posix_timers; kernel/time/itimer.c and
  * kernel/time/posix-timers.c): ITIMER_REAL and the POSIX timers of timer_create. They expire
  * on the kernel's timer thread (the hrtimer softirq) and queue their signal with {@link Signals}.
+ * A timer armed with TIMER_ABSTIME on a wall clock follows that clock when it is set
+ * (clock_was_set); a relative CLOCK_REALTIME timer runs on CLOCK_MONOTONIC, as in Linux.
  */
 public final class PosixTimers {
     /** The kernel timer thread: hrtimer expiry for every process. */
@@ -55,10 +57,16 @@ public final class PosixTimers {
         /** Expiries since the last queued signal was taken; the count timer_getoverrun reports. */
         int overrun, overrunLast;
         boolean sigPending, deleted;
+        /** The clock the expiry is in (the hrtimer base): clock, or CLOCK_MONOTONIC when armed relative on CLOCK_REALTIME. */
+        int base;
+        /** The clock_was_set listener, on the clock's queue while the timer is armed on a wall-clock base. */
+        final dev.kava.kernel.sched.WaitQueue.Callback onClockSet = key -> clockWasSet(this);
+        boolean listening;
 
         KTimer(int id, int clock, int notify, int signo, long value, Task thread, TaskGroup group) {
             this.id = id;
             this.clock = clock;
+            this.base = clock;
             this.notify = notify;
             this.signo = signo;
             this.value = value;
@@ -76,10 +84,10 @@ public final class PosixTimers {
         return clock == Time.CLOCK_PROCESS_CPUTIME_ID || clock == Time.CLOCK_THREAD_CPUTIME_ID;
     }
 
-    /** The current time of t's clock, in ns. */
+    /** The current time of t's clock (its base), in ns. */
     static long now(KTimer t) {
         if (isCpuClock(t.clock)) return t.cpuThread != null ? t.cpuThread.instructionsRetired() : t.group.cpuNanos();
-        return now(t.group, t.clock);
+        return now(t.group, t.base);
     }
 
     /** The current time of a timer clock, in ns. */
@@ -88,7 +96,7 @@ public final class PosixTimers {
         return switch (clock) {
             case Time.CLOCK_PROCESS_CPUTIME_ID, Time.CLOCK_THREAD_CPUTIME_ID -> g.cpuNanos();
             case Time.CLOCK_REALTIME, Time.CLOCK_REALTIME_ALARM -> c.realtimeNanos();
-            case Time.CLOCK_TAI -> c.realtimeNanos() + 37 * Time.NSEC_PER_SEC;
+            case Time.CLOCK_TAI -> c.realtimeNanos() + TimeSyscalls.TAI_OFFSET_NANOS;
             default -> c.monotonicNanos();
         };
     }
@@ -107,7 +115,21 @@ public final class PosixTimers {
         }
         t.expiry = expiry;
         t.interval = interval;
+        listen(t, expiry != 0 && TimeSyscalls.followsRealtime(t.base));
         if (expiry != 0) schedule(t);
+    }
+
+    private static void listen(KTimer t, boolean on) {
+        if (on == t.listening) return;
+        t.listening = on;
+        if (on) t.group.kernel.clock().wasSet().add(t.onClockSet);
+        else t.group.kernel.clock().wasSet().remove(t.onClockSet);
+    }
+
+    /** clock_was_set: an armed wall-clock timer is programmed again for its expiry by the new wall time. */
+    private synchronized void clockWasSet(KTimer t) {
+        if (t.deleted || t.expiry == 0) return;
+        arm(t, t.expiry, t.interval);
     }
 
     private void schedule(KTimer t) {
@@ -133,6 +155,7 @@ public final class PosixTimers {
             if (t.deleted || t.expiry == 0) return;
             if (t.group.exiting()) {
                 t.expiry = 0;
+                listen(t, false);
                 return;
             }
             long now = now(t);
@@ -151,6 +174,7 @@ public final class PosixTimers {
                 t.expiry = 0;
                 t.future = null;
                 t.vtimer = null;
+                listen(t, false);
                 if (isCpuClock(t.clock)) updateCpuNext();
             }
             if (t.id < 0) {
@@ -242,6 +266,7 @@ public final class PosixTimers {
             arm(t, 0, 0);
             t.interval = 0;
         } else {
+            if (!isCpuClock(t.clock)) t.base = TimeSyscalls.hrtimerBase(t.clock, abs);
             long expiry = abs ? value : now(t) + value;
             if (expiry == 0) expiry = 1; // 0 means disarmed here
             arm(t, expiry, interval);

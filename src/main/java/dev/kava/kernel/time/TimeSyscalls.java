@@ -31,6 +31,8 @@ public final class TimeSyscalls {
         t.register(SyscallNr.CLOCK_GETTIME, (task, a) -> clockGettime(task, (int) a[0], a[1]));
         t.register(SyscallNr.CLOCK_GETRES, (task, a) -> clockGetres(task, (int) a[0], a[1]));
         t.register(SyscallNr.GETTIMEOFDAY, (task, a) -> gettimeofday(task, a[0], a[1]));
+        t.register(SyscallNr.CLOCK_SETTIME, (task, a) -> clockSettime(task, (int) a[0], a[1]));
+        t.register(SyscallNr.SETTIMEOFDAY, (task, a) -> settimeofday(task, a[0], a[1]));
         t.register(SyscallNr.NANOSLEEP, (task, a) -> nanosleep(task, a[0], a[1]));
         t.register(SyscallNr.CLOCK_NANOSLEEP, (task, a) -> clockNanosleep(task, (int) a[0], (int) a[1], a[2], a[3]));
         t.register(SyscallNr.GETITIMER, (task, a) -> getitimer(task, (int) a[0], a[1]));
@@ -100,8 +102,65 @@ public final class TimeSyscalls {
             Uaccess.putLong(b, 8, Math.floorMod(n, Time.NSEC_PER_SEC) / 1000);
             t.mem.write(tv, b);
         }
-        if (tz != 0) t.mem.write(tz, new byte[8]); // sys_tz: minuteswest 0, dsttime 0
+        if (tz != 0) {
+            int[] sysTz = t.kernel.clock().sysTz();
+            byte[] b = new byte[Time.TIMEZONE_SIZE];
+            Uaccess.putInt(b, 0, sysTz[0]);
+            Uaccess.putInt(b, 4, sysTz[1]);
+            t.mem.write(tz, b);
+        }
         return 0;
+    }
+
+    /**
+     * clock_settime (kernel/time/posix-timers.c): only CLOCK_REALTIME has a clock_set
+     * (posix_clock_realtime_set, which is settimeofday without a timezone); the clocks of
+     * clock_getcpuclockid answer EPERM ("you can never reset a CPU clock", posix_cpu_clock_set)
+     * once the clock id checks out; every other clock, CLOCK_PROCESS_CPUTIME_ID and
+     * CLOCK_THREAD_CPUTIME_ID included (clock_process has no clock_set), EINVAL.
+     */
+    private static long clockSettime(Task t, int clock, long tp) {
+        boolean cpuClock = clock < 0 && (clock & 7) != 3;
+        if (clock != Time.CLOCK_REALTIME && !cpuClock) return -Errno.EINVAL;
+        byte[] b = t.mem.read(tp, Time.TIMESPEC_SIZE);
+        if (cpuClock) {
+            long n = cpuClockOf(t, clock); // validate_clock_permissions
+            return Errno.isError(n) ? n : -Errno.EPERM;
+        }
+        return doSysSettimeofday(t, true, Uaccess.getLong(b, 0), Uaccess.getLong(b, 8), null);
+    }
+
+    /** settimeofday (kernel/time/time.c): a struct __kernel_old_timeval and a struct timezone, either may be NULL. */
+    private static long settimeofday(Task t, long tv, long tz) {
+        long sec = 0, nsec = 0;
+        if (tv != 0) {
+            byte[] b = t.mem.read(tv, Time.TIMEVAL_SIZE);
+            sec = Uaccess.getLong(b, 0);
+            long usec = Uaccess.getLong(b, 8);
+            if (usec > 1_000_000 || usec < 0) return -Errno.EINVAL;
+            nsec = usec * 1000;
+        }
+        int[] newTz = null;
+        if (tz != 0) {
+            byte[] b = t.mem.read(tz, Time.TIMEZONE_SIZE);
+            newTz = new int[]{Uaccess.getInt(b, 0), Uaccess.getInt(b, 4)};
+        }
+        return doSysSettimeofday(t, tv != 0, sec, nsec, newTz);
+    }
+
+    /**
+     * do_sys_settimeofday64: the time must be valid (EINVAL first), then CAP_SYS_TIME
+     * (security_settime64), then the timezone (within +-15 hours), then the time.
+     */
+    private static long doSysSettimeofday(Task t, boolean hasTv, long sec, long nsec, int[] tz) {
+        if (hasTv && !Clock.validSettod(sec, nsec)) return -Errno.EINVAL;
+        if (!Ntp.capSysTime(t)) return -Errno.EPERM;
+        Clock c = t.kernel.clock();
+        if (tz != null) {
+            if (tz[0] > 15 * 60 || tz[0] < -15 * 60) return -Errno.EINVAL;
+            c.setSysTz(tz[0], tz[1], hasTv);
+        }
+        return hasTv ? c.settime(sec, nsec) : 0;
     }
 
     /** Reads a struct __kernel_timespec and checks it (timespec64_valid); returns nanoseconds. */
@@ -126,16 +185,37 @@ public final class TimeSyscalls {
     }
 
     /**
+     * The clock an hrtimer runs on (__hrtimer_init): a relative CLOCK_REALTIME timer runs on
+     * CLOCK_MONOTONIC, so that setting the clock does not move it, as POSIX requires.
+     */
+    static int hrtimerBase(int clock, boolean abs) {
+        return clock == Time.CLOCK_REALTIME && !abs ? Time.CLOCK_MONOTONIC : clock;
+    }
+
+    /** Whether a timer on this base clock follows CLOCK_REALTIME when it is set (the realtime hrtimer bases). */
+    static boolean followsRealtime(int base) {
+        return base == Time.CLOCK_REALTIME || base == Time.CLOCK_REALTIME_ALARM || base == Time.CLOCK_TAI;
+    }
+
+    /**
      * do_nanosleep and hrtimer_nanosleep: an interruptible sleep until expiry on clock. A
      * relative sleep cut short writes the time left to rmtp and returns -ERESTART_RESTARTBLOCK
      * (EINTR after a handler; restart_syscall sleeps on to the same expiry otherwise); an
-     * absolute one returns -ERESTARTNOHAND.
+     * absolute one returns -ERESTARTNOHAND. A sleep until a wall time wakes when the wall
+     * clock is set, and sleeps on to the expiry by the new wall time (clock_was_set).
      */
     private static long sleepUntil(Task t, int clock, long expiry, long rmtp, boolean abs) {
-        long nowClock = now(t, clock);
-        long nowMono = t.kernel.clock().monotonicNanos();
-        long deadline = expiry == Long.MAX_VALUE ? Long.MAX_VALUE : saturatingAdd(nowMono, Math.max(0, expiry - nowClock));
-        int r = t.waitEvent(NEVER, () -> false, deadline);
+        Clock c = t.kernel.clock();
+        boolean wall = followsRealtime(clock);
+        int r;
+        while (true) {
+            long steps = c.setCount();
+            long nowClock = now(t, clock);
+            long nowMono = c.monotonicNanos();
+            long deadline = expiry == Long.MAX_VALUE ? Long.MAX_VALUE : saturatingAdd(nowMono, Math.max(0, expiry - nowClock));
+            r = wall ? t.waitEvent(c.wasSet(), () -> c.setCount() != steps, deadline) : t.waitEvent(NEVER, () -> false, deadline);
+            if (r != 0) break; // else the clock was set: look at it again
+        }
         if (r != -Errno.EINTR) return 0;
         long left = expiry == Long.MAX_VALUE ? Long.MAX_VALUE : expiry - now(t, clock);
         if (left <= 0) return 0;
@@ -163,7 +243,8 @@ public final class TimeSyscalls {
         if (ns < 0) return ns;
         t.signals.restart = null;
         if ((flags & Time.TIMER_ABSTIME) != 0) return sleepUntil(t, clock, ns, 0, true);
-        return sleepUntil(t, clock, saturatingAdd(now(t, clock), ns), rem, false);
+        int base = hrtimerBase(clock, false);
+        return sleepUntil(t, base, saturatingAdd(now(t, base), ns), rem, false);
     }
 
     // ---- interval timers (kernel/time/itimer.c) ----
