@@ -38,8 +38,29 @@ record GuestRun(byte[] stdout, byte[] stderr, int status) {
         java.nio.file.Files.createDirectories(dir.resolve("proc"));
     }
 
-    /** Runs dir/name under qemu-riscv64-static with dir as working directory, an empty environment and stdin (or none). */
+    /**
+     * Runs dir/name under qemu-riscv64-static with dir as working directory, an empty environment
+     * and stdin (or none). A run that times out is tried once more: qemu-user itself can deadlock
+     * in a fork made after threads have run (its own locks, held by a thread at the fork), which
+     * says nothing about the program; a second timeout fails the test.
+     */
     static GuestRun underQemu(Path dir, String name, byte[] stdin, Duration timeout) throws IOException, InterruptedException {
+        try {
+            return underQemuOnce(dir, name, stdin, timeout);
+        } catch (QemuTimeout first) {
+            System.err.println(first.getMessage() + "; running it once more");
+            return underQemuOnce(dir, name, stdin, timeout);
+        }
+    }
+
+    /** The oracle did not finish in time. */
+    static final class QemuTimeout extends AssertionError {
+        QemuTimeout(String message) {
+            super(message);
+        }
+    }
+
+    private static GuestRun underQemuOnce(Path dir, String name, byte[] stdin, Duration timeout) throws IOException, InterruptedException {
         prepareRoot(dir);
         // -L: dynamic programs find ld.so and their libraries under dir, as they do under kava.
         // ulimit -c 0: a program that dies by a signal must not leave qemu core files behind.
@@ -62,7 +83,7 @@ record GuestRun(byte[] stdout, byte[] stderr, int status) {
         if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             p.descendants().forEach(ProcessHandle::destroyForcibly);
             p.destroyForcibly();
-            throw new AssertionError("qemu run of " + name + " timed out after " + timeout);
+            throw new QemuTimeout("qemu run of " + name + " timed out after " + timeout);
         }
         // A child the program left behind may still hold its stdout open: do not wait forever.
         try {
