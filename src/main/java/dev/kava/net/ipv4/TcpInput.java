@@ -300,7 +300,37 @@ final class TcpInput implements NetProtocol {
             TcpOutput.writeXmit(tp, TcpOutput.NAGLE_PUSH);
             return false;
         }
-        // No ACK: a RST is ignored; a bare SYN (simultaneous open) is not supported and dropped.
+        if (seg.rst() || !seg.syn()) return false; // no ACK: a RST is ignored, and so is anything but a SYN
+        // A SYN without ACK: a simultaneous open with crossed SYNs (or a socket connected to
+        // itself). SYN_RECV, our SYN again with an ACK of theirs; their SYN-ACK completes it.
+        TcpOptions o = seg.opt;
+        if (tp.tsOk && tp.tsRecent != 0 && o.sawTstamp && o.tsval - tp.tsRecent < 0) return false; // PAWS
+        tp.setState(Tcp.TCP_SYN_RECV);
+        tp.irs = Integer.toUnsignedLong(seg.seq);
+        tp.rcvNxt = tp.irs + 1;
+        tp.copiedSeq = tp.rcvWup = tp.rcvNxt;
+        tp.tsOk &= o.sawTstamp;
+        if (tp.tsOk) {
+            tp.tsRecent = o.tsval;
+            tp.tsRecentStampMs = tp.nowMs();
+        }
+        tp.sackOk &= o.sackOk;
+        if (tp.wscaleOk && o.wscale >= 0) {
+            tp.sndWscale = o.wscale;
+        } else {
+            tp.wscaleOk = false;
+            tp.sndWscale = tp.rcvWscale = 0;
+            tp.windowClamp = Math.min(tp.windowClamp, Tcp.U16_MAX);
+        }
+        tp.mssClamp = o.mss > 0 ? o.mss : Tcp.TCP_MSS_DEFAULT;
+        tp.rcvMss = Math.min(tp.advmss, tp.mssClamp);
+        // tcp_ecn_rcv_syn: ECN stays on only if both SYNs asked for it.
+        int ecnAsk = Tcp.TCPHDR_ECE | Tcp.TCPHDR_CWR;
+        tp.ecnOk = (tp.synFlags & ecnAsk) == ecnAsk && (seg.flags & ecnAsk) == ecnAsk;
+        tp.sndWnd = seg.window; // the window of a SYN is never scaled
+        tp.maxWindow = Math.max(tp.sndWnd, 1);
+        tp.sndWl1 = tp.irs;
+        TcpOutput.sendSynAck(tp);
         return false;
     }
 
@@ -368,7 +398,12 @@ final class TcpInput implements NetProtocol {
             tp.tsRecent = o.tsval;
             tp.tsRecentStampMs = tp.nowMs();
         }
-        if (seg.syn()) {
+        // The SYN-ACK that completes a simultaneous open (it acks our SYN and carries the
+        // peer's, already counted in rcv_nxt) goes on as an ACK; any other SYN is answered
+        // with a challenge ACK (RFC 5961 4.2), or dropped in SYN_RECV.
+        boolean simultaneousSynAck = synRecv && tp.parent == null && seg.ack() && seg.len == 0 && seq + 1 == tp.rcvNxt
+                && unwrap(seg.ackSeq, tp.sndUna) == tp.sndNxt;
+        if (seg.syn() && !simultaneousSynAck) {
             if (synRecv) return false;
             oowAck(tp); // challenge ACK
             return false;

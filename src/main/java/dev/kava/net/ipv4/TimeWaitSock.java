@@ -69,45 +69,53 @@ final class TimeWaitSock {
 
     /**
      * tcp_timewait_state_process: a segment for a connection in TIME_WAIT. In the FIN_WAIT2
-     * substate a FIN moves it to TIME_WAIT (acknowledged); data or a RST kill it. In TIME_WAIT a
-     * RST kills it (RFC 1337 off), a retransmitted FIN is acknowledged again and restarts the
-     * 2*MSL timer, a new SYN beyond the old sequence space lets a new connection take over
-     * (returns true: the caller looks for a listener), and anything else gets a duplicate ACK.
+     * substate a FIN moves it to TIME_WAIT (acknowledged), a duplicate ACK is dropped, and new
+     * data, a SYN or a RST kill it (data and SYN with a reset). In TIME_WAIT an in-window bare
+     * ACK is dropped silently (else two TIME_WAIT ends, or a socket that connected to itself,
+     * would ACK each other's ACKs forever), a RST kills it (RFC 1337 off), a new SYN beyond the
+     * old sequence space lets a new connection take over (returns true: the caller looks for a
+     * listener), and anything else out of window — a retransmitted FIN — is acknowledged again
+     * and restarts the 2*MSL timer.
      */
     boolean process(TcpSeg seg) {
+        int seq = seg.seq;
+        int endSeq = seq + seg.len + (seg.syn() ? 1 : 0) + (seg.fin() ? 1 : 0);
+        int rcv = (int) rcvNxt;
         if (substate == Tcp.TCP_FIN_WAIT2) {
             if (seg.rst()) {
                 kill();
                 return false;
             }
-            if (seg.syn() && !seg.ack() && seg.seq != (int) rcvNxt) {
-                return false;
-            }
-            if (seg.len > 0 && (int) (seg.seq + seg.len - (int) rcvNxt) > 0) {
+            if (seg.syn() && seq - rcv >= 0) {
                 TcpOutput.sendReset(tn, seg);
                 kill();
                 return false;
             }
-            if (seg.fin() && seg.seq + seg.len == (int) rcvNxt) {
-                rcvNxt++;
-                substate = Tcp.TCP_TIME_WAIT;
-                schedule(TcpSock.TCP_TIMEWAIT_LEN_NS);
-                TcpOutput.sendTwAck(this, seg);
+            if (!seg.ack() || endSeq - rcv <= 0 || endSeq == seq) return false; // a duplicate ACK
+            if (!seg.fin() || endSeq != rcv + 1) {
+                // New data after our half of the close: reset.
+                TcpOutput.sendReset(tn, seg);
+                kill();
                 return false;
             }
+            rcvNxt++;
+            substate = Tcp.TCP_TIME_WAIT;
+            schedule(TcpSock.TCP_TIMEWAIT_LEN_NS);
             TcpOutput.sendTwAck(this, seg);
             return false;
         }
-        if (seg.rst()) {
-            if (tn.rfc1337 == 0) kill();
+        if (seq == rcv && (seq == endSeq || seg.rst())) {
+            // In window: only a RST or a bare ACK can be here.
+            if (seg.rst() && tn.rfc1337 == 0) kill();
             return false;
         }
-        if (seg.syn() && !seg.ack() && (int) (seg.seq - (int) rcvNxt) > 0) {
+        if (seg.syn() && !seg.rst() && !seg.ack() && seq - rcv > 0) {
             kill();
             return true;
         }
-        if (seg.fin()) schedule(TcpSock.TCP_TIMEWAIT_LEN_NS);
-        if (!seg.rst()) TcpOutput.sendTwAck(this, seg);
+        if (seg.rst()) return false;
+        if (seg.ack()) schedule(TcpSock.TCP_TIMEWAIT_LEN_NS);
+        TcpOutput.sendTwAck(this, seg);
         return false;
     }
 }
