@@ -1094,15 +1094,23 @@ public final class TcpSock extends InetSock {
 
     // ---- close (tcp_close)
 
+    @Override
+    public void release() {
+        release(null);
+    }
+
     /**
      * The socket file closed (sock_close -> inet_release -> tcp_close): a listener resets its
      * pending connections; unread data resets the connection (RFC 2525); SO_LINGER with zero
-     * time aborts it; otherwise a FIN goes out and the sock lives on as an orphan until the
-     * protocol is done with it. SO_LINGER with a time does not hold close() back here (the
-     * release runs without the closing task); on lo the FIN is acknowledged before it returns.
+     * time aborts it; otherwise a FIN goes out. With SO_LINGER and a time, the closing task
+     * (not one that is exiting: inet_release's PF_EXITING check) then waits until the FIN is
+     * acknowledged, the time runs out or a signal comes (sk_stream_wait_close; close() still
+     * returns 0). Then the sock lives on as an orphan until the protocol is done with it.
      */
     @Override
-    public void release() {
+    public void release(Task closer) {
+        long timeo = closer != null && linger && !closer.exiting() ? lingertime : 0;
+        boolean wait;
         synchronized (this) {
             shutdown = SHUTDOWN_MASK;
             if (state == Tcp.TCP_LISTEN) {
@@ -1119,24 +1127,42 @@ public final class TcpSock extends InetSock {
                     TcpOutput.sendFin(this);
                 }
             }
-            orphan = true;
-            socket = null;
-            if (state == Tcp.TCP_FIN_WAIT2) {
-                if (linger2 < 0) {
-                    TcpOutput.sendActiveReset(this);
-                    done();
-                } else {
-                    long tmo = finTimeNs();
-                    if (tmo > TCP_TIMEWAIT_LEN_NS) keepaliveTimer.modIn(tmo - TCP_TIMEWAIT_LEN_NS);
-                    else TcpInput.timeWait(this, Tcp.TCP_FIN_WAIT2, tmo);
-                }
-            }
-            if (state == Tcp.TCP_CLOSE) {
-                unhashAll();
-                destroy();
-            }
+            wait = timeo > 0 && streamClosing();
+            if (!wait) orphanLocked();
         }
         unlockWork();
+        if (!wait) return;
+        waitTimeo(closer, wq, () -> !streamClosing(), timeo);
+        synchronized (this) {
+            orphanLocked();
+        }
+        unlockWork();
+    }
+
+    /** sk_stream_closing: our FIN is not acknowledged yet. */
+    private boolean streamClosing() {
+        int st = state;
+        return st == Tcp.TCP_FIN_WAIT1 || st == Tcp.TCP_CLOSING || st == Tcp.TCP_LAST_ACK;
+    }
+
+    /** The adjudge_to_death part of __tcp_close: the sock is orphaned and finishes on its own. */
+    private void orphanLocked() {
+        orphan = true;
+        socket = null;
+        if (state == Tcp.TCP_FIN_WAIT2) {
+            if (linger2 < 0) {
+                TcpOutput.sendActiveReset(this);
+                done();
+            } else {
+                long tmo = finTimeNs();
+                if (tmo > TCP_TIMEWAIT_LEN_NS) keepaliveTimer.modIn(tmo - TCP_TIMEWAIT_LEN_NS);
+                else TcpInput.timeWait(this, Tcp.TCP_FIN_WAIT2, tmo);
+            }
+        }
+        if (state == Tcp.TCP_CLOSE) {
+            unhashAll();
+            destroy();
+        }
     }
 
     /** tcp_fin_time: TCP_LINGER2 or net.ipv4.tcp_fin_timeout, at least the RTO-based minimum. */
