@@ -252,6 +252,40 @@ public final class TcpIpv6 implements NetProtocol6 {
     // ---- input
 
     /**
+     * tcp_v6_err: an ICMPv6 error quoting one of our segments. Packet Too Big is left to the
+     * route (segments are sized by it) and redirects are ignored; a quoted sequence number
+     * outside snd_una..snd_nxt is stale. A connection being set up ends with the error; an
+     * established one reports it with IPV6_RECVERR, else keeps it as its soft error.
+     */
+    @Override
+    public void err(SkBuff skb, int type, int code, int offset, int info) {
+        Net net = skb.dev != null ? skb.dev.net : skb.dst != null ? skb.dst.dev.net : null;
+        int q = skb.data, th = q + offset;
+        if (net == null || th + 8 > skb.tail) return;
+        if (type == dev.kava.abi.Icmpv6.ICMPV6_PKT_TOOBIG || type == dev.kava.abi.Icmpv6.NDISC_REDIRECT) return;
+        byte[] saddr = Ip6Addr.read(skb.buf, q + Ip6Hdr.SADDR), daddr = Ip6Addr.read(skb.buf, q + Ip6Hdr.DADDR);
+        Object o = TcpNet.of(net).ehash.get(TcpNet.Key.of6(saddr, skb.get16(th), daddr, skb.get16(th + 2)));
+        if (!(o instanceof TcpSock sk)) return;
+        int e = dev.kava.net.ipv6.Icmpv6Proto.errConvert(type, code)[0];
+        long seq = Integer.toUnsignedLong(skb.get32(th + Tcp.SEQ));
+        synchronized (sk) {
+            long una = sk.sndUna & 0xffffffffL;
+            if ((seq - una & 0xffffffffL) > (sk.sndNxt - sk.sndUna)) return;
+            if (sk.state == Tcp.TCP_SYN_SENT || sk.state == Tcp.TCP_SYN_RECV) {
+                sk.err = e;
+                sk.wake(dev.kava.abi.Poll.POLLERR);
+                sk.done();
+            } else if (sk.v6.recverr) {
+                sk.err = e;
+                sk.wake(dev.kava.abi.Poll.POLLERR);
+            } else {
+                sk.errSoft = e;
+            }
+        }
+        sk.unlockWork();
+    }
+
+    /**
      * tcp_v6_rcv: the header's length, the checksum over the IPv6 pseudo-header; segments to a
      * multicast address are dropped; then the lookup and processing IPv4 shares.
      */
