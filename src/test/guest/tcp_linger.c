@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -116,5 +117,19 @@ int main(void) {
     ssize_t m = read(s, &ch, 1);
     printf("abort: read %zd then %zd %s\n", n, m, m < 0 ? strerror(errno) : "");
     close(s);
+
+    /* 5. A process exiting does not linger (inet_release skips it for PF_EXITING). */
+    t0 = now();
+    pid_t pid = fork();
+    if (pid == 0) {
+        c = pair(1, &s);
+        set_linger(c, 20);
+        stuff(c);
+        _exit(0);
+    }
+    int st;
+    waitpid(pid, &st, 0);
+    dt = now() - t0;
+    printf("exit: status=%d returned<10s=%d\n", WEXITSTATUS(st), dt < 10);
     return 0;
 }
