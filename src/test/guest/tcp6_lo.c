@@ -354,6 +354,47 @@ static void proc_tcp6(void) {
     close(l);
 }
 
+/* The server closes first: its end lingers in TIME_WAIT on the listening port, shown in
+ * /proc/net/tcp6; a new socket may bind there only if both it and the old listener had
+ * SO_REUSEADDR. */
+static void time_wait(int reuse) {
+    struct sockaddr_in6 a = {.sin6_family = AF_INET6, .sin6_addr = IN6ADDR_LOOPBACK_INIT};
+    int l = socket(AF_INET6, SOCK_STREAM, 0);
+    setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &reuse, sizeof reuse);
+    if (bind(l, (struct sockaddr *)&a, sizeof a) || listen(l, 1)) die("listen");
+    socklen_t al = sizeof a;
+    getsockname(l, (struct sockaddr *)&a, &al);
+    printf("listener SO_REUSEADDR=%d\n", reuse);
+    int c = socket(AF_INET6, SOCK_STREAM, 0);
+    if (connect(c, (struct sockaddr *)&a, sizeof a)) die("connect");
+    int s = accept(l, NULL, NULL);
+    close(l);
+    close(s);
+    char b;
+    printf("client sees EOF: %zd\n", read(c, &b, 1));
+    close(c);
+    usleep(100000);
+    FILE *f = fopen("/proc/net/tcp6", "r");
+    char line[512], want[64];
+    snprintf(want, sizeof want, "00000000000000000000000001000000:%04X", ntohs(a.sin6_port));
+    int tw = 0;
+    while (fgets(line, sizeof line, f)) {
+        char *p = strstr(line, want);
+        if (p == line + 6 && strstr(line, " 06 ")) tw = 1;
+    }
+    fclose(f);
+    printf("server end in TIME_WAIT in tcp6: %d\n", tw);
+    int n = socket(AF_INET6, SOCK_STREAM, 0);
+    errno = 0;
+    printf("rebind without SO_REUSEADDR: %d %s\n", bind(n, (struct sockaddr *)&a, sizeof a), strerror(errno));
+    int one = 1;
+    setsockopt(n, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    errno = 0;
+    printf("rebind with SO_REUSEADDR: %d %s\n", bind(n, (struct sockaddr *)&a, sizeof a), strerror(errno));
+    printf("listen: %d\n", listen(n, 1));
+    close(n);
+}
+
 int main(void) {
     setvbuf(stdout, NULL, _IONBF, 0);
     big_exchange();
@@ -363,5 +404,7 @@ int main(void) {
     bind_conflicts();
     half_close_and_refused();
     proc_tcp6();
+    time_wait(0);
+    time_wait(1);
     return 0;
 }
