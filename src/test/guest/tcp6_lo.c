@@ -159,6 +159,27 @@ static void names(void) {
     inet_pton(AF_INET6, "fe80::1", &ll.sin6_addr);
     errno = 0;
     printf("connect link-local without scope: %d %s\n", connect(c3, (struct sockaddr *)&ll, sizeof ll), strerror(errno));
+    /* Scope ids bind the socket to the interface (kept after a failed connect); flow info is ignored
+     * without IPV6_FLOWINFO_SEND (which qemu-user does not pass on: kava-only/tcp6_flowinfo.c). */
+    struct { const char *addr; unsigned scope, flow; int sndflow; } tries[] = {
+        {"fe80::1", 1, 0, 0}, {"fe80::1", 99, 0, 0}, {"::1", 99, 0, 0}, {"::1", 0, 0x12345, 0},
+    };
+    for (unsigned i = 0; i < sizeof tries / sizeof tries[0]; i++) {
+        int t = socket(AF_INET6, SOCK_STREAM, 0);
+        int sf = tries[i].sndflow;
+        if (sf) setsockopt(t, IPPROTO_IPV6, 33 /* IPV6_FLOWINFO_SEND */, &sf, sizeof sf);
+        struct sockaddr_in6 x = {.sin6_family = AF_INET6, .sin6_port = htons(9), .sin6_scope_id = tries[i].scope,
+                                 .sin6_flowinfo = htonl(tries[i].flow)};
+        inet_pton(AF_INET6, tries[i].addr, &x.sin6_addr);
+        errno = 0;
+        int r = connect(t, (struct sockaddr *)&x, sizeof x);
+        int dev = -1;
+        socklen_t dl = sizeof dev;
+        getsockopt(t, SOL_SOCKET, SO_BINDTOIFINDEX, &dev, &dl);
+        printf("connect %s scope %u flow %x sndflow %d: %d %s bound to %d\n", tries[i].addr, tries[i].scope,
+               tries[i].flow, sf, r, strerror(errno), dev);
+        close(t);
+    }
     int bm = socket(AF_INET6, SOCK_STREAM, 0);
     errno = 0;
     printf("bind multicast: %d %s\n", bind(bm, (struct sockaddr *)&mc, sizeof mc), strerror(errno));

@@ -53,7 +53,7 @@ public final class TcpIpv6 implements NetProtocol6 {
 
     /**
      * tcp_v6_connect, under the socket lock: at least SIN6_LEN_RFC2133 bytes (EINVAL) of
-     * AF_INET6 (EAFNOSUPPORT); :: means loopback; multicast is ENETUNREACH; a link-local peer
+     * AF_INET6 (EAFNOSUPPORT); the flow label with IPV6_FLOWINFO_SEND; :: means loopback; multicast is ENETUNREACH; a link-local peer
      * needs an interface (EINVAL); a v4-mapped peer connects over IPv4 (ENETUNREACH on a
      * v6-only socket); otherwise the route gives the source unless one is bound, the socket
      * takes an ephemeral port for a unique four-tuple, and the SYN goes out.
@@ -62,9 +62,10 @@ public final class TcpIpv6 implements NetProtocol6 {
         if (len < In6.SIN6_LEN_RFC2133) throw ErrnoException.of(Errno.EINVAL);
         if (InetSock.family(a) != Socket.AF_INET6) throw ErrnoException.of(Errno.EAFNOSUPPORT);
         Ipv6Pinfo np = sk.v6;
+        // IPV6_FLOWINFO_SEND: the peer's flow information is used as given (fl6_sock_lookup finds
+        // nothing to check it against while no socket holds an exclusive label: none can here).
         int flowinfo = np.sndflow ? SkBuff.get32(a, In6.SIN6_FLOWINFO) & In6.IPV6_FLOWINFO_MASK : 0;
-        // No flow label manager yet (IPV6_FLOWLABEL_MGR): a label names no lease, as fl6_sock_lookup fails.
-        if ((flowinfo & In6.IPV6_FLOWLABEL_MASK) != 0) throw ErrnoException.of(Errno.EINVAL);
+        flowinfo &= ~(Ip.INET_ECN_MASK << 20); // IP6_ECN_flow_init
         byte[] daddr = Ip6Addr.read(a, In6.SIN6_ADDR);
         int port = SkBuff.get16(a, In6.SIN6_PORT);
         if (Ip6Addr.isAny(daddr)) daddr = Ip6Addr.isV4Mapped(np.rcvSaddr) ? Ip6Addr.mapped(In.INADDR_LOOPBACK) : Ip6Addr.LOOPBACK;
