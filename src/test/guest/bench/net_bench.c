@@ -1,4 +1,4 @@
-/* TCP over lo: an N-MiB bulk transfer between two processes and a request/response rate.
+/* TCP over lo (127.0.0.1, or ::1 with a third argument 6): an N-MiB bulk transfer between two processes and a request/response rate.
  * Prints the figures measured inside the guest (CLOCK_MONOTONIC), so start-up is excluded. */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -17,15 +17,28 @@ static double now(void) {
     return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static int pair(int *srv, int *cli) {
-    int l = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    socklen_t al = sizeof a;
-    bind(l, (struct sockaddr *)&a, sizeof a);
+/* A connected pair over 127.0.0.1, or over ::1 when v6. */
+static int pair(int *srv, int *cli, int v6) {
+    struct sockaddr_storage ss;
+    memset(&ss, 0, sizeof ss);
+    socklen_t al;
+    if (v6) {
+        struct sockaddr_in6 *a = (struct sockaddr_in6 *)&ss;
+        a->sin6_family = AF_INET6;
+        a->sin6_addr = in6addr_loopback;
+        al = sizeof *a;
+    } else {
+        struct sockaddr_in *a = (struct sockaddr_in *)&ss;
+        a->sin_family = AF_INET;
+        a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        al = sizeof *a;
+    }
+    int l = socket(ss.ss_family, SOCK_STREAM, 0);
+    bind(l, (struct sockaddr *)&ss, al);
     listen(l, 1);
-    getsockname(l, (struct sockaddr *)&a, &al);
-    *cli = socket(AF_INET, SOCK_STREAM, 0);
-    if (connect(*cli, (struct sockaddr *)&a, sizeof a)) { perror("connect"); exit(1); }
+    getsockname(l, (struct sockaddr *)&ss, &al);
+    *cli = socket(ss.ss_family, SOCK_STREAM, 0);
+    if (connect(*cli, (struct sockaddr *)&ss, al)) { perror("connect"); exit(1); }
     *srv = accept(l, NULL, NULL);
     close(l);
     return 0;
@@ -34,8 +47,9 @@ static int pair(int *srv, int *cli) {
 int main(int argc, char **argv) {
     long mib = argc > 1 ? atol(argv[1]) : 64;
     long reqs = argc > 2 ? atol(argv[2]) : 5000;
+    int v6 = argc > 3 && atoi(argv[3]) == 6;
     int s, c;
-    pair(&s, &c);
+    pair(&s, &c, v6);
     static char buf[1 << 16];
     memset(buf, 'x', sizeof buf);
     long total = mib << 20;
@@ -59,7 +73,7 @@ int main(int argc, char **argv) {
     close(s);
     if (got != total) { printf("short transfer %ld\n", got); return 1; }
     printf("bulk: %ld MiB in %.3f s: %.1f MiB/s\n", mib, t1 - t0, mib / (t1 - t0));
-    pair(&s, &c);
+    pair(&s, &c, v6);
     int one = 1;
     setsockopt(c, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     setsockopt(s, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);

@@ -46,11 +46,20 @@ public abstract class File {
 
     /** fput: the last descriptor is gone; releases the file and the mount it pinned. */
     public final void fput() {
+        fput(null);
+    }
+
+    /**
+     * fput by close(2), close_range or dup2 of the closing task: Linux runs __fput as task work
+     * of that task before it returns to user space, so a release may sleep in it (SO_LINGER).
+     * closer is null where no task waits (exit, a reference dropped elsewhere).
+     */
+    public final void fput(Task closer) {
         if (!released.compareAndSet(false, true)) return;
         try {
             dev.kava.fs.notify.Fsnotify.close(this);
             Locks.fileReleased(this); // locks_remove_file: its flock and OFD locks go
-            release();
+            release(closer);
         } finally {
             if (path != null) {
                 dev.kava.fs.notify.Fsnotify.filePut(this); // dput: a removed file's last reference
@@ -231,6 +240,11 @@ public abstract class File {
 
     /** Called when the last descriptor referring to this file is closed (release). */
     public void release() {}
+
+    /** release, knowing the task whose close dropped the last reference (null: none); the default ignores it. */
+    public void release(Task closer) {
+        release();
+    }
 
     /**
      * The poll method (file_operations.poll): registers with pt (when not null) every wait

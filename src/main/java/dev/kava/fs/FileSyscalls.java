@@ -46,7 +46,7 @@ public final class FileSyscalls {
         File f = t.group.files.require(oldfd);
         File old = t.group.files.installAt(newfd, f, (flags & Fcntl.O_CLOEXEC) != 0);
         if (old != null) Locks.posixClose(old, t.group.files); // do_dup2's filp_close
-        if (old != null && old != f && !t.group.files.refersTo(old)) old.fput();
+        if (old != null && old != f && !t.group.files.refersTo(old)) old.fput(t);
         return newfd;
     }
 

@@ -199,7 +199,7 @@ public final class Open {
     static long close(Task t, int fd) {
         File f = t.group.files.remove(fd);
         Locks.posixClose(f, t.group.files); // filp_flush
-        if (!t.group.files.refersTo(f)) f.fput();
+        if (!t.group.files.refersTo(f)) f.fput(t);
         return 0;
     }
 
@@ -223,7 +223,7 @@ public final class Open {
             } else {
                 File f = files.remove((int) fd);
                 Locks.posixClose(f, files);
-                if (f != null && !files.refersTo(f)) f.fput();
+                if (f != null && !files.refersTo(f)) f.fput(t);
             }
         }
         return 0;

@@ -120,6 +120,14 @@ public abstract class Sock {
     /** release: the socket file is closing (its last reference is gone). */
     public abstract void release();
 
+    /**
+     * release by a close of task closer (null when no task waits, as at exit): a protocol
+     * that lingers (tcp_close with SO_LINGER) waits in it; the others ignore it.
+     */
+    public void release(dev.kava.kernel.Task closer) {
+        release();
+    }
+
     public void bind(Task t, byte[] addr, int len) {
         throw ErrnoException.of(Errno.EOPNOTSUPP);
     }

@@ -188,9 +188,15 @@ public final class SocketFile extends File {
     /** sock_close: __sock_release, after eventpoll_release as __fput orders them. */
     @Override
     public void release() {
+        release(null);
+    }
+
+    /** sock_close with the closing task, which the protocol's release may wait in (SO_LINGER). */
+    @Override
+    public void release(dev.kava.kernel.Task closer) {
         eventpollRelease();
         Sock s = sk;
         sk = null;
-        if (s != null) s.release();
+        if (s != null) s.release(closer);
     }
 }

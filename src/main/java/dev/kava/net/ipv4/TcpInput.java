@@ -71,17 +71,27 @@ final class TcpInput implements NetProtocol {
         }
         int iif = skb.cb instanceof IpCb cb ? cb.iif : skb.skbIif;
         TcpSeg seg = new TcpSeg(skb, saddr, daddr, skb.get8(nh + Ip.TOS) & Ip.INET_ECN_MASK, iif);
+        deliver(tn, seg, skb.get8(nh + Ip.TTL));
+        return 0;
+    }
+
+    /**
+     * The part of tcp_v4_rcv and tcp_v6_rcv after validation: the socket of the segment (a
+     * TIME_WAIT slot may hand a new SYN to the listener), or a RST; then the listener's or the
+     * connection's processing. ttl is the IPv4 TTL (IP_MINTTL) or -1.
+     */
+    static void deliver(TcpNet tn, TcpSeg seg, int ttl) {
         tn.inSegs.increment();
-        Object o = tn.lookup(saddr, seg.sport, daddr, seg.dport, iif);
+        Object o = tn.lookup(seg);
         if (o instanceof TimeWaitSock tw) {
-            if (!tw.process(seg)) return 0;
-            o = tn.lookupListener(saddr, seg.sport, daddr, seg.dport, iif);
+            if (!tw.process(seg)) return;
+            o = tn.lookupListener(seg);
         }
         if (!(o instanceof TcpSock sk)) {
             TcpOutput.sendReset(tn, seg);
-            return 0;
+            return;
         }
-        if (sk.minTtl > 0 && skb.get8(nh + Ip.TTL) < sk.minTtl) return 0;
+        if (ttl >= 0 && sk.minTtl > 0 && ttl < sk.minTtl) return;
         TcpSock child = null;
         boolean reset = false;
         synchronized (sk) {
@@ -95,7 +105,6 @@ final class TcpInput implements NetProtocol {
         if (reset) TcpOutput.sendReset(tn, seg);
         if (child != null) child.unlockWork();
         sk.unlockWork();
-        return 0;
     }
 
     @Override
@@ -171,8 +180,13 @@ final class TcpInput implements NetProtocol {
         if (lsk.synQlen >= Math.max(lsk.maxAckBacklog, 1) || lsk.acceptqFull()) return null;
         TcpNet tn = lsk.tn;
         TcpSock c = new TcpSock(lsk);
-        c.rcvSaddr = c.saddr = seg.daddr;
-        c.daddr = seg.saddr;
+        if (seg.v6()) {
+            TcpIpv6.initChild(lsk, c, seg);
+        } else {
+            c.rcvSaddr = c.saddr = seg.daddr;
+            c.daddr = seg.saddr;
+            if (c.family == dev.kava.abi.Socket.AF_INET6) TcpIpv6.initMappedChild(lsk, c);
+        }
         c.dport = seg.sport;
         c.num = lsk.num;
         c.sport = lsk.num;
@@ -201,7 +215,7 @@ final class TcpInput implements NetProtocol {
             c.iss = Integer.toUnsignedLong(tn.secureSeq(key, c.nowNs()));
             c.tsOffset = tn.secureTsOff(key);
             c.inetId.set((int) c.iss);
-            Rtable rt = TcpOutput.route(c);
+            dev.kava.net.core.Dst rt = TcpOutput.route(c);
             c.advmss = TcpOutput.advmss(c, rt);
             c.rcvMss = Math.min(c.advmss, c.mssClamp);
             TcpOutput.initialWindow(c, c.advmss - (c.tsOk ? Tcp.TCPOLEN_TSTAMP_ALIGNED : 0));

@@ -55,8 +55,38 @@ public final class TcpNet {
 
     private final long isnSecret, tsSecret;
 
-    /** A connection's four-tuple, local side first (host-order addresses and ports). */
-    public record Key(int laddr, int lport, int raddr, int rport) {}
+    /**
+     * A connection's four-tuple, local side first, ports in host order. Addresses are IPv6's
+     * 128 bits as two longs (big-endian halves); an IPv4 address is kept v4-mapped, so one
+     * table holds both families as Linux's ehash does.
+     */
+    public record Key(long lhi, long llo, int lport, long rhi, long rlo, int rport) {
+        /** An IPv4 four-tuple (host-order addresses). */
+        public Key(int laddr, int lport, int raddr, int rport) {
+            this(0, MAPPED | (laddr & 0xffffffffL), lport, 0, MAPPED | (raddr & 0xffffffffL), rport);
+        }
+
+        /** An IPv6 four-tuple. */
+        public static Key of6(byte[] laddr, int lport, byte[] raddr, int rport) {
+            return new Key(half(laddr, 0), half(laddr, 8), lport, half(raddr, 0), half(raddr, 8), rport);
+        }
+
+        private static final long MAPPED = 0xffffL << 32;
+
+        private static long half(byte[] a, int off) {
+            long v = 0;
+            for (int i = 0; i < 8; i++) v = v << 8 | (a[off + i] & 0xff);
+            return v;
+        }
+
+        int laddr() {
+            return (int) llo;
+        }
+
+        int raddr() {
+            return (int) rlo;
+        }
+    }
 
     private TcpNet(Net net) {
         this.net = net;
@@ -92,7 +122,8 @@ public final class TcpNet {
     }
 
     private static long tuple(Key k) {
-        return ((long) k.laddr() << 32 | (k.raddr() & 0xffffffffL)) ^ ((long) k.lport() << 48 | (long) k.rport() << 16);
+        return ((long) k.laddr() << 32 | (k.raddr() & 0xffffffffL)) ^ ((long) k.lport() << 48 | (long) k.rport() << 16)
+                ^ mix(k.lhi() ^ k.rhi() * 31 ^ (k.llo() >>> 32) * 17 ^ (k.rlo() >>> 32));
     }
 
     /** secure_tcp_seq: a keyed hash of the four-tuple plus a clock ticking every 64 ns (RFC 6528). */
@@ -102,10 +133,24 @@ public final class TcpNet {
 
     /** secure_tcp_ts_off: the per-connection offset of the timestamp clock. */
     int secureTsOff(Key k) {
-        return (int) mix(((long) k.laddr() << 32 | (k.raddr() & 0xffffffffL)) ^ tsSecret);
+        return (int) mix(((long) k.laddr() << 32 | (k.raddr() & 0xffffffffL)) ^ mix(k.lhi() ^ k.rhi() * 31) ^ tsSecret);
     }
 
     // ---- lookups
+
+    /** The connection or listener of a received segment (__inet_lookup_skb / __inet6_lookup_skb). */
+    Object lookup(TcpSeg seg) {
+        if (!seg.v6()) return lookup(seg.saddr, seg.sport, seg.daddr, seg.dport, seg.iif);
+        Object o = ehash.get(Key.of6(seg.daddr6, seg.dport, seg.saddr6, seg.sport));
+        if (o != null) return o;
+        return lookupListener6(seg.saddr6, seg.sport, seg.daddr6, seg.dport, seg.iif);
+    }
+
+    /** The listener of a received segment. */
+    TcpSock lookupListener(TcpSeg seg) {
+        if (!seg.v6()) return lookupListener(seg.saddr, seg.sport, seg.daddr, seg.dport, seg.iif);
+        return lookupListener6(seg.saddr6, seg.sport, seg.daddr6, seg.dport, seg.iif);
+    }
 
     /** __inet_lookup_established then __inet_lookup_listener: a TcpSock, a TimeWaitSock, or null. */
     Object lookup(int saddr, int sport, int daddr, int dport, int ifindex) {
@@ -125,7 +170,8 @@ public final class TcpNet {
         int best = -1;
         List<TcpSock> bests = new ArrayList<>();
         for (TcpSock s : l) {
-            int score = 1;
+            if (s.v6 != null && s.v6.ipv6only) continue;
+            int score = s.family == dev.kava.abi.Socket.AF_INET ? 2 : 1;
             if (s.rcvSaddr != 0) {
                 if (s.rcvSaddr != daddr) continue;
                 score += 4;
@@ -147,6 +193,39 @@ public final class TcpNet {
         return bests.get(Math.floorMod(h, bests.size()));
     }
 
+    /**
+     * inet6_lhash2_lookup: the best AF_INET6 listener on the port for an IPv6 segment (one
+     * bound to daddr over a wildcard one, a device match over none).
+     */
+    synchronized TcpSock lookupListener6(byte[] saddr, int sport, byte[] daddr, int dport, int ifindex) {
+        List<TcpSock> l = listeners.get(dport);
+        if (l == null) return null;
+        int best = -1;
+        List<TcpSock> bests = new ArrayList<>();
+        for (TcpSock s : l) {
+            if (s.family != dev.kava.abi.Socket.AF_INET6) continue;
+            int score = 1;
+            if (!dev.kava.net.ipv6.Ip6Addr.isAny(s.v6.rcvSaddr)) {
+                if (!java.util.Arrays.equals(s.v6.rcvSaddr, daddr)) continue;
+                score += 4;
+            }
+            if (s.boundDevIf != 0) {
+                if (s.boundDevIf != ifindex) continue;
+                score += 4;
+            }
+            if (score > best) {
+                best = score;
+                bests.clear();
+            }
+            if (score == best) bests.add(s);
+        }
+        if (bests.isEmpty()) return null;
+        TcpSock first = bests.get(0);
+        if (!first.reuseport || bests.size() == 1) return first;
+        int h = (int) mix(tuple(Key.of6(daddr, dport, saddr, sport)));
+        return bests.get(Math.floorMod(h, bests.size()));
+    }
+
     // ---- bound ports (inet_csk_get_port and inet_bind_conflict)
 
     static int portOf(Object o) {
@@ -159,11 +238,11 @@ public final class TcpNet {
      * same user (or sk2 in TIME_WAIT), may share; otherwise overlapping addresses conflict.
      */
     static boolean conflict(TcpSock sk, Object o) {
-        int addr2, dev2, uid2, state2;
-        boolean reuse2, reuseport2;
+        int dev2, uid2, state2;
+        boolean reuse2, reuseport2, overlap;
         if (o instanceof TcpSock s2) {
             if (s2 == sk) return false;
-            addr2 = s2.rcvSaddr;
+            overlap = InetHashes.rcvSaddrEqual(sk, s2, true);
             dev2 = s2.boundDevIf;
             reuse2 = s2.reuse;
             reuseport2 = s2.reuseport;
@@ -171,7 +250,10 @@ public final class TcpNet {
             state2 = s2.state;
         } else {
             TimeWaitSock tw = (TimeWaitSock) o;
-            addr2 = tw.laddr;
+            overlap = sk.family == dev.kava.abi.Socket.AF_INET6
+                    ? InetHashes.ipv6RcvSaddrEqual(sk.v6.rcvSaddr, tw.laddr6, sk.rcvSaddr, tw.laddr, sk.v6.ipv6only,
+                            tw.ipv6only, true, true)
+                    : InetHashes.ipv4RcvSaddrEqual(sk.rcvSaddr, tw.laddr, tw.ipv6only, true, true);
             dev2 = tw.boundDevIf;
             reuse2 = tw.reuse;
             reuseport2 = tw.reuseport;
@@ -179,7 +261,6 @@ public final class TcpNet {
             state2 = Tcp.TCP_TIME_WAIT;
         }
         if (sk.boundDevIf != 0 && dev2 != 0 && sk.boundDevIf != dev2) return false;
-        boolean overlap = sk.rcvSaddr == 0 || addr2 == 0 || sk.rcvSaddr == addr2;
         if (!overlap) return false;
         if (sk.reuse && reuse2 && state2 != Tcp.TCP_LISTEN) return false;
         if (sk.reuseport && reuseport2 && (state2 == Tcp.TCP_TIME_WAIT || sk.uid == uid2)) return false;
@@ -240,7 +321,7 @@ public final class TcpNet {
                 if (pass == 0) {
                     ok = l == null || l.isEmpty();
                 } else {
-                    ok = !ehash.containsKey(new Key(sk.saddr, port, sk.daddr, sk.dport));
+                    ok = !ehash.containsKey(sk.keyFor(port));
                     if (ok && l != null) {
                         for (Object o : l) {
                             if (o instanceof TcpSock s && (s.state == Tcp.TCP_LISTEN || (s.userlocks & InetSock.SOCK_BINDPORT_LOCK) != 0)) ok = false;

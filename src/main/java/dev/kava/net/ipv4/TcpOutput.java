@@ -4,7 +4,10 @@ import dev.kava.abi.In;
 import dev.kava.abi.Tcp;
 import dev.kava.kernel.ErrnoException;
 import dev.kava.lib.Checksum;
+import dev.kava.net.core.Dst;
 import dev.kava.net.core.SkBuff;
+import dev.kava.net.ipv6.Ip6Output;
+import dev.kava.net.ipv6.Rt6Info;
 
 /**
  * TCP output (net/ipv4/tcp_output.c): building segments with their options and checksum
@@ -22,7 +25,15 @@ final class TcpOutput {
     static final int NAGLE_ON = 0, NAGLE_OFF = 1, NAGLE_CORK = 2, NAGLE_PUSH = 4, NAGLE_MORE = 8;
 
     /** A segment ready for IP, waiting for the lock to be dropped. */
-    record Pending(SkBuff skb, Rtable rt, IpOutput.Params params) {}
+    record Pending(SkBuff skb, Rtable rt, IpOutput.Params params, Rt6Info rt6, Ip6Output.Params params6) {
+        Pending(SkBuff skb, Rtable rt, IpOutput.Params params) {
+            this(skb, rt, params, null, null);
+        }
+
+        Pending(SkBuff skb, Rt6Info rt6, Ip6Output.Params params6) {
+            this(skb, null, null, rt6, params6);
+        }
+    }
 
     // ---- sending queued segments
 
@@ -44,20 +55,22 @@ final class TcpOutput {
                     return;
                 }
             }
-            send(tp.net.ipv4, p);
+            send(tp.net, p);
         }
     }
 
-    private static void send(NetnsIpv4 ip, Pending p) {
+    static void send(dev.kava.net.core.Net net, Pending p) {
         try {
-            ip.out.buildAndSend(p.skb, p.rt, p.params);
+            if (p.rt6 != null) net.ipv6.out.buildAndSend(p.skb, p.rt6, p.params6);
+            else net.ipv4.out.buildAndSend(p.skb, p.rt, p.params);
         } catch (RuntimeException e) {
-            ip.net.oops("tcp transmit", e);
+            net.oops("tcp transmit", e);
         }
     }
 
     /** The route of a connection (its cached dst, else a fresh lookup); null if there is none now. */
-    static Rtable route(TcpSock tp) {
+    static Dst route(TcpSock tp) {
+        if (tp.v6ops()) return TcpIpv6.route(tp);
         Rtable rt = tp.dst;
         if (rt != null && rt.dev.isUp()) return rt;
         Flow4 fl = new Flow4(tp.daddr, tp.saddr, tp.boundDevIf, tp.tos & Ip.IPTOS_TOS_MASK, In.IPPROTO_TCP);
@@ -74,8 +87,8 @@ final class TcpOutput {
     // ---- MSS and windows
 
     /** The MSS we announce (tcp_advertise_mss): the route's MTU less the headers, within TCP_MAXSEG. */
-    static int advmss(TcpSock tp, Rtable rt) {
-        int mss = (rt != null ? rt.mtu() : 1500) - Ip.HDR_LEN - Tcp.HDR_LEN;
+    static int advmss(TcpSock tp, Dst rt) {
+        int mss = (rt != null ? rt.mtu() : 1500) - tp.netHdrLen() - Tcp.HDR_LEN;
         if (tp.userMss > 0 && tp.userMss < mss) mss = tp.userMss;
         return Math.max(mss, Tcp.TCP_MIN_MSS);
     }
@@ -92,8 +105,8 @@ final class TcpOutput {
      */
     static int mssNow(TcpSock tp) {
         int mss = tp.mssClamp;
-        Rtable rt = tp.dst;
-        int pmtuMss = (rt != null ? rt.mtu() : 65536) - Ip.HDR_LEN - Tcp.HDR_LEN;
+        Dst rt = tp.curDst();
+        int pmtuMss = (rt != null ? rt.mtu() : 65536) - tp.netHdrLen() - Tcp.HDR_LEN;
         mss = Math.min(mss, pmtuMss);
         if (tp.userMss > 0) mss = Math.min(mss, tp.userMss);
         mss -= optLen(tp);
@@ -184,7 +197,7 @@ final class TcpOutput {
      * with ACK acknowledges rcv_nxt and ends a pending delayed ACK.
      */
     static void transmit(TcpSock tp, long seq, int len, int flags, boolean synOpts) {
-        Rtable rt = route(tp);
+        Dst rt = route(tp);
         if (rt == null) return;
         boolean syn = (flags & Tcp.TCPHDR_SYN) != 0;
         int mssOpt = 0, ws = -1;
@@ -248,14 +261,18 @@ final class TcpOutput {
         TcpOptions.write(skb.buf, th + Tcp.HDR_LEN, mssOpt, sackPerm, ts, tp.tsNow(), tp.tsRecent, ws, sacks, nsacks);
         int tlen = hlen + len;
         long sum = Checksum.partial(skb.buf, th, tlen, 0);
-        skb.put16(th + Tcp.CHECK, Checksum.tcpudpMagic(tp.saddr, tp.daddr, tlen, In.IPPROTO_TCP, sum));
-        IpOutput.Params p = new IpOutput.Params(tp.saddr, tp.daddr, In.IPPROTO_TCP, (tp.tos & ~Ip.INET_ECN_MASK) | ecnBits,
-                tp.ttl());
-        p.df = tp.dontFragment();
-        p.id = tp.inetId.getAndIncrement();
-        p.priority = tp.priority;
-        p.mark = tp.mark;
-        tp.outq.addLast(new Pending(skb, rt, p));
+        if (rt instanceof Rt6Info rt6) {
+            tp.outq.addLast(TcpIpv6.pending(tp, skb, th, tlen, sum, rt6, ecnBits));
+        } else {
+            skb.put16(th + Tcp.CHECK, Checksum.tcpudpMagic(tp.saddr, tp.daddr, tlen, In.IPPROTO_TCP, sum));
+            IpOutput.Params p = new IpOutput.Params(tp.saddr, tp.daddr, In.IPPROTO_TCP,
+                    (tp.tos & ~Ip.INET_ECN_MASK) | ecnBits, tp.ttl());
+            p.df = tp.dontFragment();
+            p.id = tp.inetId.getAndIncrement();
+            p.priority = tp.priority;
+            p.mark = tp.mark;
+            tp.outq.addLast(new Pending(skb, (Rtable) rt, p));
+        }
         tp.segsOut++;
         tp.tn.outSegs.increment();
         if ((flags & Tcp.TCPHDR_RST) != 0) tp.tn.outRsts.increment();
@@ -279,7 +296,7 @@ final class TcpOutput {
 
     /** The options a new connection offers: from the sysctls and the route (tcp_connect_init). */
     static void connectInit(TcpSock tp) {
-        Rtable rt = route(tp);
+        Dst rt = route(tp);
         tp.tsOk = tp.tn.timestamps != 0;
         tp.sackOk = tp.tn.sack != 0;
         tp.wscaleOk = tp.tn.windowScaling != 0;
@@ -489,7 +506,11 @@ final class TcpOutput {
             ack = seg.endSeq();
             flags = Tcp.TCPHDR_RST | Tcp.TCPHDR_ACK;
         }
-        sendBare(tn, seg.daddr, seg.saddr, seg.dport, seg.sport, seq, ack, flags, 0, false, 0, 0);
+        if (seg.v6()) {
+            TcpIpv6.sendBare(tn, seg.daddr6, seg.saddr6, seg.iif, seg.dport, seg.sport, seq, ack, flags, 0, false, 0, 0);
+        } else {
+            sendBare(tn, seg.daddr, seg.saddr, seg.dport, seg.sport, seq, ack, flags, 0, false, 0, 0);
+        }
         tn.outRsts.increment();
     }
 
@@ -497,8 +518,14 @@ final class TcpOutput {
     static void sendTwAck(TimeWaitSock tw, TcpSeg seg) {
         int win = Math.min(tw.rcvWnd >> tw.rcvWscale, Tcp.U16_MAX);
         int tsval = tw.tsOk ? (int) (tw.timer.now() / 1_000_000L) + tw.tsOffset : 0;
+        int tsecr = seg.opt.sawTstamp ? seg.opt.tsval : tw.tsRecent;
+        if (tw.laddr6 != null) {
+            TcpIpv6.sendBare(tw.tn, tw.laddr6, tw.raddr6, tw.boundDevIf, tw.lport, tw.rport, (int) tw.sndNxt, (int) tw.rcvNxt,
+                    Tcp.TCPHDR_ACK, win, tw.tsOk, tsval, tsecr);
+            return;
+        }
         sendBare(tw.tn, tw.laddr, tw.raddr, tw.lport, tw.rport, (int) tw.sndNxt, (int) tw.rcvNxt, Tcp.TCPHDR_ACK, win,
-                tw.tsOk, tsval, seg.opt.sawTstamp ? seg.opt.tsval : tw.tsRecent);
+                tw.tsOk, tsval, tsecr);
     }
 
     /** A segment from no socket (ip_send_unicast_reply): RSTs and TIME_WAIT ACKs, sent at once. */
@@ -529,7 +556,7 @@ final class TcpOutput {
         IpOutput.Params p = new IpOutput.Params(saddr, daddr, In.IPPROTO_TCP, 0, tn.net.ipv4.ipDefaultTtl);
         p.df = true;
         tn.outSegs.increment();
-        send(tn.net.ipv4, new Pending(skb, rt, p));
+        send(tn.net, new Pending(skb, rt, p));
     }
 
     // ---- probes

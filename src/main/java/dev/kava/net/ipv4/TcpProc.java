@@ -23,8 +23,8 @@ public final class TcpProc {
     static final int USER_HZ = 100;
 
     public static void register() {
-        ProcNet.register("tcp", (net, t) -> show(net));
-        ProcNet.register("tcp6", (net, t) -> header());
+        ProcNet.register("tcp", (net, t) -> show(net, false));
+        ProcNet.register("tcp6", (net, t) -> show(net, true));
         ivec("tcp_ecn", n -> n.ecn, (n, v) -> n.ecn = v, 0, 5);
         ivec("tcp_sack", n -> n.sack, (n, v) -> n.sack = v, 0, 1);
         ivec("tcp_timestamps", n -> n.timestamps, (n, v) -> n.timestamps = v, 0, 2);
@@ -96,16 +96,31 @@ public final class TcpProc {
         return Math.max(0, nanos) / (1_000_000_000L / USER_HZ);
     }
 
-    /** tcp4_seq_show: listeners, then connections and TIME_WAIT entries. */
-    static String show(Net net) {
+    /** The header of /proc/net/tcp6 (tcp6_seq_show), a line of its own width. */
+    private static final String HEADER6 = "  sl  local_address                         remote_address                        st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n";
+
+    /** An IPv6 address as tcp6_seq_show prints it: its four 32-bit words, each %08X of the raw word on a little-endian host. */
+    private static String hex6(byte[] a) {
+        StringBuilder sb = new StringBuilder(32);
+        for (int i = 0; i < 16; i += 4) sb.append(String.format("%08X", le(dev.kava.net.core.SkBuff.get32(a, i))));
+        return sb.toString();
+    }
+
+    /**
+     * tcp4_seq_show (v6 false: AF_INET sockets) or tcp6_seq_show (v6: AF_INET6 sockets, their
+     * v4-mapped connections included, with 128-bit addresses and unpadded lines): listeners,
+     * then connections and TIME_WAIT entries.
+     */
+    static String show(Net net, boolean v6) {
         TcpNet tn = TcpNet.of(net);
-        StringBuilder sb = new StringBuilder(header());
+        int fam = v6 ? dev.kava.abi.Socket.AF_INET6 : dev.kava.abi.Socket.AF_INET;
+        StringBuilder sb = new StringBuilder(v6 ? HEADER6 : header());
         List<Object> all = tn.all();
         int i = 0;
         for (Object o : all) {
             int start = sb.length();
             if (o instanceof TcpSock s) {
-                if (s.family != dev.kava.abi.Socket.AF_INET) continue;
+                if (s.family != fam) continue;
                 synchronized (s) {
                     int st = s.state;
                     long now = s.nowNs();
@@ -122,8 +137,10 @@ public final class TcpProc {
                     long txq = st == Tcp.TCP_LISTEN ? 0 : s.writeSeq - s.sndUna;
                     long ssthresh = st == Tcp.TCP_LISTEN ? 0
                             : (s.sndSsthresh >= TcpSock.TCP_INFINITE_SSTHRESH ? -1 : s.sndSsthresh);
-                    sb.append(String.format("%4d: %08X:%04X %08X:%04X %02X %08X:%08X %02X:%08X %08X %5d %8d %d %d %016x %d %d %d %d %d",
-                            i, le(s.rcvSaddr), s.num, le(s.daddr), s.dport, st, (int) txq, rxq, timerActive,
+                    String local = v6 ? hex6(s.v6.rcvSaddr) : String.format("%08X", le(s.rcvSaddr));
+                    String remote = v6 ? hex6(s.v6.daddr) : String.format("%08X", le(s.daddr));
+                    sb.append(String.format("%4d: %s:%04X %s:%04X %02X %08X:%08X %02X:%08X %08X %5d %8d %d %d %016x %d %d %d %d %d",
+                            i, local, s.num, remote, s.dport, st, (int) txq, rxq, timerActive,
                             clockT(expires - now), s.retransmits, s.uid, s.probesOut, s.ino, 1,
                             System.identityHashCode(s) * 0x9E3779B97F4A7C15L, (s.rtoUs * USER_HZ + 999_999) / 1_000_000,
                             s.everConnected ? s.atoUs * USER_HZ / 1_000_000 : 0,
@@ -131,13 +148,17 @@ public final class TcpProc {
                 }
             } else {
                 TimeWaitSock tw = (TimeWaitSock) o;
+                if (tw.family != fam) continue;
                 long delta = tw.expiresNanos() - tw.timer.now();
-                sb.append(String.format("%4d: %08X:%04X %08X:%04X %02X %08X:%08X %02X:%08X %08X %5d %8d %d %d %016x",
-                        i, le(tw.laddr), tw.lport, le(tw.raddr), tw.rport, tw.substate == Tcp.TCP_FIN_WAIT2
+                String local = v6 ? hex6(tw.procLaddr6) : String.format("%08X", le(tw.laddr));
+                String remote = v6 ? hex6(tw.procRaddr6) : String.format("%08X", le(tw.raddr));
+                sb.append(String.format("%4d: %s:%04X %s:%04X %02X %08X:%08X %02X:%08X %08X %5d %8d %d %d %016x",
+                        i, local, tw.lport, remote, tw.rport, tw.substate == Tcp.TCP_FIN_WAIT2
                                 ? Tcp.TCP_FIN_WAIT2 : Tcp.TCP_TIME_WAIT, 0, 0, 3, clockT(delta), 0, 0, 0, 0, 1,
                         System.identityHashCode(tw) * 0x9E3779B97F4A7C15L));
             }
-            ProcNet.padLine(sb, start, TMPSZ);
+            if (v6) sb.append('\n');
+            else ProcNet.padLine(sb, start, TMPSZ);
             i++;
         }
         return sb.toString();

@@ -11,6 +11,8 @@ import dev.kava.net.core.SkBuff;
 final class TcpSeg {
     final SkBuff skb;
     final int saddr, daddr, sport, dport;
+    /** The addresses of a segment that came over IPv6 (null over IPv4). */
+    final byte[] saddr6, daddr6;
     final int seq, ackSeq, flags, window, urgPtr;
     /** The payload: buf offset and length (without SYN and FIN). */
     final int dataOff, len;
@@ -20,7 +22,18 @@ final class TcpSeg {
     final TcpOptions opt;
 
     TcpSeg(SkBuff skb, int saddr, int daddr, int ecn, int iif) {
+        this(skb, saddr, daddr, null, null, ecn, iif);
+    }
+
+    /** A segment that came over IPv6. */
+    TcpSeg(SkBuff skb, byte[] saddr6, byte[] daddr6, int ecn, int iif) {
+        this(skb, 0, 0, saddr6, daddr6, ecn, iif);
+    }
+
+    private TcpSeg(SkBuff skb, int saddr, int daddr, byte[] saddr6, byte[] daddr6, int ecn, int iif) {
         this.skb = skb;
+        this.saddr6 = saddr6;
+        this.daddr6 = daddr6;
         int th = skb.transportHeader;
         this.saddr = saddr;
         this.daddr = daddr;
@@ -37,6 +50,10 @@ final class TcpSeg {
         dataOff = th + doff;
         len = skb.tail - dataOff;
         opt = doff > Tcp.HDR_LEN ? TcpOptions.parse(skb.buf, th + Tcp.HDR_LEN, doff - Tcp.HDR_LEN, syn()) : new TcpOptions();
+    }
+
+    boolean v6() {
+        return saddr6 != null;
     }
 
     boolean syn() {

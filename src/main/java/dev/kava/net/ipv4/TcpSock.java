@@ -177,6 +177,13 @@ public final class TcpSock extends InetSock {
     int wakeMask;
     boolean wakeAny;
     Rtable dst;
+    /** The cached route of a connection over IPv6. */
+    dev.kava.net.ipv6.Rt6Info dst6;
+    /**
+     * An AF_INET6 socket whose connection is over IPv4 (its peer v4-mapped): it uses the IPv4
+     * af_ops, ipv6_mapped in tcp_ipv6.c.
+     */
+    boolean mapped;
 
     TcpSock(Net net, int family) {
         super(net, family, Socket.SOCK_STREAM, In.IPPROTO_TCP);
@@ -244,7 +251,31 @@ public final class TcpSock extends InetSock {
     }
 
     TcpNet.Key key() {
-        return new TcpNet.Key(rcvSaddr != 0 ? rcvSaddr : saddr, num, daddr, dport);
+        return keyFor(num);
+    }
+
+    /** The four-tuple this connection would have with local port lport. */
+    TcpNet.Key keyFor(int lport) {
+        if (v6ops()) {
+            byte[] l = dev.kava.net.ipv6.Ip6Addr.isAny(v6.rcvSaddr) ? v6.saddr : v6.rcvSaddr;
+            return TcpNet.Key.of6(l, lport, v6.daddr, dport);
+        }
+        return new TcpNet.Key(rcvSaddr != 0 ? rcvSaddr : saddr, lport, daddr, dport);
+    }
+
+    /** The cached route of the connection's family. */
+    dev.kava.net.core.Dst curDst() {
+        return v6ops() ? dst6 : dst;
+    }
+
+    /** The network header's length: 40 over IPv6, 20 over IPv4 (icsk_af_ops->net_header_len). */
+    int netHdrLen() {
+        return v6ops() ? dev.kava.abi.In6.IPV6_HDR_LEN : Ip.HDR_LEN;
+    }
+
+    /** Whether the connection runs over IPv6 (an AF_INET6 socket not using the v4-mapped ops). */
+    boolean v6ops() {
+        return family == Socket.AF_INET6 && !mapped;
     }
 
     // ---- small helpers of the send side
@@ -492,6 +523,16 @@ public final class TcpSock extends InetSock {
             rcvSaddr = 0;
             saddr = 0;
         }
+        if (v6 != null) {
+            v6.daddr = dev.kava.net.ipv6.Ip6Addr.ANY;
+            v6.flowinfo = 0;
+            if ((userlocks & SOCK_BINDADDR_LOCK) == 0) {
+                v6.rcvSaddr = dev.kava.net.ipv6.Ip6Addr.ANY;
+                v6.saddr = dev.kava.net.ipv6.Ip6Addr.ANY;
+            }
+            mapped = false;
+        }
+        dst6 = null;
         shutdown = 0;
         sndCwnd = TCP_INIT_CWND;
         sndSsthresh = TCP_INFINITE_SSTHRESH;
@@ -517,11 +558,13 @@ public final class TcpSock extends InetSock {
 
     @Override
     public void bind(Task t, byte[] addr, int len) {
-        bind4(t, addr, len);
+        if (family == Socket.AF_INET6) TcpIpv6.bind(this, t, addr, len);
+        else bind4(t, addr, len);
     }
 
     @Override
     public int getname(byte[] out, boolean peer) {
+        if (family == Socket.AF_INET6) return dev.kava.net.ipv6.Inet6Sk.getname(this, out, peer);
         return getname4(out, peer);
     }
 
@@ -548,7 +591,8 @@ public final class TcpSock extends InetSock {
                 case Socket.SS_CONNECTING -> err = Errno.EALREADY;
                 case Socket.SS_UNCONNECTED -> {
                     if (state != Tcp.TCP_CLOSE) throw ErrnoException.of(Errno.EISCONN);
-                    v4Connect(t, addr, len);
+                    if (family == Socket.AF_INET6) TcpIpv6.connect(this, t, addr, len);
+                    else v4Connect(t, addr, len);
                     if (sock != null) sock.state = Socket.SS_CONNECTING;
                     err = Errno.EINPROGRESS;
                 }
@@ -588,7 +632,7 @@ public final class TcpSock extends InetSock {
      * route unless bound; an ephemeral port (EADDRNOTAVAIL when none is free); then the
      * ISN, and the SYN goes out. Holds the lock.
      */
-    private void v4Connect(Task t, byte[] a, int len) {
+    void v4Connect(Task t, byte[] a, int len) {
         if (len < In.SOCKADDR_IN_SIZE) throw ErrnoException.of(Errno.EINVAL);
         if (family(a) != Socket.AF_INET) throw ErrnoException.of(Errno.EAFNOSUPPORT);
         int nexthop = dev.kava.net.core.SkBuff.get32(a, In.SIN_ADDR);
@@ -1050,15 +1094,23 @@ public final class TcpSock extends InetSock {
 
     // ---- close (tcp_close)
 
+    @Override
+    public void release() {
+        release(null);
+    }
+
     /**
      * The socket file closed (sock_close -> inet_release -> tcp_close): a listener resets its
      * pending connections; unread data resets the connection (RFC 2525); SO_LINGER with zero
-     * time aborts it; otherwise a FIN goes out and the sock lives on as an orphan until the
-     * protocol is done with it. SO_LINGER with a time does not hold close() back here (the
-     * release runs without the closing task); on lo the FIN is acknowledged before it returns.
+     * time aborts it; otherwise a FIN goes out. With SO_LINGER and a time, the closing task
+     * (not one that is exiting: inet_release's PF_EXITING check) then waits until the FIN is
+     * acknowledged, the time runs out or a signal comes (sk_stream_wait_close; close() still
+     * returns 0). Then the sock lives on as an orphan until the protocol is done with it.
      */
     @Override
-    public void release() {
+    public void release(Task closer) {
+        long timeo = closer != null && linger && !closer.exiting() ? lingertime : 0;
+        boolean wait;
         synchronized (this) {
             shutdown = SHUTDOWN_MASK;
             if (state == Tcp.TCP_LISTEN) {
@@ -1075,24 +1127,42 @@ public final class TcpSock extends InetSock {
                     TcpOutput.sendFin(this);
                 }
             }
-            orphan = true;
-            socket = null;
-            if (state == Tcp.TCP_FIN_WAIT2) {
-                if (linger2 < 0) {
-                    TcpOutput.sendActiveReset(this);
-                    done();
-                } else {
-                    long tmo = finTimeNs();
-                    if (tmo > TCP_TIMEWAIT_LEN_NS) keepaliveTimer.modIn(tmo - TCP_TIMEWAIT_LEN_NS);
-                    else TcpInput.timeWait(this, Tcp.TCP_FIN_WAIT2, tmo);
-                }
-            }
-            if (state == Tcp.TCP_CLOSE) {
-                unhashAll();
-                destroy();
-            }
+            wait = timeo > 0 && streamClosing();
+            if (!wait) orphanLocked();
         }
         unlockWork();
+        if (!wait) return;
+        waitTimeo(closer, wq, () -> !streamClosing(), timeo);
+        synchronized (this) {
+            orphanLocked();
+        }
+        unlockWork();
+    }
+
+    /** sk_stream_closing: our FIN is not acknowledged yet. */
+    private boolean streamClosing() {
+        int st = state;
+        return st == Tcp.TCP_FIN_WAIT1 || st == Tcp.TCP_CLOSING || st == Tcp.TCP_LAST_ACK;
+    }
+
+    /** The adjudge_to_death part of __tcp_close: the sock is orphaned and finishes on its own. */
+    private void orphanLocked() {
+        orphan = true;
+        socket = null;
+        if (state == Tcp.TCP_FIN_WAIT2) {
+            if (linger2 < 0) {
+                TcpOutput.sendActiveReset(this);
+                done();
+            } else {
+                long tmo = finTimeNs();
+                if (tmo > TCP_TIMEWAIT_LEN_NS) keepaliveTimer.modIn(tmo - TCP_TIMEWAIT_LEN_NS);
+                else TcpInput.timeWait(this, Tcp.TCP_FIN_WAIT2, tmo);
+            }
+        }
+        if (state == Tcp.TCP_CLOSE) {
+            unhashAll();
+            destroy();
+        }
     }
 
     /** tcp_fin_time: TCP_LINGER2 or net.ipv4.tcp_fin_timeout, at least the RTO-based minimum. */
@@ -1161,6 +1231,10 @@ public final class TcpSock extends InetSock {
             ipSetsockopt(t, optname, optval, optlen);
             return;
         }
+        if (level == Socket.SOL_IPV6 && family == Socket.AF_INET6) {
+            dev.kava.net.ipv6.Inet6Sk.setsockopt(this, t, optname, optval, optlen);
+            return;
+        }
         throw ErrnoException.of(Errno.ENOPROTOOPT);
     }
 
@@ -1172,6 +1246,10 @@ public final class TcpSock extends InetSock {
         }
         if (level == Socket.SOL_IP) {
             ipGetsockopt(t, optname, optval, optlen);
+            return;
+        }
+        if (level == Socket.SOL_IPV6 && family == Socket.AF_INET6) {
+            dev.kava.net.ipv6.Inet6Sk.getsockopt(this, t, optname, optval, optlen);
             return;
         }
         throw ErrnoException.of(Errno.ENOPROTOOPT);

@@ -290,7 +290,7 @@ final class TcpSockopt {
         Uaccess.putInt(b, Tcp.TCPI_LAST_DATA_SENT, (int) (now - tp.lsndtimeMs));
         Uaccess.putInt(b, Tcp.TCPI_LAST_DATA_RECV, (int) (now - tp.lrcvtimeMs));
         Uaccess.putInt(b, Tcp.TCPI_LAST_ACK_RECV, (int) (now - tp.lastAckRecvMs));
-        Rtable rt = tp.dst;
+        dev.kava.net.core.Dst rt = tp.curDst();
         Uaccess.putInt(b, Tcp.TCPI_PMTU, rt != null ? rt.mtu() : 0);
         Uaccess.putInt(b, Tcp.TCPI_RCV_SSTHRESH, tp.rcvWnd);
         Uaccess.putInt(b, Tcp.TCPI_RTT, (int) srttUs);

@@ -2,6 +2,7 @@ package dev.kava.net.ipv4;
 
 import dev.kava.abi.Tcp;
 import dev.kava.kernel.time.TimerList;
+import dev.kava.net.ipv6.Ip6Addr;
 
 /**
  * A connection in TIME_WAIT (struct inet_timewait_sock / tcp_timewait_sock,
@@ -12,6 +13,13 @@ import dev.kava.kernel.time.TimerList;
 final class TimeWaitSock {
     final TcpNet tn;
     final int laddr, lport, raddr, rport;
+    /** The IPv6 addresses of a connection over IPv6 (null over IPv4, v4-mapped ones included). */
+    final byte[] laddr6, raddr6;
+    /** tw_family, and the sk_v6 addresses /proc/net/tcp6 shows (v4-mapped for an IPv4 connection). */
+    final int family;
+    final byte[] procLaddr6, procRaddr6;
+    /** IPV6_V6ONLY of the socket, for bind conflicts. */
+    final boolean ipv6only;
     final boolean reuse, reuseport;
     final int uid, boundDevIf;
     /** tw_substate: TCP_TIME_WAIT or TCP_FIN_WAIT2. */
@@ -31,6 +39,13 @@ final class TimeWaitSock {
         this.lport = sk.num;
         this.raddr = sk.daddr;
         this.rport = sk.dport;
+        boolean v6ops = sk.v6ops();
+        this.laddr6 = v6ops ? (Ip6Addr.isAny(sk.v6.rcvSaddr) ? sk.v6.saddr : sk.v6.rcvSaddr) : null;
+        this.raddr6 = v6ops ? sk.v6.daddr : null;
+        this.ipv6only = sk.v6 != null && sk.v6.ipv6only;
+        this.family = sk.family;
+        this.procLaddr6 = sk.v6 != null ? sk.v6.rcvSaddr : null;
+        this.procRaddr6 = sk.v6 != null ? sk.v6.daddr : null;
         this.reuse = sk.reuse;
         this.reuseport = sk.reuseport;
         this.uid = sk.uid;

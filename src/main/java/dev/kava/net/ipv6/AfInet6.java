@@ -13,7 +13,7 @@ import java.util.List;
 
 /**
  * The AF_INET6 family (net/ipv6/af_inet6.c): its own inetsw (UDP, ping and raw register in
- * it; TCP will too), inet6_create through the same lookup as AF_INET, and inet6_init
+ * it, and TCP through {@link dev.kava.net.ipv4.TcpIpv6}), inet6_create through the same lookup as AF_INET, and inet6_init
  * (ETH_P_IPV6, ICMPv6, the transports' IPv6 handlers).
  */
 public final class AfInet6 implements NetProto {
@@ -39,6 +39,7 @@ public final class AfInet6 implements NetProto {
         Udp6.init();
         register(new InetProtosw(Socket.SOCK_DGRAM, dev.kava.abi.In.IPPROTO_UDP, dev.kava.net.ipv4.UdpSock::create6,
                 InetProtosw.PERMANENT));
+        dev.kava.net.ipv4.TcpIpv6.init();
         NetProto.Registry.register(INSTANCE);
     }
 
