@@ -15,7 +15,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * Debian trixie's iproute2 inside kava: `ip addr`, `ip link`, `ip route` list lo as Linux
  * prints it, and `ip addr add`, `ip link set lo mtu`, `ip route add` change the stack. The
- * expected lines are those of a Linux host for lo (the IPv6 lines aside: kava has no IPv6 yet).
+ * expected lines are those of a Linux host for lo (`unshare -n` with lo up), IPv6 ones included:
+ * `ip -6 addr/route` and adding and removing an IPv6 address with its routes.
  * Uses the user's package cache (offline) or the archive; skips when neither is there.
  */
 class Iproute2IntegrationTest {
@@ -46,6 +47,25 @@ class Iproute2IntegrationTest {
                 "$I route add 10.9.0.0/16 dev lo || exit 23",
                 "$I route | grep -qx '10.9.0.0/16 dev lo scope link ' || exit 24",
                 "$I addr add 127.0.0.2/8 dev lo 2>&1 | grep -qx 'Error: ipv4: Address already assigned.' || exit 25",
+                "$I addr | grep -qx '    inet6 ::1/128 scope host ' || exit 26",
+                "test \"$($I -6 addr)\" = \"$(printf '%s\\n' '1: lo: <LOOPBACK,UP,LOWER_UP> mtu 1500 state UNKNOWN qlen 1000' "
+                        + "'    inet6 ::1/128 scope host ' '       valid_lft forever preferred_lft forever')\" || exit 27",
+                "test -z \"$($I -6 route)\" || exit 28",
+                "test \"$($I -6 route show table all)\" = 'local ::1 dev lo table local proto kernel metric 0 pref medium' || exit 29",
+                "test \"$($I -6 route get ::1)\" = 'local ::1 from :: dev lo table local proto kernel src ::1 metric 0 pref medium' || exit 30",
+                "$I -6 addr add 2001:db8::1/64 dev lo || exit 31",
+                "$I -6 addr show dev lo | grep -qx '    inet6 2001:db8::1/64 scope global ' || exit 32",
+                "test \"$($I -6 route)\" = '2001:db8::/64 dev lo proto kernel metric 256 pref medium' || exit 33",
+                "$I -6 route show table local | grep -qx 'local 2001:db8::1 dev lo proto kernel metric 0 pref medium' || exit 34",
+                "test \"$($I -6 route get 2001:db8::5)\" = '2001:db8::5 from :: dev lo proto kernel src 2001:db8::1 metric 256 pref medium' || exit 35",
+                "$I -6 addr add 2001:db8::1/64 dev lo 2>&1 | grep -qx 'Error: ipv6: address already assigned.' || exit 36",
+                "$I -6 addr del 2001:db8::1/64 dev lo || exit 37",
+                "test \"$($I -6 addr show dev lo | grep -c inet6)\" = 1 || exit 38",
+                "test -z \"$($I -6 route)\" || exit 39",
+                "$I -6 route add 2001:db8:1::/48 dev lo || exit 40",
+                "test \"$($I -6 route)\" = '2001:db8:1::/48 dev lo metric 1024 pref medium' || exit 41",
+                "$I -6 route del 2001:db8:1::/48 dev lo || exit 42",
+                "test -z \"$($I -6 route)\" || exit 43",
                 "exit 7");
         assertEquals(7, Main.execute("run", "--root", x.toString(), "/bin/sh", "-c", script));
     }
