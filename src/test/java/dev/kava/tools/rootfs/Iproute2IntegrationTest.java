@@ -66,6 +66,13 @@ class Iproute2IntegrationTest {
                 "test \"$($I -6 route)\" = '2001:db8:1::/48 dev lo metric 1024 pref medium' || exit 41",
                 "$I -6 route del 2001:db8:1::/48 dev lo || exit 42",
                 "test -z \"$($I -6 route)\" || exit 43",
+                "$I -6 route add 2001:db8:5::/64 dev lo metric 5 || exit 44",
+                "$I -6 route replace 2001:db8:5::/64 dev lo metric 5 proto static || exit 45",
+                "test \"$($I -6 route get 2001:db8:5::1 from ::1)\" = '2001:db8:5::1 from ::1 dev lo proto static src ::1 metric 5 pref medium' || exit 46",
+                "test \"$($I -6 route get fibmatch 2001:db8:5::1)\" = '2001:db8:5::/64 dev lo proto static metric 5 pref medium' || exit 47",
+                "$I -6 route show table 100 2>&1 | grep -qx 'Error: ipv6: FIB table does not exist.' || exit 48",
+                "$I -6 addr add ff02::1/64 dev lo 2>&1 | grep -qx 'Error: ipv6: Cannot assign multicast address without \"IFA_F_MCAUTOJOIN\" flag.' || exit 49",
+                "$I -6 addr del 2001:db8::9/64 dev lo 2>&1 | grep -qx 'Error: ipv6: address not found.' || exit 50",
                 "exit 7");
         assertEquals(7, Main.execute("run", "--root", x.toString(), "/bin/sh", "-c", script));
     }
