@@ -73,6 +73,14 @@ class Iproute2IntegrationTest {
                 "$I -6 route show table 100 2>&1 | grep -qx 'Error: ipv6: FIB table does not exist.' || exit 48",
                 "$I -6 addr add ff02::1/64 dev lo 2>&1 | grep -qx 'Error: ipv6: Cannot assign multicast address without \"IFA_F_MCAUTOJOIN\" flag.' || exit 49",
                 "$I -6 addr del 2001:db8::9/64 dev lo 2>&1 | grep -qx 'Error: ipv6: address not found.' || exit 50",
+                // /proc/net/route (fib_route_seq_show, lines padded to 127 columns) and busybox's route -n, which reads it.
+                "head -1 /proc/net/route | grep -qx \"$(printf 'Iface\\tDestination\\tGateway \\tFlags\\tRefCnt\\tUse\\tMetric\\tMask\\t\\tMTU\\tWindow\\tIRTT') *\" || exit 51",
+                "$I route add unreachable 10.8.0.0/16 && $I route add 10.7.0.1 dev lo || exit 52",
+                "grep -qx \"$(printf 'lo\\t0000090A\\t00000000\\t0001\\t0\\t0\\t0\\t0000FFFF\\t0\\t0\\t0') *\" /proc/net/route || exit 53",
+                "grep -qx \"$(printf '[*]\\t0000080A\\t00000000\\t0201\\t0\\t0\\t0\\t0000FFFF\\t0\\t0\\t0') *\" /proc/net/route || exit 54",
+                "grep -qx \"$(printf 'lo\\t0100070A\\t00000000\\t0005\\t0\\t0\\t0\\tFFFFFFFF\\t0\\t0\\t0') *\" /proc/net/route || exit 55",
+                "test \"$(awk 'END {print NR}' /proc/net/route)\" = 4 || exit 56",
+                "/bin/busybox route -n | grep -qx '10.9.0.0        0.0.0.0         255.255.0.0     U     0      0        0 lo' || exit 57",
                 "exit 7");
         assertEquals(7, Main.execute("run", "--root", x.toString(), "/bin/sh", "-c", script));
     }
