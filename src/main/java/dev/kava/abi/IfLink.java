@@ -68,6 +68,11 @@ public final class IfLink {
     public static final int IFLA_ALLMULTI = 61;
     public static final int IFLA_MAX = 69;
 
+    /** IFLA_PROTINFO's attributes for AF_INET6 (enum IFLA_INET6_*). */
+    public static final int IFLA_INET6_FLAGS = 1;
+    /** inet6_dev.if_flags' IF_READY: the device is up for IPv6 (include/net/if_inet6.h). */
+    public static final int IF_READY = 0x80000000;
+
     /** enum { IFLA_XDP_UNSPEC, IFLA_XDP_FD, IFLA_XDP_ATTACHED, ... } and XDP_ATTACHED_NONE */
     public static final int IFLA_XDP_ATTACHED = 2;
     public static final int XDP_ATTACHED_NONE = 0;

@@ -9,6 +9,8 @@ public final class Prctl {
     public static final int PR_GET_DUMPABLE = 3;
     public static final int PR_SET_DUMPABLE = 4;
     public static final int PR_SET_NAME = 15;
+    /** Whether a capability is in the bounding set. */
+    public static final int PR_CAPBSET_READ = 23;
     public static final int PR_GET_NAME = 16;
     public static final int PR_SET_CHILD_SUBREAPER = 36;
     public static final int PR_GET_CHILD_SUBREAPER = 37;

@@ -202,8 +202,8 @@ final class TaskArray {
         sb.append("SigBlk:\t").append(ProcText.sigset(t == null ? 0 : t.blocked)).append('\n');
         sb.append("SigIgn:\t").append(ProcText.sigset(ic[0])).append('\n');
         sb.append("SigCgt:\t").append(ProcText.sigset(ic[1])).append('\n');
-        // Capabilities as root has them in the initial user namespace: every one while an id is 0.
-        long prm = c.uid() == 0 || c.euid() == 0 ? CAP_FULL : 0, eff = c.euid() == 0 ? CAP_FULL : 0;
+        // Capabilities as root has them in the initial user namespace (CapSyscalls, what capget answers).
+        long prm = dev.kava.kernel.sys.CapSyscalls.permitted(c), eff = dev.kava.kernel.sys.CapSyscalls.effective(c);
         sb.append("CapInh:\t").append(ProcText.sigset(0)).append('\n');
         sb.append("CapPrm:\t").append(ProcText.sigset(prm)).append('\n');
         sb.append("CapEff:\t").append(ProcText.sigset(eff)).append('\n');

@@ -38,6 +38,7 @@ public final class CredSyscalls {
         t.register(SyscallNr.SETPGID, (task, a) -> setpgid(task, (int) a[0], (int) a[1]));
         t.register(SyscallNr.SETSID, (task, a) -> setsid(task));
         t.register(SyscallNr.PRCTL, (task, a) -> prctl(task, (int) a[0], a[1], a[2], a[3], a[4]));
+        CapSyscalls.register(t);
     }
 
     /** The ids of one kind: real, effective, saved, fs. */
@@ -247,6 +248,9 @@ public final class CredSyscalls {
             case Prctl.PR_GET_CHILD_SUBREAPER -> {
                 t.mem.write32(arg2, g.childSubreaper ? 1 : 0);
                 return 0;
+            }
+            case Prctl.PR_CAPBSET_READ -> {
+                return CapSyscalls.bsetRead(arg2);
             }
             case Prctl.PR_RSEQ_SLICE_EXTENSION -> {
                 return dev.kava.kernel.rseq.Rseq.prctlSliceExtension(t, arg2, arg3, arg4, arg5);

@@ -149,9 +149,11 @@ public final class InetProc {
         ProcNet.padLine(sb, at, 128);
         for (FibAlias fa : net.ipv4.fib.main.dump()) {
             if (fa.type() == dev.kava.abi.Rtnetlink.RTN_BROADCAST || fa.type() == dev.kava.abi.Rtnetlink.RTN_MULTICAST) continue;
-            int flags = 0x0001; // RTF_UP
-            if (fa.gateway() != 0) flags |= 0x0002; // RTF_GATEWAY
-            if (fa.type() == dev.kava.abi.Rtnetlink.RTN_UNREACHABLE) flags = 0x0200; // RTF_REJECT
+            // fib_flag_trans: RTF_UP always, RTF_REJECT for unreachable and prohibit, RTF_GATEWAY, RTF_HOST for a /32.
+            int flags = 0x0001;
+            if (fa.type() == dev.kava.abi.Rtnetlink.RTN_UNREACHABLE || fa.type() == dev.kava.abi.Rtnetlink.RTN_PROHIBIT) flags |= 0x0200;
+            if (fa.gateway() != 0) flags |= 0x0002;
+            if (fa.dstLen() == 32) flags |= 0x0004;
             at = sb.length();
             sb.append(String.format("%s\t%s\t%s\t%04X\t%d\t%d\t%d\t%s\t%d\t%d\t%d", fa.dev() != null ? fa.dev().name : "*",
                     hex4(fa.dst()), hex4(fa.gateway()), flags, 0, 0, fa.priority(), hex4(Ip.mask(fa.dstLen())), 0, 0, 0));

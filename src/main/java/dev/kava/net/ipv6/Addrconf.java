@@ -104,9 +104,45 @@ public final class Addrconf {
         if (a.idev.dev.isUp()) addRoutes(a);
     }
 
+    /**
+     * inet6_addr_add for a configured address (netlink's RTM_NEWADDR): the prefix route first
+     * (unless IFA_F_NOPREFIXROUTE), the address tentative (unless IFA_F_NODAD) with its
+     * RTM_NEWADDR, then DAD. kava sends no neighbour solicitations, so DAD completes at once, as
+     * addrconf_dad_begin does for a loopback or NOARP device or with accept_dad 0: the flag goes,
+     * a second RTM_NEWADDR, then the local route (__ipv6_ifa_notify). On a device that is down
+     * the address waits, tentative, until it comes up. EEXIST for an address the device has. Under RTNL.
+     */
+    public void addConfigured(Inet6Ifaddr a) {
+        for (Inet6Ifaddr o : a.idev.addresses()) if (Arrays.equals(o.addr, a.addr)) throw ErrnoException.of(Errno.EEXIST);
+        a.cstamp = a.tstamp = nowCs();
+        boolean up = a.idev.dev.isUp();
+        if (up) addPrefixRoute(a);
+        if ((a.flags & IfAddr.IFA_F_NODAD) == 0) a.flags |= IfAddr.IFA_F_TENTATIVE;
+        a.idev.add(a);
+        if ((a.flags & (IfAddr.IFA_F_OPTIMISTIC | IfAddr.IFA_F_NODAD)) == 0) net.notifyAddr6(a, false);
+        if (up) dadCompleted(a);
+    }
+
+    /** addrconf_dad_completed with what __ipv6_ifa_notify does for it: the address usable, told, its local route in. */
+    private void dadCompleted(Inet6Ifaddr a) {
+        a.flags &= ~(IfAddr.IFA_F_TENTATIVE | IfAddr.IFA_F_OPTIMISTIC | IfAddr.IFA_F_DADFAILED);
+        net.notifyAddr6(a, false);
+        addLocalRoute(a);
+    }
+
     /** The local route (table local, metric 0), and for a prefix shorter than /128 the prefix route (main, metric 256). */
     private void addRoutes(Inet6Ifaddr a) {
-        NetDevice dev = a.idev.dev;
+        if ((a.flags & IfAddr.IFA_F_TENTATIVE) != 0) {
+            // Waiting for DAD, which runs when the device comes up (addrconf_dad_run).
+            addPrefixRoute(a);
+            dadCompleted(a);
+            return;
+        }
+        addLocalRoute(a);
+        addPrefixRoute(a);
+    }
+
+    private void addLocalRoute(Inet6Ifaddr a) {
         Rt6Info local = new Rt6Info(net.loopback, a.addr, 128, Rtnetlink.RTN_LOCAL, null, Rtnetlink.RTPROT_KERNEL, 0,
                 Rtnetlink.RT_TABLE_LOCAL, null, net.ipv6.out);
         try {
@@ -115,6 +151,10 @@ public final class Addrconf {
         } catch (ErrnoException e) {
             // Another address of the same value brought it already.
         }
+    }
+
+    private void addPrefixRoute(Inet6Ifaddr a) {
+        NetDevice dev = a.idev.dev;
         if (a.prefixlen < 128 && (a.flags & IfAddr.IFA_F_NOPREFIXROUTE) == 0) {
             Rt6Info pr = new Rt6Info(dev, Ip6Addr.prefix(a.addr, a.prefixlen), a.prefixlen, Rtnetlink.RTN_UNICAST, null,
                     Rtnetlink.RTPROT_KERNEL, a.rtPriority != 0 ? a.rtPriority : Rtnetlink.IP6_RT_PRIO_ADDRCONF,

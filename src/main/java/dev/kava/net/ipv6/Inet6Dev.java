@@ -26,8 +26,11 @@ public final class Inet6Dev {
         return new ArrayList<>(addrList);
     }
 
+    /** ipv6_link_dev_addr: the list is kept by scope (global first), a new address before older ones of its scope. */
     synchronized void add(Inet6Ifaddr a) {
-        addrList.add(0, a);
+        int i = 0;
+        while (i < addrList.size() && addrList.get(i).scope < a.scope) i++;
+        addrList.add(i, a);
     }
 
     synchronized boolean remove(Inet6Ifaddr a) {

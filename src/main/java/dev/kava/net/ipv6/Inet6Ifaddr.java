@@ -13,6 +13,8 @@ public final class Inet6Ifaddr {
     public volatile long validLft = IfAddr.INFINITY_LIFE_TIME, preferredLft = IfAddr.INFINITY_LIFE_TIME;
     public volatile long cstamp, tstamp;
     public volatile int rtPriority;
+    /** IFA_PROTO: who configured the address (0: unspecified). */
+    public volatile int proto;
     /** The local route the address brought. */
     volatile Rt6Info localRoute, prefixRoute;
 

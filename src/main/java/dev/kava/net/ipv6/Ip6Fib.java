@@ -85,12 +85,26 @@ public final class Ip6Fib {
         return null;
     }
 
-    /** A table's routes in dump order (by prefix, then length). */
+    /**
+     * A table's routes in fib6_walk's order over the radix tree: a node's subtrees (the 0 branch,
+     * then the 1 branch) before its own routes, so a more specific prefix comes before the one
+     * containing it; routes of one prefix by metric.
+     */
     public synchronized List<Rt6Info> dump(int table) {
         List<Rt6Info> l = new ArrayList<>(tables.getOrDefault(table, List.of()));
-        l.sort(Comparator.comparing((Rt6Info r) -> new java.math.BigInteger(1, r.dst)).thenComparingInt(r -> r.dstLen));
+        l.sort(WALK_ORDER);
         return l;
     }
+
+    private static final Comparator<Rt6Info> WALK_ORDER = (a, b) -> {
+        int common = Math.min(a.dstLen, b.dstLen);
+        for (int bit = 0; bit < common; bit++) {
+            int x = (a.dst[bit >> 3] >> (7 - (bit & 7))) & 1, y = (b.dst[bit >> 3] >> (7 - (bit & 7))) & 1;
+            if (x != y) return Integer.compare(x, y);
+        }
+        if (a.dstLen != b.dstLen) return Integer.compare(b.dstLen, a.dstLen);
+        return Integer.compare(a.metric, b.metric);
+    };
 
     /** The table ids that exist. */
     public synchronized List<Integer> tableIds() {

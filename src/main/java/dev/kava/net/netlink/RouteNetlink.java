@@ -11,15 +11,18 @@ import dev.kava.net.core.NetDevice;
 import dev.kava.net.core.RtnlListener;
 import dev.kava.net.ipv4.FibAlias;
 import dev.kava.net.ipv4.InIfaddr;
+import dev.kava.net.ipv6.Inet6Ifaddr;
+import dev.kava.net.ipv6.Rt6Info;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * NETLINK_ROUTE's kernel side in one namespace (net/core/rtnetlink.c): netlink_rcv_skb's walk
  * over a datagram's messages with their acks, rtnetlink_rcv_msg's dispatch by message type and
- * family (links here and in {@link RtnlLink}, IPv4 addresses in {@link RtnlAddr4}, IPv4 routes
- * in {@link RtnlRoute4}), dumps, and the multicast notifications of every change the stack
- * reports to its {@link RtnlListener}s. Requests run on the sender's thread; doit handlers
+ * family (links here and in {@link RtnlLink}, addresses in {@link RtnlAddr4} and
+ * {@link RtnlAddr6}, routes in {@link RtnlRoute4} and {@link RtnlRoute6}), dumps, and the
+ * multicast notifications of every change the stack reports to its {@link RtnlListener}s. Requests run on the sender's thread; doit handlers
  * take RTNL themselves.
  */
 final class RouteNetlink implements NetlinkKernel, RtnlListener {
@@ -164,6 +167,9 @@ final class RouteNetlink implements NetlinkKernel, RtnlListener {
         boolean dump = kind == 2 && (r.flags & Netlink.NLM_F_DUMP) != 0;
         switch (type) {
             case Rtnetlink.RTM_GETLINK -> {
+                if (dump && family == Socket.AF_INET6) {
+                    return startDump(r, () -> new DumpResult(RtnlLink6.dump(this, r), false));
+                }
                 if (dump) {
                     return startDump(r, () -> {
                         RtnlLink.Answer a = RtnlLink.dump(this, r);
@@ -175,40 +181,77 @@ final class RouteNetlink implements NetlinkKernel, RtnlListener {
             case Rtnetlink.RTM_NEWLINK -> RtnlLink.newLink(this, r);
             case Rtnetlink.RTM_SETLINK -> RtnlLink.setLink(this, r);
             case Rtnetlink.RTM_DELLINK -> RtnlLink.delLink(this, r);
-            // IPv4 handles AF_INET; other families fall back to PF_UNSPEC's rtnl_dump_all, which
-            // dumps every family that has addresses and routes (IPv4 only, until IPv6 registers).
+            // AF_INET and AF_INET6 have their own dumpit; other families fall back to PF_UNSPEC's
+            // rtnl_dump_all, which runs every family's in turn (IPv4, then IPv6).
             case Rtnetlink.RTM_GETADDR -> {
                 if (!dump) throw ErrnoException.of(Errno.EOPNOTSUPP);
                 return startDump(r, () -> {
-                    RtnlAddr4.Filter f = RtnlAddr4.validateDump(this, r);
-                    return new DumpResult(RtnlAddr4.dump(this, r, f), f.filtered);
+                    List<byte[]> msgs = new ArrayList<>();
+                    boolean filtered = false;
+                    if (family != Socket.AF_INET6) {
+                        RtnlAddr4.Filter f = RtnlAddr4.validateDump(this, r);
+                        msgs.addAll(RtnlAddr4.dump(this, r, f));
+                        filtered |= f.filtered;
+                    }
+                    if (family != Socket.AF_INET) {
+                        RtnlAddr4.Filter f = RtnlAddr6.validateDump(this, r);
+                        msgs.addAll(RtnlAddr6.dump(this, r, f));
+                        filtered |= f.filtered;
+                    }
+                    return new DumpResult(msgs, filtered);
                 });
             }
             case Rtnetlink.RTM_NEWADDR -> {
-                requireFamily(family, Socket.AF_INET);
-                RtnlAddr4.newAddr(this, r);
+                if (family == Socket.AF_INET6) RtnlAddr6.newAddr(this, r);
+                else {
+                    requireFamily(family, Socket.AF_INET);
+                    RtnlAddr4.newAddr(this, r);
+                }
             }
             case Rtnetlink.RTM_DELADDR -> {
-                requireFamily(family, Socket.AF_INET);
-                RtnlAddr4.delAddr(this, r);
+                if (family == Socket.AF_INET6) RtnlAddr6.delAddr(this, r);
+                else {
+                    requireFamily(family, Socket.AF_INET);
+                    RtnlAddr4.delAddr(this, r);
+                }
             }
             case Rtnetlink.RTM_GETROUTE -> {
                 if (dump) {
                     return startDump(r, () -> {
-                        RtnlRoute4.Filter f = RtnlRoute4.validateDump(this, r, family);
-                        return new DumpResult(RtnlRoute4.dump(this, r, f), f.filterSet);
+                        List<byte[]> msgs = new ArrayList<>();
+                        boolean filtered = false;
+                        if (family != Socket.AF_INET6) {
+                            RtnlRoute4.Filter f = RtnlRoute4.validateDump(this, r, family);
+                            msgs.addAll(RtnlRoute4.dump(this, r, f));
+                            filtered |= f.filterSet;
+                        }
+                        if (family != Socket.AF_INET) {
+                            RtnlRoute4.Filter f = RtnlRoute4.validateDump(this, r, family);
+                            msgs.addAll(RtnlRoute6.dump(this, r, f, family));
+                            filtered |= f.filterSet;
+                        }
+                        return new DumpResult(msgs, filtered);
                     });
                 }
-                requireFamily(family, Socket.AF_INET);
-                RtnlRoute4.get(this, r);
+                if (family == Socket.AF_INET6) RtnlRoute6.get(this, r);
+                else {
+                    requireFamily(family, Socket.AF_INET);
+                    RtnlRoute4.get(this, r);
+                }
             }
             case Rtnetlink.RTM_NEWROUTE -> {
-                requireFamily(family, Socket.AF_INET);
-                RtnlRoute4.newRoute(this, r);
+                if (family == Socket.AF_INET6) RtnlRoute6.newRoute(this, r);
+                else {
+                    requireFamily(family, Socket.AF_INET);
+                    RtnlRoute4.newRoute(this, r);
+                }
             }
             case Rtnetlink.RTM_DELROUTE -> {
-                requireFamily(family, Socket.AF_INET);
-                RtnlRoute4.delRoute(this, r);
+                if (family == Socket.AF_INET6) RtnlRoute6.delRoute(this, r);
+                else {
+                    requireFamily(family, Socket.AF_INET);
+                    RtnlRoute4.delRoute(this, r);
+                }
             }
             default -> throw ErrnoException.of(Errno.EOPNOTSUPP);
         }
@@ -285,5 +328,19 @@ final class RouteNetlink implements NetlinkKernel, RtnlListener {
         int[] ids = notifyIds();
         byte[] m = RtnlRoute4.fill(fa, tableId, deleted ? Rtnetlink.RTM_DELROUTE : Rtnetlink.RTM_NEWROUTE, ids[0], ids[1], 0);
         notify(m, Rtnetlink.RTNLGRP_IPV4_ROUTE);
+    }
+
+    @Override
+    public void addr6(Object ifa, boolean deleted) {
+        int[] ids = notifyIds();
+        byte[] m = RtnlAddr6.fill((Inet6Ifaddr) ifa, deleted ? Rtnetlink.RTM_DELADDR : Rtnetlink.RTM_NEWADDR, ids[0], ids[1], 0);
+        notify(m, Rtnetlink.RTNLGRP_IPV6_IFADDR);
+    }
+
+    @Override
+    public void route6(Object rt, boolean deleted) {
+        int[] ids = notifyIds();
+        byte[] m = RtnlRoute6.fill((Rt6Info) rt, null, null, deleted ? Rtnetlink.RTM_DELROUTE : Rtnetlink.RTM_NEWROUTE, ids[0], ids[1], 0);
+        notify(m, Rtnetlink.RTNLGRP_IPV6_ROUTE);
     }
 }
