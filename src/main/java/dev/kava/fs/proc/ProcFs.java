@@ -31,6 +31,15 @@ public final class ProcFs extends SuperBlock {
     /** /proc/sys/kernel/random/boot_id: one random UUID per boot, drawn when first read. */
     private String bootId;
 
+    /**
+     * tgid_pidfd_to_pid (fs/proc/base.c): the process behind a file opened on a /proc/PID
+     * directory (not a task/TID one), which pidfd_send_signal accepts in place of a pidfd; else
+     * null. A /proc/TID of a thread that is not the leader stands for its process too.
+     */
+    public static TaskGroup processOfPidDir(dev.kava.fs.File f) {
+        return f.inode() instanceof PidDir d && d.thread == null ? d.g : null;
+    }
+
     /** A procfs instance for kernel, its timestamps from the kernel's realtime clock. */
     public ProcFs(Kernel kernel) {
         this(kernel, "proc", false);

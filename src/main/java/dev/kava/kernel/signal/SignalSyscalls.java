@@ -53,13 +53,19 @@ public final class SignalSyscalls {
     static long pidfdSendSignal(Task t, int pidfd, int sig, long uinfo, int flags) {
         if ((flags & ~dev.kava.abi.Pidfd.PIDFD_SEND_SIGNAL_FLAGS) != 0) return -Errno.EINVAL;
         if (Integer.bitCount(flags) > 1) return -Errno.EINVAL;
-        dev.kava.fs.PidFd p = dev.kava.kernel.PidSyscalls.pidfdGet(t, pidfd);
+        // pidfd_to_pid: a pidfd, or a /proc/PID directory (PIDFD_THREAD is never in its f_flags).
+        dev.kava.fs.File f = t.group.files.get(pidfd);
+        if (f == null) return -Errno.EBADF;
+        TaskGroup procDir = dev.kava.fs.proc.ProcFs.processOfPidDir(f);
+        dev.kava.fs.PidFd p = procDir != null ? null : dev.kava.kernel.PidSyscalls.pidfdGet(t, pidfd);
+        TaskGroup group = p != null ? p.group : procDir;
+        Task thread = p != null ? p.thread : null;
         enum Scope { THREAD, PROCESS, PGRP }
         Scope scope = switch (flags) {
             case dev.kava.abi.Pidfd.PIDFD_SIGNAL_THREAD -> Scope.THREAD;
             case dev.kava.abi.Pidfd.PIDFD_SIGNAL_THREAD_GROUP -> Scope.PROCESS;
             case dev.kava.abi.Pidfd.PIDFD_SIGNAL_PROCESS_GROUP -> Scope.PGRP;
-            default -> p.thread != null ? Scope.THREAD : Scope.PROCESS;
+            default -> thread != null ? Scope.THREAD : Scope.PROCESS;
         };
         SigInfo si;
         if (uinfo != 0) {
@@ -68,30 +74,30 @@ public final class SignalSyscalls {
             if (Uaccess.getInt(b, Signal.SI_SIGNO) != sig) return -Errno.EINVAL;
             java.util.Arrays.fill(b, KERNEL_SIGINFO_SIZE, b.length, (byte) 0);
             si = SigInfo.fromUser(sig, b);
-            boolean self = t.tid == p.pid(); // task_pid(current) == pid
+            boolean self = t.tid == (thread != null ? thread.tid : group.tgid); // task_pid(current) == pid
             if ((!self || scope == Scope.PGRP) && (si.code() >= 0 || si.code() == Signal.SI_TKILL)) return -Errno.EPERM;
         } else {
             // prepare_kill_siginfo
             si = SigInfo.user(sig, scope == Scope.THREAD ? SigInfo.SI_TKILL : SigInfo.SI_USER, t.group.tgid,
                     t.group.cred.uid());
         }
-        if (!p.alive()) return -Errno.ESRCH;
+        if (p != null ? !p.alive() : group.reaped) return -Errno.ESRCH;
         switch (scope) {
             case THREAD -> {
                 // pid_task(pid, PIDTYPE_PID): the thread of the pidfd, or the process's leader thread.
                 // A zombie's leader still holds its pid: the signal is checked, then dropped.
-                Task target = p.thread != null ? p.thread : t.kernel.findTask(p.group.tgid);
+                Task target = thread != null ? thread : t.kernel.findTask(group.tgid);
                 if (!Signals.validSignal(sig)) return -Errno.EINVAL;
-                if (sig != 0 && target != null && target.group == p.group) Signals.sendToTask(target, si);
+                if (sig != 0 && target != null && target.group == group) Signals.sendToTask(target, si);
                 return 0;
             }
             case PROCESS -> {
-                return groupSend(p.group, sig, si);
+                return groupSend(group, sig, si);
             }
             default -> {
                 boolean success = false;
                 long retval = -Errno.ESRCH;
-                for (TaskGroup g : t.kernel.groupsInPgid(p.group.pgid)) {
+                for (TaskGroup g : t.kernel.groupsInPgid(group.pgid)) {
                     long err = groupSend(g, sig, si);
                     success |= err == 0;
                     retval = err;
