@@ -2,6 +2,7 @@ package dev.kava.net.ipv6;
 
 import dev.kava.abi.Errno;
 import dev.kava.abi.If;
+import dev.kava.abi.Rtnetlink;
 import dev.kava.kernel.ErrnoException;
 import dev.kava.net.core.Net;
 import dev.kava.net.core.NetDevice;
@@ -26,6 +27,13 @@ public final class Route6 {
             // ip6_dst_lookup_tail picks the source before it looks at the route's error.
             if (saddr == null && net.ipv6.addrconf.selectSaddr(null, daddr) == null) throw ErrnoException.of(Errno.EADDRNOTAVAIL);
             throw ErrnoException.of(Errno.ENETUNREACH);
+        }
+        // ip6_rt_type_to_error: what a reject route answers.
+        switch (r.type) {
+            case Rtnetlink.RTN_BLACKHOLE -> throw ErrnoException.of(Errno.EINVAL);
+            case Rtnetlink.RTN_UNREACHABLE -> throw ErrnoException.of(Errno.EHOSTUNREACH);
+            case Rtnetlink.RTN_PROHIBIT -> throw ErrnoException.of(Errno.EACCES);
+            default -> { }
         }
         NetDevice dev = r.isLocal() ? net.loopback : r.dev;
         if (dev == null || !dev.isUp()) throw ErrnoException.of(Errno.ENETUNREACH);

@@ -1,6 +1,7 @@
 package dev.kava.net.netlink;
 
 import dev.kava.abi.Errno;
+import dev.kava.abi.If;
 import dev.kava.abi.Netlink;
 import dev.kava.abi.Rtnetlink;
 import dev.kava.abi.Socket;
@@ -166,12 +167,10 @@ final class RtnlRoute6 {
         if (c.srcLen != 0) throw ErrnoException.of(Errno.EOPNOTSUPP);
         int metric = c.metric == 0 ? Rtnetlink.IP6_RT_PRIO_USER : c.metric;
         int type = c.type == 0 ? Rtnetlink.RTN_UNICAST : c.type;
-        boolean reject = type == Rtnetlink.RTN_BLACKHOLE || type == Rtnetlink.RTN_UNREACHABLE
-                || type == Rtnetlink.RTN_PROHIBIT || type == Rtnetlink.RTN_THROW;
-        // Reject routes would need their errors in the output path; other types are IPv4's.
-        if (type != Rtnetlink.RTN_UNICAST && type != Rtnetlink.RTN_LOCAL) {
-            throw ErrnoException.of(reject ? Errno.EOPNOTSUPP : Errno.EINVAL);
-        }
+        boolean reject = type == Rtnetlink.RTN_BLACKHOLE || type == Rtnetlink.RTN_UNREACHABLE || type == Rtnetlink.RTN_PROHIBIT;
+        // RTN_THROW would need the rules to go on to the next table; other types are IPv4's.
+        if (type == Rtnetlink.RTN_THROW) throw ErrnoException.of(Errno.EOPNOTSUPP);
+        if (type != Rtnetlink.RTN_UNICAST && type != Rtnetlink.RTN_LOCAL && !reject) throw ErrnoException.of(Errno.EINVAL);
         rn.net.rtnl.lock();
         try {
             NetDevice dev = null;
@@ -180,14 +179,11 @@ final class RtnlRoute6 {
                 if (dev == null) throw ErrnoException.of(Errno.ENODEV);
                 if (Inet6Dev.of(dev) == null) throw ErrnoException.of(Errno.ENODEV);
             }
-            if (c.gateway != null) {
-                // ip6_validate_gw
-                int gt = Ip6Addr.type(c.gateway);
-                if ((gt & Ip6Addr.IPV6_ADDR_UNICAST) == 0) throw r.fail(Errno.EINVAL, "Invalid gateway address");
-                if (rn.net.ipv6.addrconf.chkAddr(c.gateway, null)) throw r.fail(Errno.EINVAL, "Gateway can not be a local address");
-                Rt6Info nh = rn.net.ipv6.fib.lookup(c.gateway, c.oif);
-                if (nh == null || nh.gateway != null || nh.isLocal()) throw ErrnoException.of(Errno.EHOSTUNREACH);
-                if (dev == null) dev = nh.dev;
+            if (reject) {
+                // fib6_nh_init: a reject route hangs off the loopback device.
+                dev = rn.net.loopback;
+            } else if (c.gateway != null) {
+                dev = validateGateway(rn, r, c.gateway, dev, c.oif);
             }
             if (dev == null) throw ErrnoException.of(Errno.ENODEV);
             if (!dev.isUp()) throw r.fail(Errno.ENETDOWN, "Nexthop device is not up");
@@ -195,7 +191,7 @@ final class RtnlRoute6 {
                 throw r.fail(Errno.EINVAL, "Invalid source address");
             }
             byte[] prefix = Ip6Addr.prefix(c.dst, c.dstLen);
-            Rt6Info rt = new Rt6Info(dev, prefix, c.dstLen, type, c.gateway, c.protocol, metric, c.table,
+            Rt6Info rt = new Rt6Info(dev, prefix, c.dstLen, type, reject ? null : c.gateway, c.protocol, metric, c.table,
                     c.prefsrc, rn.net.ipv6.out);
             List<Rt6Info> same = rn.net.ipv6.fib.find(c.table, prefix, c.dstLen, null, null, metric);
             if (!same.isEmpty()) {
@@ -212,6 +208,36 @@ final class RtnlRoute6 {
         } finally {
             rn.net.rtnl.unlock();
         }
+    }
+
+    /**
+     * ip6_validate_gw: a local gateway is refused (checked first when the device is given); a
+     * gateway that is not link-local must be reachable directly (ip6_route_check_nh: a route
+     * without a gateway, not a reject route, through the device given if any), which also
+     * chooses the device; the device may not be lo. Returns the egress device.
+     */
+    private static NetDevice validateGateway(RouteNetlink rn, RouteNetlink.Request r, byte[] gw, NetDevice dev, int oif) {
+        if (dev != null && rn.net.ipv6.addrconf.chkAddr(gw, dev)) throw r.fail(Errno.EINVAL, "Gateway can not be a local address");
+        boolean addrCheck = dev == null;
+        int gt = Ip6Addr.type(gw);
+        if (gt != (Ip6Addr.IPV6_ADDR_LINKLOCAL | Ip6Addr.IPV6_ADDR_UNICAST)) {
+            if ((gt & (Ip6Addr.IPV6_ADDR_UNICAST | Ip6Addr.IPV6_ADDR_MAPPED)) == 0) throw r.fail(Errno.EINVAL, "Invalid gateway address");
+            Rt6Info nh = rn.net.ipv6.fib.lookup(gw, oif);
+            // A route through lo to a non-loopback prefix is a reject route (fib6_is_reject).
+            boolean rejectRoute = nh != null && (isReject(nh.type) || !nh.isLocal() && nh.dev != null
+                    && (nh.dev.flags & If.IFF_LOOPBACK) != 0 && (Ip6Addr.type(nh.dst) & Ip6Addr.IPV6_ADDR_LOOPBACK) == 0);
+            if (nh == null || nh.gateway != null || rejectRoute) throw ErrnoException.of(Errno.EHOSTUNREACH);
+            if (dev != null && dev != nh.dev) throw ErrnoException.of(Errno.EHOSTUNREACH);
+            dev = nh.dev;
+        }
+        if (dev == null) throw r.fail(Errno.EINVAL, "Egress device not specified");
+        if ((dev.flags & If.IFF_LOOPBACK) != 0) throw r.fail(Errno.EINVAL, "Egress device can not be loopback device for this route");
+        if (addrCheck && rn.net.ipv6.addrconf.chkAddr(gw, dev)) throw r.fail(Errno.EINVAL, "Gateway can not be a local address");
+        return dev;
+    }
+
+    static boolean isReject(int type) {
+        return type == Rtnetlink.RTN_BLACKHOLE || type == Rtnetlink.RTN_UNREACHABLE || type == Rtnetlink.RTN_PROHIBIT;
     }
 
     /** inet6_rtm_delroute / ip6_route_del: the first route of the prefix whose given device, gateway, metric and protocol match. */

@@ -81,6 +81,11 @@ class Iproute2IntegrationTest {
                 "grep -qx \"$(printf 'lo\\t0100070A\\t00000000\\t0005\\t0\\t0\\t0\\tFFFFFFFF\\t0\\t0\\t0') *\" /proc/net/route || exit 55",
                 "test \"$(awk 'END {print NR}' /proc/net/route)\" = 4 || exit 56",
                 "/bin/busybox route -n | grep -qx '10.9.0.0        0.0.0.0         255.255.0.0     U     0      0        0 lo' || exit 57",
+                "$I -6 route add 2001:db8:2::/48 via ::1 2>&1 | grep -qx 'Error: Egress device can not be loopback device for this route.' || exit 58",
+                "$I -6 route add 2001:db8:2::/48 via 2001:db8:5::9 2>&1 | grep -qx 'RTNETLINK answers: No route to host' || exit 59",
+                "$I -6 route add blackhole 2001:db8:3::/48 || exit 60",
+                "$I -6 route | grep -qx 'blackhole 2001:db8:3::/48 dev lo metric 1024 pref medium' || exit 61",
+                "$I -6 route get 2001:db8:3::1 2>&1 | grep -qx 'RTNETLINK answers: Invalid argument' || exit 62",
                 "exit 7");
         assertEquals(7, Main.execute("run", "--root", x.toString(), "/bin/sh", "-c", script));
     }
