@@ -27,6 +27,8 @@ final class TimeWaitSock {
     long rcvNxt, sndNxt;
     int rcvWnd;
     int rcvWscale;
+    /** tw_last_oow_ack_time (ms): when an out-of-window segment was last answered. */
+    long lastOowAckMs;
     boolean tsOk;
     int tsRecent, tsOffset;
     long tsRecentStamp;
@@ -84,53 +86,77 @@ final class TimeWaitSock {
 
     /**
      * tcp_timewait_state_process: a segment for a connection in TIME_WAIT. In the FIN_WAIT2
-     * substate a FIN moves it to TIME_WAIT (acknowledged), a duplicate ACK is dropped, and new
-     * data, a SYN or a RST kill it (data and SYN with a reset). In TIME_WAIT an in-window bare
-     * ACK is dropped silently (else two TIME_WAIT ends, or a socket that connected to itself,
-     * would ACK each other's ACKs forever), a RST kills it (RFC 1337 off), a new SYN beyond the
-     * old sequence space lets a new connection take over (returns true: the caller looks for a
-     * listener), and anything else out of window — a retransmitted FIN — is acknowledged again
-     * and restarts the 2*MSL timer.
+     * substate an out-of-window segment gets a (rate-limited) ACK, a RST kills it, a duplicate
+     * or bare ACK is dropped, the peer's FIN moves it to TIME_WAIT (acknowledged), and new data
+     * get a reset. In TIME_WAIT an in-window bare ACK is dropped (it restarts the 2*MSL timer),
+     * a RST kills it (RFC 1337 off), a new SYN beyond the old sequence space lets a new
+     * connection take over (returns true: the caller looks for a listener), and anything else
+     * restarts the timer and gets a duplicate ACK, at most one per tcp_invalid_ratelimit. Bare
+     * ACKs are never answered: two ends that answered each other's ACKs would do so forever.
      */
     boolean process(TcpSeg seg) {
-        int seq = seg.seq;
-        int endSeq = seq + seg.len + (seg.syn() ? 1 : 0) + (seg.fin() ? 1 : 0);
         int rcv = (int) rcvNxt;
         if (substate == Tcp.TCP_FIN_WAIT2) {
+            // tcp_in_window(seq, end_seq, rcv_nxt, rcv_nxt + tw_rcv_wnd)
+            if (!inWindow(seg.seq, seg.endSeq(), rcv, rcv + rcvWnd)) {
+                oowAck(seg);
+                return false;
+            }
             if (seg.rst()) {
                 kill();
                 return false;
             }
-            if (seg.syn() && seq - rcv >= 0) {
+            if (seg.syn() && seg.seq - rcv >= 0) {
                 TcpOutput.sendReset(tn, seg);
                 kill();
                 return false;
             }
-            if (!seg.ack() || endSeq - rcv <= 0 || endSeq == seq) return false; // a duplicate ACK
-            if (!seg.fin() || endSeq != rcv + 1) {
-                // New data after our half of the close: reset.
+            // Dup ACK?
+            if (!seg.ack() || seg.endSeq() - rcv <= 0 || seg.endSeq() == seg.seq) return false;
+            // New data or FIN: data after the half-duplex close get a reset.
+            if (!seg.fin() || seg.endSeq() != rcv + 1) {
                 TcpOutput.sendReset(tn, seg);
                 kill();
                 return false;
             }
-            rcvNxt++;
+            rcvNxt = seg.endSeq() & 0xffffffffL;
             substate = Tcp.TCP_TIME_WAIT;
             schedule(TcpSock.TCP_TIMEWAIT_LEN_NS);
             TcpOutput.sendTwAck(this, seg);
             return false;
         }
-        if (seq == rcv && (seq == endSeq || seg.rst())) {
-            // In window: only a RST or a bare ACK can be here.
-            if (seg.rst() && tn.rfc1337 == 0) kill();
+        if (seg.seq == rcv && (seg.seq == seg.endSeq() || seg.rst())) {
+            // In window: only a reset or a bare ACK.
+            if (seg.rst()) {
+                if (tn.rfc1337 == 0) kill();
+            } else {
+                schedule(TcpSock.TCP_TIMEWAIT_LEN_NS);
+            }
             return false;
         }
-        if (seg.syn() && !seg.rst() && !seg.ack() && seq - rcv > 0) {
+        if (seg.syn() && !seg.rst() && !seg.ack() && seg.seq - rcv > 0) {
             kill();
             return true;
         }
-        if (seg.rst()) return false;
-        if (seg.ack()) schedule(TcpSock.TCP_TIMEWAIT_LEN_NS);
-        TcpOutput.sendTwAck(this, seg);
+        if (!seg.rst()) {
+            if (seg.ack()) schedule(TcpSock.TCP_TIMEWAIT_LEN_NS);
+            oowAck(seg);
+        }
         return false;
+    }
+
+    /** tcp_in_window: the segment overlaps [s_win, e_win], or is empty at its left edge. */
+    private static boolean inWindow(int seq, int endSeq, int sWin, int eWin) {
+        if (seq == sWin) return true;
+        if (endSeq - sWin > 0 && seq - eWin < 0) return true;
+        return seq == eWin && seq == endSeq;
+    }
+
+    /** tcp_timewait_check_oow_rate_limit: a duplicate ACK, at most one per tcp_invalid_ratelimit. */
+    private void oowAck(TcpSeg seg) {
+        long now = TimerList.now(tn.net.kernel) / 1_000_000L;
+        if (lastOowAckMs != 0 && now - lastOowAckMs < TcpInput.TCP_INVALID_RATELIMIT_MS) return;
+        lastOowAckMs = now;
+        TcpOutput.sendTwAck(this, seg);
     }
 }
