@@ -185,14 +185,23 @@ public final class TimerFd extends AnonInodeFile {
         TimerFd f = fget(t, ufd);
         long[] cur;
         f.catchUp();
+        boolean refired = false;
         synchronized (f) {
-            if (f.expired && f.tintv != 0) {
-                f.expired = false;
-                f.ticks += f.tmr.forwardNow(f.tintv) - 1;
-                f.tmr.restart();
+            while (true) {
+                if (f.expired && f.tintv != 0) {
+                    f.expired = false;
+                    f.ticks += f.tmr.forwardNow(f.tintv) - 1;
+                    f.tmr.restart();
+                }
+                // A periodic timer that came due again while this ran (kava's CPU is slow next to
+                // a short period) is forwarded again, so the value is in (0, interval] as Linux's
+                // instant reading gives, never a 0 that reads as "disarmed".
+                if (f.tintv == 0 || f.remaining() > 0 || !f.tmr.expireIfDue()) break;
+                refired = true;
             }
             cur = new long[]{f.remaining(), f.tintv};
         }
+        if (refired) f.wqh.wakeAll(dev.kava.abi.Poll.POLLIN);
         t.mem.write(otmr, itimerspec(cur[0], cur[1]));
         return 0;
     }
