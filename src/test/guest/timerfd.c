@@ -74,7 +74,7 @@ int main(void) {
     int bt = timerfd_create(CLOCK_BOOTTIME, TFD_NONBLOCK);
     printf("realtime ok=%d boottime ok=%d\n", rt >= 0, bt >= 0);
 
-    struct itimerspec t = its(20000000, 0);
+    struct itimerspec t = its(500000000, 0);
     show("settime bad flags", timerfd_settime(fd, 0x10, &t, NULL));
     struct itimerspec bad = its(0, 0);
     bad.it_value.tv_nsec = 1000000000;
@@ -94,10 +94,10 @@ int main(void) {
     show("read short", read(fd, &ticks, 4));
 
     /* One-shot, relative. */
-    show("settime 20ms", timerfd_settime(fd, 0, &t, &old));
+    show("settime 500ms", timerfd_settime(fd, 0, &t, &old));
     printf("  old value=%lld interval=%lld\n", ns(&old.it_value), ns(&old.it_interval));
     timerfd_gettime(fd, &cur);
-    printf("  remaining in (0,20ms]: %d\n", ns(&cur.it_value) > 0 && ns(&cur.it_value) <= 20000000);
+    printf("  remaining in (0,500ms]: %d\n", ns(&cur.it_value) > 0 && ns(&cur.it_value) <= 500000000);
     printf("  poll before: %d\n", pollin(fd));
     struct pollfd p = {fd, POLLIN, 0};
     printf("  poll wait: %d revents=%#x\n", poll(&p, 1, 5000), p.revents);

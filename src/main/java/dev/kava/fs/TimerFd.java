@@ -112,6 +112,8 @@ public final class TimerFd extends AnonInodeFile {
             f.setupCancel(flags);
             // An expired periodic timer moves on first, so that the old value is its next expiry.
             if (f.expired && f.tintv != 0) f.tmr.forwardNow(f.tintv);
+            // As in gettime: a period that passed while this ran moves it on again.
+            while (f.tintv != 0 && f.tmr.expires() != 0 && f.remaining() == 0) f.tmr.forwardNow(f.tintv);
             old = new long[]{f.remaining(), f.tintv};
             r = f.setup(flags, nt[1], nt[0]);
         }
