@@ -129,7 +129,7 @@ public final class HrTimer {
             long deadline = saturatingAdd(kernel.clock().monotonicNanos(), delay);
             vtimer = kernel.scheduler().addVirtualTimer(deadline, () -> fire(gen));
         } else {
-            future = PosixTimers.EXPIRY.schedule(() -> fire(gen), delay, TimeUnit.NANOSECONDS);
+            future = TimerSoftirqs.HRTIMER.schedule(new Fire(gen), delay, TimeUnit.NANOSECONDS);
         }
     }
 
@@ -174,6 +174,24 @@ public final class HrTimer {
             cancelScheduled();
             listen(true);
             schedule(generation);
+        }
+    }
+
+    /**
+     * The expiry task of one arming. A class rather than a lambda: a lambda's call site is
+     * linked the first time it runs, which on a cold JVM costs a millisecond or more inside the
+     * first timerfd_settime, and programs measure the time around that call.
+     */
+    private final class Fire implements Runnable {
+        private final long gen;
+
+        Fire(long gen) {
+            this.gen = gen;
+        }
+
+        @Override
+        public void run() {
+            fire(gen);
         }
     }
 

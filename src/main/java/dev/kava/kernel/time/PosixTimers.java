@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -24,16 +23,6 @@ import java.util.concurrent.TimeUnit;
  * (clock_was_set); a relative CLOCK_REALTIME timer runs on CLOCK_MONOTONIC, as in Linux.
  */
 public final class PosixTimers {
-    /** The kernel timer thread: hrtimer expiry for every process. */
-    static final ScheduledThreadPoolExecutor EXPIRY = new ScheduledThreadPoolExecutor(1, r -> {
-        Thread th = new Thread(r, "kava-timers");
-        th.setDaemon(true);
-        return th;
-    });
-    static {
-        EXPIRY.setRemoveOnCancelPolicy(true);
-    }
-
     /** The timer ids Linux hands out are below INT_MAX. */
     private static final int MAX_TIMERS = 1 << 16;
 
@@ -144,7 +133,21 @@ public final class PosixTimers {
             long deadline = k.clock().monotonicNanos() + delay;
             t.vtimer = k.scheduler().addVirtualTimer(deadline, () -> expire(t));
         } else {
-            t.future = EXPIRY.schedule(() -> expire(t), delay, TimeUnit.NANOSECONDS);
+            t.future = TimerSoftirqs.HRTIMER.schedule(new Expire(t), delay, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** The expiry task of one arming: a class, not a lambda, for the reason given at {@link HrTimer}'s Fire. */
+    private final class Expire implements Runnable {
+        private final KTimer t;
+
+        Expire(KTimer t) {
+            this.t = t;
+        }
+
+        @Override
+        public void run() {
+            expire(t);
         }
     }
 

@@ -3,7 +3,6 @@ package dev.kava.kernel.time;
 import dev.kava.kernel.Kernel;
 
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -17,16 +16,6 @@ import java.util.concurrent.TimeUnit;
  * generation and does nothing for the stale one, as del_timer / mod_timer guarantee.
  */
 public final class TimerList {
-    private static final ScheduledThreadPoolExecutor EXPIRY = new ScheduledThreadPoolExecutor(1, r -> {
-        Thread th = new Thread(r, "kava-timer-list");
-        th.setDaemon(true);
-        return th;
-    });
-
-    static {
-        EXPIRY.setRemoveOnCancelPolicy(true);
-    }
-
     private final Kernel kernel;
     private final Runnable fn;
     private long expires;
@@ -60,7 +49,7 @@ public final class TimerList {
         if (kernel != null && kernel.deterministic()) {
             vtimer = kernel.scheduler().addVirtualTimer(now() + delay, () -> fire(gen));
         } else {
-            future = EXPIRY.schedule(() -> fire(gen), delay, TimeUnit.NANOSECONDS);
+            future = TimerSoftirqs.TIMER.schedule(() -> fire(gen), delay, TimeUnit.NANOSECONDS);
         }
     }
 
@@ -104,7 +93,7 @@ public final class TimerList {
             if (gen != generation || !pending) return;
             if (now() < expires) { // the host woke us a little early: wait for the real deadline
                 long g = ++generation;
-                future = EXPIRY.schedule(() -> fire(g), expires - now(), TimeUnit.NANOSECONDS);
+                future = TimerSoftirqs.TIMER.schedule(() -> fire(g), expires - now(), TimeUnit.NANOSECONDS);
                 return;
             }
             pending = false;
