@@ -276,30 +276,8 @@ final class TcpInput implements NetProtocol {
                 return false;
             }
             if (!seg.syn()) return false;
-            TcpNet tn = tp.tn;
-            tp.irs = Integer.toUnsignedLong(seg.seq);
-            tp.rcvNxt = tp.irs + 1;
-            tp.copiedSeq = tp.rcvWup = tp.rcvNxt;
-            TcpOptions o = seg.opt;
-            tp.tsOk &= o.sawTstamp;
-            if (tp.tsOk) {
-                tp.tsRecent = o.tsval;
-                tp.tsRecentStampMs = tp.nowMs();
-            }
-            tp.sackOk &= o.sackOk;
-            if (tp.wscaleOk && o.wscale >= 0) {
-                tp.sndWscale = o.wscale;
-            } else {
-                tp.wscaleOk = false;
-                tp.sndWscale = tp.rcvWscale = 0;
-                tp.windowClamp = Math.min(tp.windowClamp, Tcp.U16_MAX);
-            }
-            tp.mssClamp = o.mss > 0 ? o.mss : Tcp.TCP_MSS_DEFAULT;
-            tp.rcvMss = Math.min(tp.advmss, tp.mssClamp);
-            int ecnAsk = Tcp.TCPHDR_ECE | Tcp.TCPHDR_CWR;
-            tp.ecnOk = (tp.synFlags & ecnAsk) == ecnAsk && (seg.flags & ecnAsk) == Tcp.TCPHDR_ECE;
-            tp.sndWnd = seg.window;
-            tp.maxWindow = Math.max(tp.sndWnd, 1);
+            // tcp_ecn_rcv_synack: the peer's SYN-ACK answers an ECN request with ECE alone.
+            takeSynOptions(tp, seg, Tcp.TCPHDR_ECE);
             tp.sndWl1 = unwrap(seg.seq, tp.irs);
             tp.sndUna = ack;
             rttSampleOnAck(tp, seg, ack);
@@ -320,9 +298,24 @@ final class TcpInput implements NetProtocol {
         TcpOptions o = seg.opt;
         if (tp.tsOk && tp.tsRecent != 0 && o.sawTstamp && o.tsval - tp.tsRecent < 0) return false; // PAWS
         tp.setState(Tcp.TCP_SYN_RECV);
+        // tcp_ecn_rcv_syn: ECN stays on only if both SYNs asked for it (ECE|CWR).
+        takeSynOptions(tp, seg, Tcp.TCPHDR_ECE | Tcp.TCPHDR_CWR);
+        tp.sndWl1 = tp.irs;
+        TcpOutput.sendSynAck(tp);
+        return false;
+    }
+
+    /**
+     * What the peer's SYN (or SYN-ACK) sets up, as tcp_rcv_synsent_state_process takes it in
+     * both of its branches: the initial receive sequence, timestamps, SACK and window scaling
+     * if both ends offered them, the MSS, ECN if our SYN asked (ECE|CWR) and the peer's flags
+     * answer with {@code ecnAnswer}, and the send window (a SYN's window is never scaled).
+     */
+    private static void takeSynOptions(TcpSock tp, TcpSeg seg, int ecnAnswer) {
         tp.irs = Integer.toUnsignedLong(seg.seq);
         tp.rcvNxt = tp.irs + 1;
         tp.copiedSeq = tp.rcvWup = tp.rcvNxt;
+        TcpOptions o = seg.opt;
         tp.tsOk &= o.sawTstamp;
         if (tp.tsOk) {
             tp.tsRecent = o.tsval;
@@ -338,14 +331,10 @@ final class TcpInput implements NetProtocol {
         }
         tp.mssClamp = o.mss > 0 ? o.mss : Tcp.TCP_MSS_DEFAULT;
         tp.rcvMss = Math.min(tp.advmss, tp.mssClamp);
-        // tcp_ecn_rcv_syn: ECN stays on only if both SYNs asked for it.
         int ecnAsk = Tcp.TCPHDR_ECE | Tcp.TCPHDR_CWR;
-        tp.ecnOk = (tp.synFlags & ecnAsk) == ecnAsk && (seg.flags & ecnAsk) == ecnAsk;
-        tp.sndWnd = seg.window; // the window of a SYN is never scaled
+        tp.ecnOk = (tp.synFlags & ecnAsk) == ecnAsk && (seg.flags & ecnAsk) == ecnAnswer;
+        tp.sndWnd = seg.window;
         tp.maxWindow = Math.max(tp.sndWnd, 1);
-        tp.sndWl1 = tp.irs;
-        TcpOutput.sendSynAck(tp);
-        return false;
     }
 
     /** tcp_finish_connect / tcp_init_transfer: ESTABLISHED, the initial windows, the send buffer sized for them. */
