@@ -280,14 +280,7 @@ final class TcpInput implements NetProtocol {
             takeSynOptions(tp, seg, Tcp.TCPHDR_ECE);
             tp.sndWl1 = unwrap(seg.seq, tp.irs);
             tp.sndUna = ack;
-            rttSampleOnAck(tp, seg, ack);
-            tp.retransmits = 0;
-            tp.backoff = 0;
-            tp.retransStampMs = 0;
-            tp.rtxTimer.del();
-            tp.pendingTimer = 0;
-            tp.lrcvtimeMs = tp.lastAckRecvMs = tp.nowMs();
-            establish(tp);
+            synAcked(tp, seg, ack);
             TcpOutput.sendAck(tp);
             TcpOutput.writeXmit(tp, TcpOutput.NAGLE_PUSH);
             return false;
@@ -335,6 +328,21 @@ final class TcpInput implements NetProtocol {
         tp.ecnOk = (tp.synFlags & ecnAsk) == ecnAsk && (seg.flags & ecnAsk) == ecnAnswer;
         tp.sndWnd = seg.window;
         tp.maxWindow = Math.max(tp.sndWnd, 1);
+    }
+
+    /**
+     * Our SYN was acked (in SYN_SENT by the SYN-ACK, in SYN_RECV by the handshake's ACK): the
+     * handshake's RTT sample, the retransmission state cleared, then ESTABLISHED.
+     */
+    private static void synAcked(TcpSock tp, TcpSeg seg, long ack) {
+        rttSampleOnAck(tp, seg, ack);
+        tp.retransmits = 0;
+        tp.backoff = 0;
+        tp.retransStampMs = 0;
+        tp.rtxTimer.del();
+        tp.pendingTimer = 0;
+        tp.lrcvtimeMs = tp.lastAckRecvMs = tp.nowMs();
+        establish(tp);
     }
 
     /** tcp_finish_connect / tcp_init_transfer: ESTABLISHED, the initial windows, the send buffer sized for them. */
@@ -425,14 +433,7 @@ final class TcpInput implements NetProtocol {
             tp.sndWnd = seg.window << tp.sndWscale;
             tp.maxWindow = Math.max(tp.maxWindow, tp.sndWnd);
             tp.sndWl1 = seq;
-            rttSampleOnAck(tp, seg, ack);
-            tp.retransmits = 0;
-            tp.backoff = 0;
-            tp.retransStampMs = 0;
-            tp.rtxTimer.del();
-            tp.pendingTimer = 0;
-            tp.lrcvtimeMs = tp.lastAckRecvMs = tp.nowMs();
-            establish(tp);
+            synAcked(tp, seg, ack);
             if (tp.parent != null) tp.toAccept = true;
         } else {
             int r = ack(tp, seg, seq, ack);
