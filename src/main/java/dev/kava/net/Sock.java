@@ -629,4 +629,18 @@ public abstract class Sock {
         Uaccess.putLong(v, 8, usec);
         return 16;
     }
+
+    /**
+     * __sock_recv_timestamp: the SO_TIMESTAMP / SO_TIMESTAMPNS control message (old or new
+     * format, as the option was set) for a message received at ns (CLOCK_REALTIME).
+     */
+    public void putTimestamp(Task t, MsgHdr msg, long ns) {
+        byte[] v = new byte[16];
+        Uaccess.putLong(v, 0, Math.floorDiv(ns, 1_000_000_000L));
+        long frac = Math.floorMod(ns, 1_000_000_000L);
+        Uaccess.putLong(v, 8, rcvtstampns ? frac : frac / 1000);
+        int kind = tstampNew ? (rcvtstampns ? Socket.SO_TIMESTAMPNS_NEW : Socket.SO_TIMESTAMP_NEW)
+                : (rcvtstampns ? Socket.SO_TIMESTAMPNS_OLD : Socket.SO_TIMESTAMP_OLD);
+        Scm.putCmsg(t, msg, Socket.SOL_SOCKET, kind, v);
+    }
 }

@@ -50,11 +50,11 @@ public final class InetProc {
     }
 
     private static long rx(InetSock s) {
-        return s instanceof UdpSock u ? u.rxQueue() : s instanceof RawSock r ? r.rxQueue() : s instanceof PingSock p ? p.rxQueue() : 0;
+        return s instanceof UdpSock u ? u.rxQueue() : s instanceof InetDatagramSock d ? d.rxQueue() : 0;
     }
 
     private static int drops(InetSock s) {
-        return s instanceof UdpSock u ? u.drops() : s instanceof RawSock r ? r.drops() : s instanceof PingSock p ? p.drops() : 0;
+        return s instanceof UdpSock u ? u.drops() : s instanceof InetDatagramSock d ? d.drops() : 0;
     }
 
     private static String row4(int bucket, InetSock s, int srcp, int destp) {

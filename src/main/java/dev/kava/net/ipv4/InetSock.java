@@ -2,6 +2,7 @@ package dev.kava.net.ipv4;
 
 import dev.kava.abi.Errno;
 import dev.kava.abi.In;
+import dev.kava.abi.Poll;
 import dev.kava.abi.Rtnetlink;
 import dev.kava.abi.Socket;
 import dev.kava.abi.Sockios;
@@ -613,5 +614,21 @@ public abstract class InetSock extends Sock {
     /** sk->sk_prot->ioctl: ENOIOCTLCMD unless the protocol has its own. */
     protected long protoIoctl(Task t, int cmd, long arg) {
         throw ErrnoException.of(Errno.ENOIOCTLCMD);
+    }
+
+    /**
+     * inet_shutdown for a datagram socket (UDP, ping, raw): EINVAL for a bad how; an
+     * unconnected socket reports ENOTCONN but is shut down all the same (and its waiters woken).
+     */
+    protected final void datagramShutdown(int how) {
+        how++;
+        if ((how & ~SHUTDOWN_MASK) != 0 || how == 0) throw ErrnoException.of(Errno.EINVAL);
+        boolean notConn;
+        synchronized (this) {
+            notConn = state == TCP_CLOSE;
+            shutdown |= how;
+        }
+        wq.wakeAll(Poll.POLLIN | Poll.POLLOUT | Poll.POLLHUP | Poll.POLLRDHUP);
+        if (notConn) throw ErrnoException.of(Errno.ENOTCONN);
     }
 }

@@ -27,10 +27,8 @@ import dev.kava.net.ipv6.Rt6Info;
  * first; the kernel puts the socket's identifier (its "port") in and computes the checksum, and
  * hands the socket the echo replies that carry its identifier, ICMP header included.
  */
-public final class PingSock extends InetSock {
+public final class PingSock extends InetDatagramSock {
     private final PingTable table;
-    private final DatagramQueue rq = new DatagramQueue(this);
-    private final ErrQueue errq = new ErrQueue();
 
     private PingSock(Net net, int family, int type, int protocol) {
         super(net, family, type, protocol);
@@ -374,47 +372,10 @@ public final class PingSock extends InetSock {
         return sk.rq.add(skb) || true;
     }
 
-    /**
-     * ping_recvmsg: one reply, ICMP header first, truncated to the buffer (MSG_TRUNC in
-     * msg_flags; the MSG_TRUNC flag changes nothing here); the source address with port 0.
-     */
+    /** ping_recvmsg ignores the MSG_TRUNC flag: it returns what it copied. */
     @Override
-    public long recvmsg(Task t, MsgHdr msg, long len, int flags) {
-        if ((flags & Socket.MSG_OOB) != 0) throw ErrnoException.of(Errno.EOPNOTSUPP);
-        if ((flags & Socket.MSG_ERRQUEUE) != 0) return errq.recv(t, this, msg, len);
-        SkBuff skb = rq.recv(t, flags);
-        if (skb == null) return 0;
-        int copied = skb.len();
-        if (copied > len) {
-            msg.flags |= Socket.MSG_TRUNC;
-            copied = (int) len;
-        }
-        if (msg.iter.copyTo(skb.buf, skb.data, copied) != copied) throw ErrnoException.of(Errno.EFAULT);
-        if (rcvtstamp) putTimestamp(t, msg, skb.tstamp != 0 ? skb.tstamp : net.realtimeNanos());
-        int nh = skb.networkHeader;
-        if (family == Socket.AF_INET) {
-            if (msg.name != null) msg.namelen = putSockaddrIn(msg.name, skb.get32(nh + Ip.SADDR), 0);
-            if (cmsgFlags != 0) ipCmsgRecv(t, msg, skb);
-        } else {
-            byte[] src = Ip6Addr.read(skb.buf, nh + 8);
-            if (msg.name != null) {
-                msg.namelen = Inet6Sk.putSockaddrIn6(msg.name, src, 0, 0, Inet6Sk.ifaceScope(src, skb.cb));
-            }
-            Inet6Sk.cmsgRecvCommon(this, t, msg, skb, false);
-            Inet6Sk.cmsgRecvSpecific(this, t, msg, skb);
-        }
-        return copied;
-    }
-
-    /** __sock_recv_timestamp */
-    private void putTimestamp(Task t, MsgHdr msg, long ns) {
-        byte[] v = new byte[16];
-        Uaccess.putLong(v, 0, Math.floorDiv(ns, 1_000_000_000L));
-        long frac = Math.floorMod(ns, 1_000_000_000L);
-        Uaccess.putLong(v, 8, rcvtstampns ? frac : frac / 1000);
-        int kind = tstampNew ? (rcvtstampns ? Socket.SO_TIMESTAMPNS_NEW : Socket.SO_TIMESTAMP_NEW)
-                : (rcvtstampns ? Socket.SO_TIMESTAMPNS_OLD : Socket.SO_TIMESTAMP_OLD);
-        dev.kava.net.Scm.putCmsg(t, msg, Socket.SOL_SOCKET, kind, v);
+    protected boolean truncFlagReturnsFullLength() {
+        return false;
     }
 
     // ---- errors
@@ -489,50 +450,5 @@ public final class PingSock extends InetSock {
         if (level == Socket.SOL_IPV6 && family == Socket.AF_INET6) Inet6Sk.getsockopt(this, t, optname, optval, optlen);
         else if (level == Socket.SOL_IP && family == Socket.AF_INET) ipGetsockopt(t, optname, optval, optlen);
         else throw ErrnoException.of(Errno.ENOPROTOOPT);
-    }
-
-    @Override
-    public int poll(Task t, dev.kava.fs.Poll.Table pt) {
-        if (pt != null) pt.wait(wq);
-        return rq.poll(!errq.isEmpty());
-    }
-
-    @Override
-    public long rmemAlloc() {
-        return rq.rmem();
-    }
-
-    public long rxQueue() {
-        return rq.rmem();
-    }
-
-    public int drops() {
-        return rq.drops;
-    }
-
-    /** inet_shutdown for a datagram socket, as UDP's. */
-    @Override
-    public void shutdown(Task t, int how) {
-        how++;
-        if ((how & ~SHUTDOWN_MASK) != 0 || how == 0) throw ErrnoException.of(Errno.EINVAL);
-        boolean notConn;
-        synchronized (this) {
-            notConn = state == TCP_CLOSE;
-            shutdown |= how;
-        }
-        wq.wakeAll(dev.kava.abi.Poll.POLLIN | dev.kava.abi.Poll.POLLOUT | dev.kava.abi.Poll.POLLHUP);
-        if (notConn) throw ErrnoException.of(Errno.ENOTCONN);
-    }
-
-    /** ping_close / ping_unhash */
-    @Override
-    public void release() {
-        synchronized (this) {
-            unhash();
-            rq.clear();
-            errq.clear();
-            state = TCP_CLOSE;
-        }
-        wq.wakeAll(dev.kava.abi.Poll.POLLHUP);
     }
 }

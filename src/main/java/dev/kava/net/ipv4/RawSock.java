@@ -13,7 +13,6 @@ import dev.kava.kernel.Task;
 import dev.kava.kernel.Uaccess;
 import dev.kava.lib.Checksum;
 import dev.kava.net.MsgHdr;
-import dev.kava.net.Scm;
 import dev.kava.net.core.Net;
 import dev.kava.net.core.SkBuff;
 import dev.kava.net.ipv6.Icmpv6Proto;
@@ -31,9 +30,7 @@ import dev.kava.net.ipv6.Rt6Info;
  * protocol's payload, or with IP_HDRINCL (IPPROTO_RAW) a whole IPv4 packet whose header the
  * kernel completes. Over IPv6 the kernel computes ICMPv6 checksums (and others at IPV6_CHECKSUM).
  */
-public final class RawSock extends InetSock {
-    private final DatagramQueue rq = new DatagramQueue(this);
-    private final ErrQueue errq = new ErrQueue();
+public final class RawSock extends InetDatagramSock {
     /** ICMP_FILTER: types (below 32) whose bit is set are not delivered. */
     private volatile int icmpFilter;
     /** ICMPV6_FILTER: 256 bits, a set bit blocks the type. */
@@ -435,44 +432,10 @@ public final class RawSock extends InetSock {
 
     // ---- receive
 
-    /**
-     * raw_recvmsg / rawv6_recvmsg: one packet, truncated to the buffer (MSG_TRUNC in msg_flags;
-     * with the MSG_TRUNC flag the full length is returned); the source with port 0.
-     */
+    /** raw_recvmsg: with the MSG_TRUNC flag the full length is returned. */
     @Override
-    public long recvmsg(Task t, MsgHdr msg, long len, int flags) {
-        if ((flags & Socket.MSG_OOB) != 0) throw ErrnoException.of(Errno.EOPNOTSUPP);
-        if ((flags & Socket.MSG_ERRQUEUE) != 0) return errq.recv(t, this, msg, len);
-        SkBuff skb = rq.recv(t, flags);
-        if (skb == null) return 0;
-        int full = skb.len();
-        int copied = full;
-        if (len < copied) {
-            msg.flags |= Socket.MSG_TRUNC;
-            copied = (int) len;
-        }
-        if (msg.iter.copyTo(skb.buf, skb.data, copied) != copied) throw ErrnoException.of(Errno.EFAULT);
-        if (rcvtstamp) {
-            long ns = skb.tstamp != 0 ? skb.tstamp : net.realtimeNanos();
-            byte[] v = new byte[16];
-            Uaccess.putLong(v, 0, Math.floorDiv(ns, 1_000_000_000L));
-            long frac = Math.floorMod(ns, 1_000_000_000L);
-            Uaccess.putLong(v, 8, rcvtstampns ? frac : frac / 1000);
-            int kind = tstampNew ? (rcvtstampns ? Socket.SO_TIMESTAMPNS_NEW : Socket.SO_TIMESTAMP_NEW)
-                    : (rcvtstampns ? Socket.SO_TIMESTAMPNS_OLD : Socket.SO_TIMESTAMP_OLD);
-            Scm.putCmsg(t, msg, Socket.SOL_SOCKET, kind, v);
-        }
-        int nh = skb.networkHeader;
-        if (family == Socket.AF_INET) {
-            if (msg.name != null) msg.namelen = putSockaddrIn(msg.name, skb.get32(nh + Ip.SADDR), 0);
-            if (cmsgFlags != 0) ipCmsgRecv(t, msg, skb);
-        } else {
-            byte[] src = Ip6Addr.read(skb.buf, nh + 8);
-            if (msg.name != null) msg.namelen = Inet6Sk.putSockaddrIn6(msg.name, src, 0, 0, Inet6Sk.ifaceScope(src, skb.cb));
-            Inet6Sk.cmsgRecvCommon(this, t, msg, skb, false);
-            Inet6Sk.cmsgRecvSpecific(this, t, msg, skb);
-        }
-        return (flags & Socket.MSG_TRUNC) != 0 ? full : copied;
+    protected boolean truncFlagReturnsFullLength() {
+        return true;
     }
 
     // ---- options
@@ -563,48 +526,5 @@ public final class RawSock extends InetSock {
             }
             default -> throw ErrnoException.of(Errno.ENOIOCTLCMD);
         }
-    }
-
-    @Override
-    public int poll(Task t, dev.kava.fs.Poll.Table pt) {
-        if (pt != null) pt.wait(wq);
-        return rq.poll(!errq.isEmpty());
-    }
-
-    @Override
-    public long rmemAlloc() {
-        return rq.rmem();
-    }
-
-    public long rxQueue() {
-        return rq.rmem();
-    }
-
-    public int drops() {
-        return rq.drops;
-    }
-
-    @Override
-    public void shutdown(Task t, int how) {
-        how++;
-        if ((how & ~SHUTDOWN_MASK) != 0 || how == 0) throw ErrnoException.of(Errno.EINVAL);
-        boolean notConn;
-        synchronized (this) {
-            notConn = state == TCP_CLOSE;
-            shutdown |= how;
-        }
-        wq.wakeAll(Poll.POLLIN | Poll.POLLOUT | Poll.POLLHUP);
-        if (notConn) throw ErrnoException.of(Errno.ENOTCONN);
-    }
-
-    @Override
-    public void release() {
-        synchronized (this) {
-            unhash();
-            rq.clear();
-            errq.clear();
-            state = TCP_CLOSE;
-        }
-        wq.wakeAll(Poll.POLLHUP);
     }
 }

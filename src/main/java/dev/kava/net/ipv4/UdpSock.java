@@ -732,17 +732,6 @@ public final class UdpSock extends InetSock {
         }
     }
 
-    /** __sock_recv_timestamp for SO_TIMESTAMP(NS), old or new. */
-    void putTimestamp(Task t, MsgHdr msg, long ns) {
-        byte[] v = new byte[16];
-        Uaccess.putLong(v, 0, Math.floorDiv(ns, 1_000_000_000L));
-        long frac = Math.floorMod(ns, 1_000_000_000L);
-        Uaccess.putLong(v, 8, rcvtstampns ? frac : frac / 1000);
-        int kind = tstampNew ? (rcvtstampns ? Socket.SO_TIMESTAMPNS_NEW : Socket.SO_TIMESTAMP_NEW)
-                : (rcvtstampns ? Socket.SO_TIMESTAMPNS_OLD : Socket.SO_TIMESTAMP_OLD);
-        Scm.putCmsg(t, msg, Socket.SOL_SOCKET, kind, v);
-    }
-
     // ---- poll, ioctl, shutdown, release
 
     /** datagram_poll + udp_poll */
@@ -798,21 +787,9 @@ public final class UdpSock extends InetSock {
         return drops;
     }
 
-    /**
-     * inet_shutdown for a datagram socket: EINVAL for a bad how; an unconnected socket
-     * reports ENOTCONN but is shut down all the same (and its waiters woken).
-     */
     @Override
     public void shutdown(Task t, int how) {
-        how++;
-        if ((how & ~SHUTDOWN_MASK) != 0 || how == 0) throw ErrnoException.of(Errno.EINVAL);
-        boolean notConn;
-        synchronized (this) {
-            notConn = state == TCP_CLOSE;
-            shutdown |= how;
-        }
-        wq.wakeAll(Poll.POLLIN | Poll.POLLOUT | Poll.POLLHUP | Poll.POLLRDHUP);
-        if (notConn) throw ErrnoException.of(Errno.ENOTCONN);
+        datagramShutdown(how);
     }
 
     /** udp_lib_close / udp_destroy_sock: out of the table, queues freed. */

@@ -17,7 +17,6 @@ import dev.kava.fs.Poll;
 import dev.kava.fs.SuperBlock;
 import dev.kava.kernel.ErrnoException;
 import dev.kava.kernel.Task;
-import dev.kava.kernel.Uaccess;
 import dev.kava.kernel.sched.WaitQueue;
 import dev.kava.kernel.signal.SigInfo;
 import dev.kava.kernel.signal.Signals;
@@ -1352,16 +1351,9 @@ public final class UnixSock extends Sock {
         }
     }
 
-    /** __sock_recv_timestamp for SO_TIMESTAMP / SO_TIMESTAMPNS (old or new): when the message was queued. */
+    /** SO_TIMESTAMP(NS): when the message was queued. */
     private void putTimestamp(Task t, MsgHdr msg, UnixSkb skb) {
-        long ns = skb.tstamp != 0 ? skb.tstamp : t.kernel.clock().realtimeNanos();
-        byte[] v = new byte[16];
-        Uaccess.putLong(v, 0, Math.floorDiv(ns, 1_000_000_000L));
-        long frac = Math.floorMod(ns, 1_000_000_000L);
-        Uaccess.putLong(v, 8, rcvtstampns ? frac : frac / 1000);
-        int kind = tstampNew ? (rcvtstampns ? Socket.SO_TIMESTAMPNS_NEW : Socket.SO_TIMESTAMP_NEW)
-                : (rcvtstampns ? Socket.SO_TIMESTAMPNS_OLD : Socket.SO_TIMESTAMP_OLD);
-        Scm.putCmsg(t, msg, Socket.SOL_SOCKET, kind, v);
+        putTimestamp(t, msg, skb.tstamp != 0 ? skb.tstamp : t.kernel.clock().realtimeNanos());
     }
 
     /**
