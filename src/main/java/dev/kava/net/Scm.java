@@ -65,26 +65,42 @@ public final class Scm {
         return p;
     }
 
-    private void parse(Task t, Sock sk, byte[] ctl, int size) {
-        // for_each_cmsghdr: CMSG_FIRSTHDR, then __cmsg_nxthdr until the next header would not fit.
+    /** One control message: its level and type, and where its data lies in the control buffer. */
+    @FunctionalInterface
+    public interface CmsgVisitor {
+        void visit(int level, int type, int data, int dataLen);
+    }
+
+    /**
+     * for_each_cmsghdr over the first size bytes of a control buffer: CMSG_FIRSTHDR, then
+     * __cmsg_nxthdr until the next header would not fit; a header that fails CMSG_OK (shorter
+     * than a header, or longer than what is left) is EINVAL, as every sendmsg path says.
+     */
+    public static void forEachCmsg(byte[] ctl, int size, CmsgVisitor v) {
         long off = size >= Socket.CMSGHDR_SIZE ? 0 : -1;
         while (off >= 0) {
             long cmsgLen = Uaccess.getLong(ctl, (int) off);
-            // CMSG_OK
             if (Long.compareUnsigned(cmsgLen, Socket.CMSGHDR_SIZE) < 0 || Long.compareUnsigned(cmsgLen, size - off) > 0) {
                 throw ErrnoException.of(Errno.EINVAL);
             }
             int level = Uaccess.getInt(ctl, (int) off + Socket.CMSG_LEVEL_OFF);
             int type = Uaccess.getInt(ctl, (int) off + Socket.CMSG_TYPE_OFF);
+            v.visit(level, type, (int) off + Socket.CMSGHDR_SIZE, (int) (cmsgLen - Socket.CMSGHDR_SIZE));
+            long next = off + Socket.cmsgAlign(cmsgLen);
+            off = next + Socket.CMSGHDR_SIZE > size ? -1 : next;
+        }
+    }
+
+    private void parse(Task t, Sock sk, byte[] ctl, int size) {
+        forEachCmsg(ctl, size, (level, type, d, dlen) -> {
             if (level == Socket.SOL_SOCKET) {
                 switch (type) {
                     case Socket.SCM_RIGHTS -> {
                         if (sk.family != Socket.AF_UNIX) throw ErrnoException.of(Errno.EINVAL);
-                        fpCopy(t, ctl, (int) off, cmsgLen);
+                        fpCopy(t, ctl, d, dlen);
                     }
                     case Socket.SCM_CREDENTIALS -> {
-                        if (cmsgLen != Socket.cmsgLen(Socket.UCRED_SIZE)) throw ErrnoException.of(Errno.EINVAL);
-                        int d = (int) off + Socket.CMSGHDR_SIZE;
+                        if (dlen != Socket.UCRED_SIZE) throw ErrnoException.of(Errno.EINVAL);
                         int cpid = Uaccess.getInt(ctl, d), cuid = Uaccess.getInt(ctl, d + 4), cgid = Uaccess.getInt(ctl, d + 8);
                         checkCreds(t, cpid, cuid, cgid);
                         if (!hasPid || pid != cpid) {
@@ -100,9 +116,7 @@ public final class Scm {
                     default -> throw ErrnoException.of(Errno.EINVAL);
                 }
             }
-            long next = off + Socket.cmsgAlign(cmsgLen);
-            off = next + Socket.CMSGHDR_SIZE > size ? -1 : next;
-        }
+        });
     }
 
     /** scm_check_creds: ids must be valid; the pid the caller's unless CAP_SYS_ADMIN, the ids its own unless CAP_SETUID/CAP_SETGID. */
@@ -117,14 +131,14 @@ public final class Scm {
     }
 
     /** scm_fp_copy: takes a reference on each descriptor's file (fget_raw: O_PATH ones too). */
-    private void fpCopy(Task t, byte[] ctl, int off, long cmsgLen) {
-        long num = (cmsgLen - Socket.CMSGHDR_SIZE) / 4;
+    private void fpCopy(Task t, byte[] ctl, int data, int dataLen) {
+        int num = dataLen / 4;
         if (num <= 0) return;
         if (num > SCM_MAX_FD) throw ErrnoException.of(Errno.EINVAL);
         if (fp == null) fp = new ArrayList<>();
         if (fp.size() + num > SCM_MAX_FD) throw ErrnoException.of(Errno.EINVAL);
         for (int i = 0; i < num; i++) {
-            int fd = Uaccess.getInt(ctl, off + Socket.CMSGHDR_SIZE + 4 * i);
+            int fd = Uaccess.getInt(ctl, data + 4 * i);
             File f = fd < 0 ? null : t.group.files.get(fd);
             if (f == null) throw ErrnoException.of(Errno.EBADF);
             FdTable.getRef(f);

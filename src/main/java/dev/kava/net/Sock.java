@@ -643,4 +643,36 @@ public abstract class Sock {
                 : (rcvtstampns ? Socket.SO_TIMESTAMPNS_OLD : Socket.SO_TIMESTAMP_OLD);
         Scm.putCmsg(t, msg, Socket.SOL_SOCKET, kind, v);
     }
+
+    /** What a sendmsg's SOL_SOCKET control messages set (struct sockcm_cookie's mark and priority; -1: not given). */
+    public static class SockcmCookie {
+        public int mark = -1;
+        public int priority = -1;
+    }
+
+    /**
+     * __sock_cmsg_send: SO_MARK (CAP_NET_RAW or CAP_NET_ADMIN: root), SO_PRIORITY (0..6, or
+     * any with those capabilities), each a u32; SCM_RIGHTS and SCM_CREDENTIALS are skipped on
+     * sockets that pass neither; anything else, SO_TIMESTAMPING and SCM_TXTIME included (kava
+     * has no transmit timestamps), is EINVAL.
+     */
+    public static void sockCmsgSend(Task t, int type, byte[] ctl, int data, int dataLen, SockcmCookie sockc) {
+        boolean capable = t.group.cred.euid() == 0;
+        switch (type) {
+            case Socket.SO_MARK -> {
+                if (!capable) throw ErrnoException.of(Errno.EPERM);
+                if (dataLen != 4) throw ErrnoException.of(Errno.EINVAL);
+                sockc.mark = Uaccess.getInt(ctl, data);
+            }
+            case Socket.SO_PRIORITY -> {
+                if (dataLen != 4) throw ErrnoException.of(Errno.EINVAL);
+                int p = Uaccess.getInt(ctl, data);
+                // sk_set_prio_allowed: TC_PRIO_BESTEFFORT..TC_PRIO_INTERACTIVE for everyone.
+                if (!(p >= 0 && p <= 6) && !capable) throw ErrnoException.of(Errno.EPERM);
+                sockc.priority = p;
+            }
+            case Socket.SCM_RIGHTS, Socket.SCM_CREDENTIALS -> { }
+            default -> throw ErrnoException.of(Errno.EINVAL);
+        }
+    }
 }

@@ -430,13 +430,11 @@ public abstract class InetSock extends Sock {
     // ---- control messages
 
     /** What sendmsg's SOL_IP and SOL_SOCKET control messages ask for (struct ipcm_cookie). */
-    public static final class Ipcm {
+    public static final class Ipcm extends SockcmCookie {
         public int addr;        // ipi_spec_dst of IP_PKTINFO: the source to use
         public int oif;         // ipi_ifindex of IP_PKTINFO
         public int ttl = -1;
         public int tos = -1;
-        public int priority = -1;
-        public int mark = -1;
         public int protocol;
     }
 
@@ -447,38 +445,14 @@ public abstract class InetSock extends Sock {
      * (source-route options) and SO_TIMESTAMPING / SCM_TXTIME (transmit timestamps) are not
      * supported: EINVAL.
      */
-    public Ipcm cmsgSend(Task t, MsgHdr msg, boolean allowIpv6) {
+    public Ipcm cmsgSend(Task t, MsgHdr msg) {
         Ipcm ipc = new Ipcm();
         byte[] ctl = msg.control;
         if (ctl == null || msg.controllen <= 0) return ipc;
-        int size = (int) msg.controllen;
-        long off = size >= Socket.CMSGHDR_SIZE ? 0 : -1;
-        while (off >= 0) {
-            long cmsgLen = Uaccess.getLong(ctl, (int) off);
-            if (Long.compareUnsigned(cmsgLen, Socket.CMSGHDR_SIZE) < 0 || Long.compareUnsigned(cmsgLen, size - off) > 0) {
-                throw ErrnoException.of(Errno.EINVAL);
-            }
-            int level = Uaccess.getInt(ctl, (int) off + Socket.CMSG_LEVEL_OFF);
-            int ctype = Uaccess.getInt(ctl, (int) off + Socket.CMSG_TYPE_OFF);
-            int d = (int) off + Socket.CMSGHDR_SIZE;
-            int dlen = (int) (cmsgLen - Socket.CMSGHDR_SIZE);
+        // Other levels (SOL_IPV6 on a dual-stack socket among them) are ignored by ip_cmsg_send.
+        Scm.forEachCmsg(ctl, (int) msg.controllen, (level, ctype, d, dlen) -> {
             if (level == Socket.SOL_SOCKET) {
-                switch (ctype) {
-                    case Socket.SO_MARK -> {
-                        if (!cap(t)) throw ErrnoException.of(Errno.EPERM);
-                        if (dlen != 4) throw ErrnoException.of(Errno.EINVAL);
-                        ipc.mark = Uaccess.getInt(ctl, d);
-                    }
-                    case Socket.SO_PRIORITY -> {
-                        if (dlen != 4) throw ErrnoException.of(Errno.EINVAL);
-                        int p = Uaccess.getInt(ctl, d);
-                        if (!(p >= 0 && p <= 6) && !cap(t)) throw ErrnoException.of(Errno.EPERM);
-                        ipc.priority = p;
-                    }
-                    // __sock_cmsg_send skips these on sockets that do not pass descriptors or credentials.
-                    case Socket.SCM_RIGHTS, Socket.SCM_CREDENTIALS -> { }
-                    default -> throw ErrnoException.of(Errno.EINVAL);
-                }
+                sockCmsgSend(t, ctype, ctl, d, dlen, ipc);
             } else if (level == Socket.SOL_IP) {
                 switch (ctype) {
                     case In.IP_PKTINFO -> {
@@ -508,12 +482,8 @@ public abstract class InetSock extends Sock {
                     }
                     default -> throw ErrnoException.of(Errno.EINVAL);
                 }
-            } else if (!(allowIpv6 && level == Socket.SOL_IPV6)) {
-                // Other levels are ignored by ip_cmsg_send (it only looks at SOL_IP and SOL_SOCKET).
             }
-            long next = off + Socket.cmsgAlign(cmsgLen);
-            off = next + Socket.CMSGHDR_SIZE > size ? -1 : next;
-        }
+        });
         return ipc;
     }
 

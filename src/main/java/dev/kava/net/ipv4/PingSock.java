@@ -272,7 +272,7 @@ public final class PingSock extends InetDatagramSock {
             if (state != TCP_ESTABLISHED) throw ErrnoException.of(Errno.EDESTADDRREQ);
             daddr = this.daddr;
         }
-        Ipcm ipc = cmsgSend(t, msg, false);
+        Ipcm ipc = cmsgSend(t, msg);
         int oif = ipc.oif != 0 ? ipc.oif : boundDevIf;
         if (oif == 0) oif = ucIndex;
         int tos = ipc.tos >= 0 ? ipc.tos : this.tos;

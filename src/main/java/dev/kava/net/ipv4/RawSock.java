@@ -311,7 +311,7 @@ public final class RawSock extends InetDatagramSock {
             if (state != TCP_ESTABLISHED) throw ErrnoException.of(Errno.EDESTADDRREQ);
             daddr = this.daddr;
         }
-        Ipcm ipc = cmsgSend(t, msg, false);
+        Ipcm ipc = cmsgSend(t, msg);
         int proto = hdr ? In.IPPROTO_RAW : ipc.protocol != 0 ? ipc.protocol : protocol;
         int oif = ipc.oif != 0 ? ipc.oif : boundDevIf;
         if (oif == 0) oif = ucIndex;

@@ -312,7 +312,7 @@ public final class UdpSock extends InetSock {
             dport = this.dport;
             connected = true;
         }
-        Ipcm ipc = cmsgSend(t, msg, family == Socket.AF_INET6);
+        Ipcm ipc = cmsgSend(t, msg);
         int gso = gsoSize;
         int oif = ipc.oif != 0 ? ipc.oif : boundDevIf;
         if (oif == 0) oif = ucIndex;

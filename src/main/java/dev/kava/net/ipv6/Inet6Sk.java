@@ -10,6 +10,7 @@ import dev.kava.kernel.Task;
 import dev.kava.kernel.Uaccess;
 import dev.kava.net.MsgHdr;
 import dev.kava.net.Scm;
+import dev.kava.net.Sock;
 import dev.kava.net.core.NetDevice;
 import dev.kava.net.core.SkBuff;
 import dev.kava.net.ipv4.InetSock;
@@ -256,15 +257,13 @@ public final class Inet6Sk {
     // ---- control messages
 
     /** What sendmsg's control messages ask for (struct ipcm6_cookie and the flow's oif and source). */
-    public static final class Ipc6 {
+    public static final class Ipc6 extends Sock.SockcmCookie {
         public int oif;
         public byte[] saddr;
         public int hlimit = -1;
         public int tclass = -1;
         public int dontfrag = -1;
         public int gso = -1;
-        public int mark = -1;
-        public int priority = -1;
     }
 
     /**
@@ -277,31 +276,9 @@ public final class Inet6Sk {
         Ipc6 ipc = new Ipc6();
         byte[] ctl = msg.control;
         if (ctl == null || msg.controllen <= 0) return ipc;
-        int size = (int) msg.controllen;
-        long off = size >= Socket.CMSGHDR_SIZE ? 0 : -1;
-        while (off >= 0) {
-            long cmsgLen = Uaccess.getLong(ctl, (int) off);
-            if (Long.compareUnsigned(cmsgLen, Socket.CMSGHDR_SIZE) < 0 || Long.compareUnsigned(cmsgLen, size - off) > 0) {
-                throw ErrnoException.of(Errno.EINVAL);
-            }
-            int level = Uaccess.getInt(ctl, (int) off + Socket.CMSG_LEVEL_OFF);
-            int type = Uaccess.getInt(ctl, (int) off + Socket.CMSG_TYPE_OFF);
-            int d = (int) off + Socket.CMSGHDR_SIZE;
-            int dlen = (int) (cmsgLen - Socket.CMSGHDR_SIZE);
+        Scm.forEachCmsg(ctl, (int) msg.controllen, (level, type, d, dlen) -> {
             if (level == Socket.SOL_SOCKET) {
-                switch (type) {
-                    case Socket.SO_MARK -> {
-                        if (!cap(t)) throw ErrnoException.of(Errno.EPERM);
-                        if (dlen != 4) throw ErrnoException.of(Errno.EINVAL);
-                        ipc.mark = Uaccess.getInt(ctl, d);
-                    }
-                    case Socket.SO_PRIORITY -> {
-                        if (dlen != 4) throw ErrnoException.of(Errno.EINVAL);
-                        ipc.priority = Uaccess.getInt(ctl, d);
-                    }
-                    case Socket.SCM_RIGHTS, Socket.SCM_CREDENTIALS -> { }
-                    default -> throw ErrnoException.of(Errno.EINVAL);
-                }
+                Sock.sockCmsgSend(t, type, ctl, d, dlen, ipc);
             } else if (level == Socket.SOL_UDP && type == UdpSock.UDP_SEGMENT) {
                 if (dlen != 2) throw ErrnoException.of(Errno.EINVAL);
                 ipc.gso = (ctl[d] & 0xff) | (ctl[d + 1] & 0xff) << 8;
@@ -346,9 +323,7 @@ public final class Inet6Sk {
                     default -> throw ErrnoException.of(Errno.EINVAL);
                 }
             }
-            long next = off + Socket.cmsgAlign(cmsgLen);
-            off = next + Socket.CMSGHDR_SIZE > size ? -1 : next;
-        }
+        });
         return ipc;
     }
 
