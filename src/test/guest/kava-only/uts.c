@@ -22,8 +22,11 @@
  * process EINVAL, EPERM without CAP_SYS_ADMIN, CLONE_FILES/CLONE_FS/CLONE_SYSVSEM in a single
  * threaded process), and that a namespace belongs to the task: a process forked before an
  * unshare keeps the old one, a child forked after shares the new one, a clone(CLONE_NEWUTS)
- * child and an unsharing thread do not change their parent's. */
+ * child and an unsharing thread do not change their parent's; /proc/PID/ns (its entries, the
+ * links' "uts:[N]" form, the nsfs inode they lead to, EACCES for another user's process).
+ * Namespace numbers are never printed: they differ between machines. */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -312,6 +315,134 @@ static void threads(void) {
     close(p[1]);
 }
 
+/* The inode number a /proc ns link names ("uts:[N]"), or 0; prints a bad form. */
+static unsigned long ns_inum(const char *path, const char *kind) {
+    char buf[64], want[16];
+    ssize_t n = readlink(path, buf, sizeof buf - 1);
+    if (n < 0) {
+        printf("readlink %s: %s\n", path, strerrorname_np(errno));
+        return 0;
+    }
+    buf[n] = 0;
+    snprintf(want, sizeof want, "%s:[", kind);
+    char *end;
+    unsigned long v = strncmp(buf, want, strlen(want)) == 0 ? strtoul(buf + strlen(want), &end, 10) : 0;
+    if (v == 0 || strcmp(end, "]") != 0) printf("readlink %s: unexpected \"%s\"\n", path, buf);
+    return v;
+}
+
+static int cmpstr(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+static void *ns_thread(void *arg) {
+    unsigned long *out = arg;
+    char path[64];
+    snprintf(path, sizeof path, "/proc/self/task/%d/ns/uts", gettid());
+    unshare(CLONE_NEWUTS);
+    out[0] = ns_inum(path, "uts");
+    out[1] = ns_inum("/proc/thread-self/ns/uts", "uts");
+    return NULL;
+}
+
+/* /proc/PID/ns (fs/proc/namespaces.c) and the nsfs inodes its links lead to. */
+static void ns_links(void) {
+    DIR *d = opendir("/proc/self/ns");
+    char *names[32];
+    int n = 0;
+    struct dirent *e;
+    while (d && (e = readdir(d)) && n < 32) {
+        if (e->d_name[0] != '.') names[n++] = strdup(e->d_name);
+    }
+    if (d) closedir(d);
+    qsort(names, n, sizeof *names, cmpstr);
+    printf("/proc/self/ns:");
+    for (int i = 0; i < n; i++) printf(" %s", names[i]);
+    printf("\n");
+    struct stat st;
+    TRY("lstat ns/uts", lstat("/proc/self/ns/uts", &st));
+    printf("lstat: %s mode %o\n", S_ISLNK(st.st_mode) ? "link" : "not a link", st.st_mode & 07777);
+    TRY("stat /proc/self/ns (dir)", stat("/proc/self/ns", &st));
+    printf("ns dir mode %o\n", st.st_mode & 07777);
+    unsigned long uts = ns_inum("/proc/self/ns/uts", "uts");
+    TRY("stat ns/uts", stat("/proc/self/ns/uts", &st));
+    printf("stat: %s mode %o, st_ino %s the link's number, nlink %lu uid %u\n", S_ISREG(st.st_mode) ? "regular" : "not regular",
+           st.st_mode & 07777, st.st_ino == uts ? "is" : "is not", (unsigned long)st.st_nlink, st.st_uid);
+    int fd = open("/proc/self/ns/uts", O_RDONLY);
+    TRY("open ns/uts", fd);
+    struct stat fst;
+    fstat(fd, &fst);
+    printf("fstat: same inode %s\n", fst.st_ino == st.st_ino && fst.st_dev == st.st_dev ? "yes" : "no");
+    char c;
+    TRY("read ns/uts", read(fd, &c, 1));
+    TRY("open ns/uts O_WRONLY", open("/proc/self/ns/uts", O_WRONLY));
+    unsigned long ipc = ns_inum("/proc/self/ns/ipc", "ipc"), net = ns_inum("/proc/self/ns/net", "net");
+    printf("uts, ipc and net numbers differ: %s\n", uts != ipc && uts != net && ipc != net ? "yes" : "no");
+    ns_inum("/proc/self/ns/pid_for_children", "pid");
+    ns_inum("/proc/self/ns/time_for_children", "time");
+    ns_inum("/proc/self/ns/mnt", "mnt");
+    ns_inum("/proc/self/ns/user", "user");
+    ns_inum("/proc/self/ns/cgroup", "cgroup");
+
+    int go[2];
+    if (pipe(go) != 0) exit(2);
+    fflush(stdout);
+    pid_t old = fork();
+    if (old == 0) {
+        char b;
+        while (read(go[0], &b, 1) < 0 && errno == EINTR) {}
+        _exit(0);
+    }
+    TRY("unshare(CLONE_NEWUTS)", unshare(CLONE_NEWUTS));
+    unsigned long now = ns_inum("/proc/self/ns/uts", "uts");
+    struct stat st2;
+    stat("/proc/self/ns/uts", &st2);
+    printf("after unshare: new number %s, same st_dev %s, st_ino %s\n", now != uts ? "yes" : "no",
+           st2.st_dev == st.st_dev ? "yes" : "no", st2.st_ino == now ? "matches" : "differs");
+    struct stat fst2;
+    fstat(fd, &fst2);
+    printf("the fd opened before still names the old one: %s\n", fst2.st_ino == uts ? "yes" : "no");
+    close(fd);
+    printf("ipc unchanged: %s\n", ns_inum("/proc/self/ns/ipc", "ipc") == ipc ? "yes" : "no");
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/ns/uts", old);
+    printf("child forked before: %s\n", ns_inum(path, "uts") == uts ? "old namespace" : "not the old namespace");
+    fflush(stdout);
+    pid_t young = fork();
+    if (young == 0) {
+        char b;
+        while (read(go[0], &b, 1) < 0 && errno == EINTR) {}
+        _exit(0);
+    }
+    snprintf(path, sizeof path, "/proc/%d/ns/uts", young);
+    printf("child forked after: %s\n", ns_inum(path, "uts") == now ? "new namespace" : "not the new namespace");
+    unsigned long th[2];
+    pthread_t t;
+    pthread_create(&t, NULL, ns_thread, th);
+    pthread_join(t, NULL);
+    printf("unsharing thread: own namespace %s, thread-self agrees %s, main thread keeps its own %s\n",
+           th[0] != now ? "yes" : "no", th[1] == th[0] ? "yes" : "no",
+           ns_inum("/proc/self/ns/uts", "uts") == now ? "yes" : "no");
+    close(go[0]);
+    if (write(go[1], "xx", 2) != 2) exit(2);
+    close(go[1]);
+    wait_child(old, "forked before");
+    wait_child(young, "forked after");
+
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+        char ppath[64], buf[64];
+        snprintf(ppath, sizeof ppath, "/proc/%d/ns/uts", getppid());
+        TRY("setuid(65534)", setuid(65534));
+        TRY("nobody: readlink root's ns/uts", readlink(ppath, buf, sizeof buf));
+        TRY("nobody: stat root's ns/uts", stat(ppath, &st));
+        TRY("nobody: readlink own ns/uts", readlink("/proc/self/ns/uts", buf, sizeof buf) > 0 ? 0 : -1);
+        TRY("nobody: open own ns/uts O_WRONLY", open("/proc/self/ns/uts", O_WRONLY));
+        fflush(stdout);
+        _exit(0);
+    }
+    wait_child(pid, "nobody");
+}
+
 static void bad_flags(void) {
     TRY("unshare(0x1) (CSIGNAL bit)", syscall(SYS_unshare, 0x1L));
     TRY("unshare(CLONE_PARENT)", syscall(SYS_unshare, (long)CLONE_PARENT));
@@ -355,6 +486,7 @@ int main(void) {
     clone_newuts();
     unshare_files_fs();
     threads();
+    ns_links();
     bad_flags();
     unprivileged();
     return 0;
