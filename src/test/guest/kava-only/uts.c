@@ -8,11 +8,11 @@
  * and run as root by
  *     unshare -u ./uts > uts.expected; echo "status $?" >> uts.expected
  * (a second private namespace around the program's own; the host's name was unchanged after).
- * qemu-user (`unshare -u qemu-riscv64-static ./uts`) is no oracle here: it reads sethostname's
- * name as a string (EFAULT for a bad pointer with len 0 and before the EPERM check), rejects
- * clone(CLONE_NEWUTS) with EINVAL, turns a clone without CLONE_VM into a fork (CLONE_FILES and
- * CLONE_FS are not shared), has threads of its own (unshare(CLONE_VM) is EINVAL) and passes
- * unshare's flags as an int (bits 32 and up are lost).
+ * qemu-user (`unshare -u qemu-riscv64-static ./uts`) is no oracle here: it has no clone3,
+ * reads sethostname's name as a string (EFAULT for a bad pointer with len 0 and before the
+ * EPERM check), rejects clone(CLONE_NEWUTS) with EINVAL, turns a clone without CLONE_VM into a
+ * fork (CLONE_FILES and CLONE_FS are not shared), has threads of its own (unshare(CLONE_VM)
+ * is EINVAL) and passes unshare's flags as an int (bits 32 and up are lost).
  *
  * It covers kernel/sys.c sethostname/setdomainname (EPERM before EINVAL before EFAULT; len 0,
  * 64, 65, -1; the bytes after an embedded NUL stay in the field), kernel/utsname_sysctl.c with
@@ -29,6 +29,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/sched.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
@@ -259,6 +260,22 @@ static void clone_newuts(void) {
     }
     if (pid < 0) printf("clone(CLONE_NEWUTS): %s\n", strerrorname_np(errno));
     else wait_child(pid, "clone child");
+    printf("parent: uname %s\n", node());
+
+    struct clone_args args;
+    memset(&args, 0, sizeof args);
+    args.flags = CLONE_NEWUTS;
+    args.exit_signal = SIGCHLD;
+    fflush(stdout);
+    pid = syscall(SYS_clone3, &args, sizeof args);
+    if (pid == 0) {
+        TRY("clone3 child: sethostname(\"child3\")", sethostname("child3", 6));
+        printf("clone3 child: uname %s\n", node());
+        fflush(stdout);
+        _exit(0);
+    }
+    if (pid < 0) printf("clone3(CLONE_NEWUTS): %s\n", strerrorname_np(errno));
+    else wait_child(pid, "clone3 child");
     printf("parent: uname %s\n", node());
 }
 
