@@ -23,7 +23,8 @@
  * threaded process), and that a namespace belongs to the task: a process forked before an
  * unshare keeps the old one, a child forked after shares the new one, a clone(CLONE_NEWUTS)
  * child and an unsharing thread do not change their parent's; /proc/PID/ns (its entries, the
- * links' "uts:[N]" form, the nsfs inode they lead to, EACCES for another user's process).
+ * links' "uts:[N]" form, the nsfs inode they lead to, EACCES for another user's process) and
+ * setns(2) into a UTS namespace by its file or by a pidfd (EINVAL, EBADF, EPERM, ESRCH).
  * Namespace numbers are never printed: they differ between machines. */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -460,6 +461,69 @@ static void ns_links(void) {
     wait_child(pid, "nobody");
 }
 
+/* setns(2) with a /proc/PID/ns/uts file and with a pidfd. */
+static void setns_tests(void) {
+    TRY("sethostname(\"first\")", sethostname("first", 5));
+    unsigned long first = ns_inum("/proc/self/ns/uts", "uts");
+    int fd = open("/proc/self/ns/uts", O_RDONLY);
+    TRY("open ns/uts", fd >= 0 ? 0 : -1);
+    TRY("unshare(CLONE_NEWUTS)", unshare(CLONE_NEWUTS));
+    TRY("sethostname(\"second\")", sethostname("second", 6));
+    TRY("setns(uts fd, CLONE_NEWIPC)", setns(fd, CLONE_NEWIPC));
+    TRY("setns(uts fd, CLONE_NEWUTS)", setns(fd, CLONE_NEWUTS));
+    printf("uname %s, back in the first namespace %s\n", node(), ns_inum("/proc/self/ns/uts", "uts") == first ? "yes" : "no");
+    TRY("setns(uts fd, 0)", setns(fd, 0));
+    int p[2];
+    if (pipe(p) != 0) exit(2);
+    TRY("setns(pipe, 0)", setns(p[0], 0));
+    TRY("setns(-1, 0)", setns(-1, 0));
+    TRY("setns(closed fd, 0)", setns(999, 0));
+
+    /* A child in the first namespace, joined through its ns file and through its pidfd. */
+    fflush(stdout);
+    pid_t child = fork();
+    if (child == 0) {
+        char b;
+        close(p[1]);
+        while (read(p[0], &b, 1) < 0 && errno == EINTR) {}
+        _exit(0);
+    }
+    close(p[0]);
+    int pfd = syscall(SYS_pidfd_open, child, 0);
+    TRY("pidfd_open(child)", pfd >= 0 ? 0 : -1);
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/ns/uts", child);
+    int cfd = open(path, O_RDONLY);
+    TRY("open child's ns/uts", cfd >= 0 ? 0 : -1);
+    TRY("setns(child's uts fd, 0)", setns(cfd, 0));
+    printf("uname %s (the child's namespace: the first)\n", node());
+    int sfd = open("/proc/self/ns/uts", O_RDONLY);
+    TRY("unshare(CLONE_NEWUTS)", unshare(CLONE_NEWUTS));
+    TRY("sethostname(\"third\")", sethostname("third", 5));
+    TRY("setns(pidfd, 0)", setns(pfd, 0));
+    TRY("setns(pidfd, CLONE_NEWUTS|1)", setns(pfd, CLONE_NEWUTS | 1));
+    TRY("setns(pidfd, CLONE_NEWUTS)", setns(pfd, CLONE_NEWUTS));
+    printf("uname %s, the child's namespace %s\n", node(), ns_inum("/proc/self/ns/uts", "uts") == ns_inum(path, "uts") ? "yes" : "no");
+
+    fflush(stdout);
+    pid_t nobody = fork();
+    if (nobody == 0) {
+        TRY("setuid(65534)", setuid(65534));
+        TRY("nobody: setns(uts fd, 0)", setns(sfd, 0));
+        TRY("nobody: setns(pidfd, CLONE_NEWUTS)", setns(pfd, CLONE_NEWUTS));
+        fflush(stdout);
+        _exit(0);
+    }
+    wait_child(nobody, "nobody");
+    close(p[1]);
+    wait_child(child, "child");
+    TRY("setns(pidfd of a reaped child, CLONE_NEWUTS)", setns(pfd, CLONE_NEWUTS));
+    close(fd);
+    close(cfd);
+    close(sfd);
+    close(pfd);
+}
+
 static void bad_flags(void) {
     TRY("unshare(0x1) (CSIGNAL bit)", syscall(SYS_unshare, 0x1L));
     TRY("unshare(CLONE_PARENT)", syscall(SYS_unshare, (long)CLONE_PARENT));
@@ -504,6 +568,7 @@ int main(void) {
     unshare_files_fs();
     threads();
     ns_links();
+    setns_tests();
     bad_flags();
     unprivileged();
     return 0;

@@ -4,6 +4,7 @@ import dev.kava.abi.Stat;
 import dev.kava.abi.Statfs;
 import dev.kava.kernel.Kernel;
 import dev.kava.kernel.Task;
+import dev.kava.kernel.UtsNamespace;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -14,12 +15,20 @@ import java.util.WeakHashMap;
  * number is the namespace's (ns.inum), so that two links name the same namespace exactly when
  * stat gives the same st_dev and st_ino; its dentry is named "KIND:[INUM]" as the link reads
  * (ns_get_name). The kernel keeps one internal mount of it (nsfs_mnt). An open namespace file
- * reads nothing (EINVAL); setns(2) and the NS_GET_* ioctls are not implemented.
+ * reads nothing (EINVAL); setns(2) takes one ({@link #nsOf}); the NS_GET_* ioctls are not
+ * implemented (ENOTTY).
  */
 public final class NsFs extends SuperBlock {
     private static final Map<Kernel, Mount> NSFS_MNT = new WeakHashMap<>();
 
-    /** The inode of each namespace seen so far, by inode number. */
+    /**
+     * A namespace as nsfs knows it (struct ns_common): its name ("uts", "pid", ...), its
+     * CLONE_NEW* type, its inode number, and the namespace itself when kava has more than one of
+     * its kind (a UTS namespace), else null (the kernel's single namespace of that kind).
+     */
+    public record Ns(String name, long type, long inum, UtsNamespace uts) {}
+
+    /** The inodes of the kernel's single namespaces, by inode number (a UTS namespace stashes its own). */
     private final Map<Long, NsInode> inodes = new HashMap<>();
 
     private NsFs(Kernel k) {
@@ -37,23 +46,32 @@ public final class NsFs extends SuperBlock {
         }
     }
 
-    /**
-     * ns_get_path: where the namespace of kind ("uts", "net", ...) with inode number inum is,
-     * its inode made on first use.
-     */
-    public static FsPath path(Task t, String kind, long inum) {
+    /** ns_get_path: where namespace ns is, its inode made on first use (path_from_stashed). */
+    public static FsPath path(Task t, Ns ns) {
         Mount m = internalMount(t.kernel);
         NsFs fs = (NsFs) m.sb;
         NsInode inode;
-        synchronized (fs.inodes) {
-            inode = fs.inodes.computeIfAbsent(inum, i -> new NsInode(fs, i));
+        if (ns.uts() != null) {
+            synchronized (ns.uts()) {
+                inode = (NsInode) ns.uts().stashed;
+                if (inode == null) ns.uts().stashed = inode = new NsInode(fs, ns);
+            }
+        } else {
+            synchronized (fs.inodes) {
+                inode = fs.inodes.computeIfAbsent(ns.inum(), i -> new NsInode(fs, ns));
+            }
         }
-        return new FsPath(m, Dentry.tmpfile(fs.root(), inode, name(kind, inum)));
+        return new FsPath(m, Dentry.tmpfile(fs.root(), inode, name(ns)));
     }
 
     /** ns_get_name: what a /proc/PID/ns link reads. */
-    public static String name(String kind, long inum) {
-        return kind + ":[" + Long.toUnsignedString(inum) + "]";
+    public static String name(Ns ns) {
+        return ns.name() + ":[" + Long.toUnsignedString(ns.inum()) + "]";
+    }
+
+    /** proc_ns_file and get_proc_ns: the namespace f is open on, or null when f is no namespace file. */
+    public static Ns nsOf(File f) {
+        return f instanceof NsFile && f.inode() instanceof NsInode i ? i.ns : null;
     }
 
     @Override
@@ -76,8 +94,11 @@ public final class NsFs extends SuperBlock {
 
     /** A namespace's inode (nsfs_init_inode): S_IFREG | S_IRUGO, owned by root, S_IMMUTABLE. */
     static final class NsInode extends Inode {
-        NsInode(NsFs fs, long inum) {
-            super(fs, inum, Stat.S_IFREG | 0444);
+        final Ns ns;
+
+        NsInode(NsFs fs, Ns ns) {
+            super(fs, ns.inum(), Stat.S_IFREG | 0444);
+            this.ns = ns;
         }
 
         @Override

@@ -190,6 +190,7 @@ public final class Kernel {
         ExecDomain.register(syscalls);
         CredSyscalls.register(syscalls);
         ForkSyscalls.register(syscalls);
+        Setns.register(syscalls);
         WaitSyscalls.register(syscalls);
         PidSyscalls.register(syscalls);
         KcmpSyscall.register(syscalls);

@@ -28,6 +28,8 @@ public final class UtsNamespace {
     private final byte[] domainname = new byte[Utsname.FIELD_LEN];
     /** ns.inum: what /proc/PID/ns/uts shows and namespaces are compared by. */
     public final long inum;
+    /** ns.stashed: this namespace's nsfs inode once a /proc/PID/ns/uts link was followed; guarded by this. */
+    public dev.kava.fs.Inode stashed;
 
     private UtsNamespace(long inum) {
         this.inum = inum;

@@ -1,6 +1,7 @@
 package dev.kava.fs.proc;
 
 import dev.kava.abi.Errno;
+import dev.kava.abi.Sched;
 import dev.kava.abi.Stat;
 import dev.kava.fs.Directory;
 import dev.kava.fs.FsPath;
@@ -10,6 +11,7 @@ import dev.kava.kernel.ErrnoException;
 import dev.kava.kernel.Kernel;
 import dev.kava.kernel.Task;
 import dev.kava.kernel.TaskGroup;
+import dev.kava.kernel.UtsNamespace;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -41,22 +43,29 @@ final class ProcNs {
     }
 
     /**
-     * ns_entries[], in Linux's order: each entry's name, the namespace's own name (real_ns_name:
-     * pid_for_children reads "pid:[N]"), and its inode number for a task.
+     * ns_entries[], in Linux's order: each entry's name and the namespace it shows for a task
+     * (pid_for_children reads "pid:[N]": the namespace's own name, real_ns_name).
      */
-    record Kind(String name, String nsName, BiFunction<Kernel, Task, Long> inum) {}
+    record Kind(String name, BiFunction<Kernel, Task, NsFs.Ns> ns) {}
+
+    private static NsFs.Ns single(String name, long type, long inum) {
+        return new NsFs.Ns(name, type, inum, null);
+    }
 
     static final List<Kind> KINDS = List.of(
-            new Kind("net", "net", (k, t) -> bootInum(k, 1)),
-            new Kind("uts", "uts", (k, t) -> t.nsproxy.uts().inum),
-            new Kind("ipc", "ipc", (k, t) -> IPC_INIT_INO),
-            new Kind("pid", "pid", (k, t) -> PID_INIT_INO),
-            new Kind("pid_for_children", "pid", (k, t) -> PID_INIT_INO),
-            new Kind("user", "user", (k, t) -> USER_INIT_INO),
-            new Kind("mnt", "mnt", (k, t) -> bootInum(k, 0)),
-            new Kind("cgroup", "cgroup", (k, t) -> CGROUP_INIT_INO),
-            new Kind("time", "time", (k, t) -> TIME_INIT_INO),
-            new Kind("time_for_children", "time", (k, t) -> TIME_INIT_INO));
+            new Kind("net", (k, t) -> single("net", Sched.CLONE_NEWNET, bootInum(k, 1))),
+            new Kind("uts", (k, t) -> {
+                UtsNamespace uts = t.nsproxy.uts();
+                return new NsFs.Ns("uts", Sched.CLONE_NEWUTS, uts.inum, uts);
+            }),
+            new Kind("ipc", (k, t) -> single("ipc", Sched.CLONE_NEWIPC, IPC_INIT_INO)),
+            new Kind("pid", (k, t) -> single("pid", Sched.CLONE_NEWPID, PID_INIT_INO)),
+            new Kind("pid_for_children", (k, t) -> single("pid", Sched.CLONE_NEWPID, PID_INIT_INO)),
+            new Kind("user", (k, t) -> single("user", Sched.CLONE_NEWUSER, USER_INIT_INO)),
+            new Kind("mnt", (k, t) -> single("mnt", Sched.CLONE_NEWNS, bootInum(k, 0))),
+            new Kind("cgroup", (k, t) -> single("cgroup", Sched.CLONE_NEWCGROUP, CGROUP_INIT_INO)),
+            new Kind("time", (k, t) -> single("time", Sched.CLONE_NEWTIME, TIME_INIT_INO)),
+            new Kind("time_for_children", (k, t) -> single("time", Sched.CLONE_NEWTIME, TIME_INIT_INO)));
 
     /** The task whose namespaces a /proc/PID or /proc/PID/task/TID directory shows: the thread, or the leader. */
     private static Task task(PidDir p) {
@@ -115,15 +124,15 @@ final class ProcNs {
             this.kind = KINDS.get(kind);
         }
 
-        private long inum(Task reader) {
+        private NsFs.Ns ns(Task reader) {
             Task t = task(p);
             if (!ProcAccess.mayAccess(reader, p.g)) throw ErrnoException.of(Errno.EACCES);
-            return kind.inum().apply(t.kernel, t);
+            return kind.ns().apply(t.kernel, t);
         }
 
         @Override
         public FsPath followMagic(Task t) {
-            return NsFs.path(t, kind.nsName(), inum(t));
+            return NsFs.path(t, ns(t));
         }
 
         @Override
@@ -133,7 +142,7 @@ final class ProcNs {
 
         @Override
         public String readlink(Task t) {
-            return NsFs.name(kind.nsName(), inum(t));
+            return NsFs.name(ns(t));
         }
     }
 }

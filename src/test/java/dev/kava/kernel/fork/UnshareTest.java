@@ -1,16 +1,21 @@
 package dev.kava.kernel.fork;
 
 import dev.kava.abi.Errno;
+import dev.kava.abi.Fcntl;
 import dev.kava.abi.Sched;
 import dev.kava.abi.Signal;
 import dev.kava.arch.riscv.Hart;
 import dev.kava.fs.FdTable;
 import dev.kava.fs.FsContext;
+import dev.kava.fs.FsPath;
+import dev.kava.fs.NsFs;
+import dev.kava.fs.PidFd;
 import dev.kava.kernel.Cred;
 import dev.kava.kernel.ErrnoException;
 import dev.kava.kernel.Kernel;
 import dev.kava.kernel.NsProxy;
 import dev.kava.kernel.Rlimits;
+import dev.kava.kernel.Setns;
 import dev.kava.kernel.Task;
 import dev.kava.kernel.TaskGroup;
 import dev.kava.kernel.UtsNamespace;
@@ -30,7 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * unshare(2), clone's namespace flags and sethostname's errors on tasks made directly (no guest
+ * unshare(2), setns(2), clone's namespace flags and sethostname's errors on tasks made directly (no guest
  * code): what a differential test cannot show, because kava differs from Linux there by design
  * (namespaces other than UTS are ENOSYS; per-thread descriptor tables do not exist), and the
  * errno paths in Linux's order. The guest program kava-only/uts.c covers what matches Linux.
@@ -144,6 +149,39 @@ class UnshareTest {
         assertEquals(0, Unshare.unshare(t, Sched.CLONE_NEWUTS));
         assertNotSame(t.nsproxy, other.nsproxy);
         assertSame(kernel.initNsProxy(), other.nsproxy);
+    }
+
+    /**
+     * setns into one of the kernel's single namespaces (a /proc/PID/ns file of another kind, or
+     * a pidfd with other flags) is ENOSYS; a UTS namespace file works, as the guest test shows.
+     */
+    @Test
+    void setnsJoinsUtsNamespacesOnly() {
+        Task t = process(Cred.ROOT);
+        long nofile = 1024;
+        NsFs.Ns ipc = new NsFs.Ns("ipc", Sched.CLONE_NEWIPC, 0xEFFFFFFFL, null);
+        FsPath ipcPath = NsFs.path(t, ipc);
+        int ipcFd = t.group.files.install(ipcPath.inode().open(t, ipcPath, Fcntl.O_RDONLY), false, 0, nofile);
+        assertEquals(-Errno.EINVAL, Setns.setns(t, ipcFd, (int) Sched.CLONE_NEWUTS), "the type must match");
+        assertEquals(-Errno.ENOSYS, Setns.setns(t, ipcFd, 0));
+        assertEquals(-Errno.ENOSYS, Setns.setns(t, ipcFd, (int) Sched.CLONE_NEWIPC));
+
+        Task other = process(Cred.ROOT);
+        assertEquals(0, Unshare.unshare(other, Sched.CLONE_NEWUTS));
+        int pidfd = t.group.files.install(new PidFd(other.group, null, 0), false, 0, nofile);
+        assertEquals(-Errno.ENOSYS, Setns.setns(t, pidfd, (int) (Sched.CLONE_NEWUTS | Sched.CLONE_NEWNET)));
+        assertSame(kernel.initNsProxy(), t.nsproxy, "nothing joined");
+        assertEquals(0, Setns.setns(t, pidfd, (int) Sched.CLONE_NEWUTS));
+        assertSame(other.nsproxy.uts(), t.nsproxy.uts());
+
+        NsFs.Ns uts = new NsFs.Ns("uts", Sched.CLONE_NEWUTS, kernel.initNsProxy().uts().inum, kernel.initNsProxy().uts());
+        FsPath utsPath = NsFs.path(t, uts);
+        assertSame(utsPath.inode(), NsFs.path(t, uts).inode(), "one inode per namespace (ns->stashed)");
+        assertEquals(UtsNamespace.PROC_UTS_INIT_INO, utsPath.inode().ino);
+        int utsFd = t.group.files.install(utsPath.inode().open(t, utsPath, Fcntl.O_RDONLY), false, 0, nofile);
+        assertEquals(0, Setns.setns(t, utsFd, 0));
+        assertSame(kernel.initNsProxy().uts(), t.nsproxy.uts());
+        assertEquals("uts:[4026531838]", NsFs.name(uts));
     }
 
     /** A single-threaded process sharing its table and fs_struct with another gets copies of its own. */
