@@ -161,7 +161,8 @@ public final class Kernel {
     /** init_nsproxy: the namespaces of the first task, and of every task that made no new one. */
     private final NsProxy initNsProxy;
     /** The next namespace inode number (proc_alloc_inum); 0xF0000000 and 1 are /proc/self and thread-self's. */
-    private final java.util.concurrent.atomic.AtomicLong nextNsInum = new java.util.concurrent.atomic.AtomicLong(UtsNamespace.PROC_DYNAMIC_FIRST + 2);
+    private final java.util.concurrent.atomic.AtomicLong nextNsInum =
+            new java.util.concurrent.atomic.AtomicLong(UtsNamespace.PROC_DYNAMIC_FIRST + 2);
     private long retiredByExitedTasks;
 
     public Kernel(Config config) throws IOException {

@@ -19,7 +19,7 @@ import dev.kava.kernel.Uaccess;
 import dev.kava.kernel.signal.SigHand;
 import dev.kava.mm.Mmap;
 
-/** clone and clone3 (kernel/fork.c: kernel_clone, copy_process). */
+/** clone and clone3 (kernel/fork.c: kernel_clone, copy_process); unshare is {@link Unshare}. */
 public final class ForkSyscalls {
     private ForkSyscalls() {}
 
