@@ -18,4 +18,5 @@ public final class Statfs {
     public static final long ANON_INODE_FS_MAGIC = 0x09041934L;
     public static final long DEVPTS_SUPER_MAGIC = 0x1cd1L;
     public static final long TMPFS_MAGIC = 0x01021994L;
+    public static final long NSFS_MAGIC = 0x6e736673L;
 }

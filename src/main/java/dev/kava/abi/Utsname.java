@@ -4,7 +4,9 @@ package dev.kava.abi;
 public final class Utsname {
     private Utsname() {}
 
-    public static final int FIELD_LEN = 65;
+    /** __NEW_UTS_LEN: the longest name a field holds, without its NUL. */
+    public static final int NEW_UTS_LEN = 64;
+    public static final int FIELD_LEN = NEW_UTS_LEN + 1;
     public static final int SIZE = 6 * FIELD_LEN;
     public static final int SYSNAME = 0, NODENAME = 65, RELEASE = 130, VERSION = 195, MACHINE = 260, DOMAINNAME = 325;
 }

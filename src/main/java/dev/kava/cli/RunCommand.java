@@ -6,6 +6,7 @@ import dev.kava.fs.HostStdio;
 import dev.kava.kernel.ErrnoException;
 import dev.kava.kernel.ExitStatus;
 import dev.kava.kernel.Kernel;
+import dev.kava.kernel.UtsNamespace;
 import dev.kava.net.core.Net;
 import dev.kava.net.host.HostNetLoop;
 import dev.kava.net.host.PortForward;
@@ -46,6 +47,10 @@ public final class RunCommand implements Callable<Integer> {
 
     @Option(names = {"-w", "--workdir"}, paramLabel = "DIR", description = "The program's working directory inside the guest (default /).")
     String workdir;
+
+    @Option(names = "--hostname", paramLabel = "NAME",
+            description = "The guest's host name, 1 to 64 bytes, as uname -n and /proc/sys/kernel/hostname show it (default kava).")
+    String hostname;
 
     @Option(names = {"-v", "--volume"}, paramLabel = "HOSTDIR:GUESTDIR[:ro|:rw]",
             description = "Mount a host directory on an existing guest directory, read-only unless :rw (repeatable).")
@@ -114,6 +119,13 @@ public final class RunCommand implements Callable<Integer> {
                 return 2;
             }
         }
+        if (hostname != null) {
+            String problem = UtsNamespace.checkName(guestBytes(hostname));
+            if (problem != null) {
+                err.println("kava run: --hostname " + hostname + ": " + problem);
+                return 2;
+            }
+        }
         if (cpus != null && (cpus < 1 || cpus > Kernel.MAX_CPUS)) {
             err.println("kava run: --cpus " + cpus + ": expected 1 to " + Kernel.MAX_CPUS);
             return 2;
@@ -174,6 +186,7 @@ public final class RunCommand implements Callable<Integer> {
                 .memoryBytes(memoryBytes)
                 .deterministic(deterministic);
         if (cpus != null) config.cpus(cpus);
+        if (hostname != null) config.hostname(guestBytes(hostname));
         for (String v : volumes) {
             String problem = addVolume(config, v);
             if (problem != null) {

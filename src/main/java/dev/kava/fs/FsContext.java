@@ -62,6 +62,11 @@ public final class FsContext {
         return this;
     }
 
+    /** Whether other processes share this context (fs->users > 1). */
+    public synchronized boolean isShared() {
+        return users > 1;
+    }
+
     /** exit_fs: a user is gone; the last one unpins the mounts of its root and working directory. */
     public synchronized void put() {
         if (--users != 0) return;

@@ -269,6 +269,11 @@ public abstract class Inode {
         throw ErrnoException.of(Errno.EINVAL);
     }
 
+    /** S_IMMUTABLE (IS_IMMUTABLE): no one, root included, may open it for writing (EPERM in inode_permission). */
+    public boolean immutable() {
+        return false;
+    }
+
     // ---- extended attributes (xattr_handler): none unless the filesystem has them
 
     /**

@@ -32,8 +32,9 @@ public final class Permission {
         return (mask & ~bits & 7) == 0;
     }
 
-    /** Throws EACCES unless allowed. */
+    /** Throws EPERM for writing an immutable inode (inode_permission checks that first), EACCES unless allowed. */
     public static void check(Cred c, Inode inode, int mask) {
+        if ((mask & MAY_WRITE) != 0 && inode.immutable()) throw ErrnoException.of(Errno.EPERM);
         if (!allowed(c, inode, mask)) throw ErrnoException.of(Errno.EACCES);
     }
 

@@ -74,6 +74,7 @@ public final class Kernel {
         int cpus = Runtime.getRuntime().availableProcessors();
         boolean deterministic;
         String workdir;
+        String hostname = UtsNamespace.DEFAULT_NODENAME;
         final List<dev.kava.init.InitMounts.Volume> volumes = new ArrayList<>();
 
         public Config root(Path p) { root = p; return this; }
@@ -107,6 +108,13 @@ public final class Kernel {
         public Config deterministic(boolean on) { deterministic = on; return this; }
         /** The first process's working directory, a guest path (default /). */
         public Config workdir(String dir) { workdir = dir; return this; }
+        /** The initial UTS namespace's host name, 1 to 64 bytes ({@link UtsNamespace#checkName}). */
+        public Config hostname(String name) {
+            String problem = UtsNamespace.checkName(name);
+            if (problem != null) throw new IllegalArgumentException(problem);
+            hostname = name;
+            return this;
+        }
         /** Mounts host directory host at guestDir (an existing directory of the guest tree), read-write or not. */
         public Config volume(Path host, String guestDir, boolean readWrite) {
             volumes.add(new dev.kava.init.InitMounts.Volume(host, guestDir, readWrite));
@@ -150,11 +158,17 @@ public final class Kernel {
     public final Object tasklist = new Object();
     private final CountDownLatch initDone = new CountDownLatch(1);
     private volatile TaskGroup init;
+    /** init_nsproxy: the namespaces of the first task, and of every task that made no new one. */
+    private final NsProxy initNsProxy;
+    /** The next namespace inode number (proc_alloc_inum); 0xF0000000 and 1 are /proc/self and thread-self's. */
+    private final java.util.concurrent.atomic.AtomicLong nextNsInum =
+            new java.util.concurrent.atomic.AtomicLong(UtsNamespace.PROC_DYNAMIC_FIRST + 2);
     private long retiredByExitedTasks;
 
     public Kernel(Config config) throws IOException {
         if (config.root == null) throw new IllegalArgumentException("a root directory is required");
         this.config = config;
+        this.initNsProxy = new NsProxy(UtsNamespace.initial(config.hostname));
         this.log = new KernelLog(config.kernelLog);
         this.strace = config.strace != null ? new Strace(config.strace) : null;
         Long seed = config.seed != null ? config.seed : config.deterministic ? Long.valueOf(DETERMINISTIC_SEED) : null;
@@ -178,6 +192,7 @@ public final class Kernel {
         ExecDomain.register(syscalls);
         CredSyscalls.register(syscalls);
         ForkSyscalls.register(syscalls);
+        Setns.register(syscalls);
         WaitSyscalls.register(syscalls);
         PidSyscalls.register(syscalls);
         KcmpSyscall.register(syscalls);
@@ -332,6 +347,16 @@ public final class Kernel {
     /** The first process, or null before it exists. */
     public TaskGroup init() {
         return init;
+    }
+
+    /** init_nsproxy: the namespaces a task starts in unless its creator gave it others. */
+    public NsProxy initNsProxy() {
+        return initNsProxy;
+    }
+
+    /** A new namespace's inode number (ns_alloc_inum), unique in this kernel. */
+    public long allocNsInum() {
+        return nextNsInum.getAndIncrement();
     }
 
     /** A new pid (alloc_pid): the next number not in use. */

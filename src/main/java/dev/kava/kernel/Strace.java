@@ -75,6 +75,8 @@ public final class Strace {
         spec(SyscallNr.MKDIRAT, "fso"); spec(SyscallNr.MKNODAT, "fsxx"); spec(SyscallNr.UNLINKAT, "fsx");
         spec(SyscallNr.SYMLINKAT, "sfs"); spec(SyscallNr.LINKAT, "fsfsA"); spec(SyscallNr.RENAMEAT2, "fsfsx");
         spec(SyscallNr.MOUNT, "sssxs"); spec(SyscallNr.UMOUNT2, "sx"); spec(SyscallNr.PIVOT_ROOT, "ss");
+        spec(SyscallNr.SETHOSTNAME, "bd"); spec(SyscallNr.SETDOMAINNAME, "bd"); spec(SyscallNr.UNSHARE, "x");
+        spec(SyscallNr.SETNS, "fx");
     }
 
     private static void spec(int nr, String s) {

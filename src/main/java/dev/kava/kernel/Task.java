@@ -60,6 +60,11 @@ public final class Task {
     public volatile int personality;
     /** System V semaphore undo list (sysvsem.undo_list), null until SEM_UNDO is used; CLONE_SYSVSEM shares it. */
     public volatile dev.kava.ipc.SemUndoList semUndo;
+    /**
+     * The namespaces this task is in (task->nsproxy): its creator's, unless clone or unshare
+     * made new ones. Only the task itself replaces it (switch_task_namespaces).
+     */
+    public volatile NsProxy nsproxy;
     /** The I/O context (ioprio_set's priority), null until one is made; CLONE_IO shares it. */
     public volatile dev.kava.block.IoContext ioContext;
 
@@ -106,6 +111,7 @@ public final class Task {
         this.hart = hart;
         this.mem = new Uaccess(hart.addressSpace());
         this.affinity = kernel.cpuMask();
+        this.nsproxy = kernel.initNsProxy();
         this.startTimeNanos = kernel.clock().monotonicNanos();
     }
 

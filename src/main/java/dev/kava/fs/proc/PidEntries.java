@@ -66,6 +66,7 @@ final class PidEntries {
         both("exe", Stat.S_IFLNK | 0777, (p, i) -> new PidDir.PidLink(p, i, "exe"));
         file(false, "smaps_rollup", 0444, true, TaskMmu::smapsRollup);
         both("net", Stat.S_IFDIR | 0555, (p, i) -> new ProcNetEntries.NetDir(p.fs, PidDir.ino(p.pid, i)));
+        both("ns", Stat.S_IFDIR | 0511, ProcNs.NsDir::new);
     }
 
     static List<Entry> entries(boolean thread) {

@@ -1,6 +1,7 @@
 package dev.kava.fs.proc;
 
 import dev.kava.abi.Errno;
+import dev.kava.abi.Utsname;
 import dev.kava.fs.FdTable;
 import dev.kava.fs.File;
 import dev.kava.fs.FileSyscalls;
@@ -8,6 +9,7 @@ import dev.kava.fs.FsPath;
 import dev.kava.kernel.ErrnoException;
 import dev.kava.kernel.Kernel;
 import dev.kava.kernel.Task;
+import dev.kava.kernel.UtsNamespace;
 import dev.kava.kernel.sys.SysSyscalls;
 import dev.kava.mm.Mmap;
 
@@ -15,7 +17,7 @@ import java.util.function.Supplier;
 
 /**
  * /proc/sys (fs/proc/proc_sysctl.c): the sysctl values kava has, read-only but for the
- * inotify limits. A sysctl's mode binds root too (proc_sys_permission ignores
+ * host and domain names, the IPC and inotify limits. A sysctl's mode binds root too (proc_sys_permission ignores
  * CAP_DAC_OVERRIDE), so opening a read-only one for writing fails with EACCES, as it does on
  * Linux for a read-only sysctl; the others Linux lets root write are read-only here until kava
  * can change them.
@@ -87,14 +89,47 @@ final class ProcSys {
         }));
     }
 
+    /**
+     * kernel.hostname and kernel.domainname (kernel/utsname_sysctl.c proc_do_uts_string): the
+     * name of the reader's or writer's own UTS namespace, mode 0644. A write goes through
+     * proc_dostring with sysctl_writes_strict: it starts at the file position (a position past
+     * the current name changes nothing), stops at a NUL, a newline or 64 bytes, ends the name
+     * there, and always reports the whole count written.
+     */
+    private static void utsString(ProcFs fs, ProcDir dir, String name, boolean host) {
+        dir.add(name, new SysctlFile(fs, 0644,
+                t -> SeqFile.bytes(UtsNamespace.cString(utsField(t, host)) + "\n"),
+                (t, data, offset) -> {
+                    if (data.length == 0) return 0;
+                    byte[] v = utsField(t, host);
+                    int len = UtsNamespace.cString(v).length();
+                    if (offset > len) return data.length;
+                    int pos = (int) offset;
+                    for (int i = 0; i < data.length && pos < Utsname.NEW_UTS_LEN; i++) {
+                        if (data[i] == 0 || data[i] == '\n') break;
+                        v[pos++] = data[i];
+                    }
+                    v[pos] = 0;
+                    UtsNamespace uts = t.nsproxy.uts();
+                    if (host) uts.setNodename(v);
+                    else uts.setDomainname(v);
+                    return data.length;
+                }));
+    }
+
+    private static byte[] utsField(Task t, boolean host) {
+        UtsNamespace uts = t.nsproxy.uts();
+        return host ? uts.nodename() : uts.domainname();
+    }
+
     static void populate(ProcFs fs, ProcDir sys) {
         Kernel k = fs.kernel();
         ProcDir kernel = sys.dir("kernel");
         value(fs, kernel, "ostype", () -> SysSyscalls.SYSNAME);
         value(fs, kernel, "osrelease", () -> SysSyscalls.RELEASE);
         value(fs, kernel, "version", () -> SysSyscalls.VERSION);
-        value(fs, kernel, "hostname", () -> SysSyscalls.NODENAME);
-        value(fs, kernel, "domainname", () -> SysSyscalls.DOMAINNAME);
+        utsString(fs, kernel, "hostname", true);
+        utsString(fs, kernel, "domainname", false);
         value(fs, kernel, "pid_max", () -> Integer.toString(PID_MAX_LIMIT));
         value(fs, kernel, "threads-max", () -> Long.toString(k.maxThreads()));
         value(fs, kernel, "ngroups_max", () -> Integer.toString(NGROUPS_MAX));

@@ -10,6 +10,7 @@ import dev.kava.fs.FdTable;
 import dev.kava.fs.FsContext;
 import dev.kava.kernel.ErrnoException;
 import dev.kava.kernel.Kernel;
+import dev.kava.kernel.NsProxy;
 import dev.kava.kernel.Rlimits;
 import dev.kava.kernel.SyscallTable;
 import dev.kava.kernel.Task;
@@ -18,7 +19,7 @@ import dev.kava.kernel.Uaccess;
 import dev.kava.kernel.signal.SigHand;
 import dev.kava.mm.Mmap;
 
-/** clone and clone3 (kernel/fork.c: kernel_clone, copy_process). */
+/** clone and clone3 (kernel/fork.c: kernel_clone, copy_process); unshare is {@link Unshare}. */
 public final class ForkSyscalls {
     private ForkSyscalls() {}
 
@@ -30,6 +31,7 @@ public final class ForkSyscalls {
         // riscv64 has CONFIG_CLONE_BACKWARDS: clone(flags, newsp, parent_tidptr, tls, child_tidptr).
         t.register(SyscallNr.CLONE, (task, a) -> clone(task, a[0], a[1], a[2], a[3], a[4]));
         t.register(SyscallNr.CLONE3, (task, a) -> clone3(task, a[0], a[1]));
+        Unshare.register(t);
     }
 
     static long clone(Task t, long cloneFlags, long newsp, long parentTid, long tls, long childTid) {
@@ -79,9 +81,6 @@ public final class ForkSyscalls {
                 setTid, setTidSize));
     }
 
-    private static final long NAMESPACES = Sched.CLONE_NEWNS | Sched.CLONE_NEWCGROUP | Sched.CLONE_NEWUTS
-            | Sched.CLONE_NEWIPC | Sched.CLONE_NEWUSER | Sched.CLONE_NEWPID | Sched.CLONE_NEWNET | Sched.CLONE_NEWTIME;
-
     /** kernel_clone and copy_process: the checks in Linux's order, then the new task. */
     static long kernelClone(Task t, CloneArgs a) {
         long f = a.flags;
@@ -95,10 +94,10 @@ public final class ForkSyscalls {
         if ((f & Sched.CLONE_PARENT) != 0 && t.group == t.kernel.init()) return -Errno.EINVAL;
         if ((f & Sched.CLONE_THREAD) != 0 && (f & (Sched.CLONE_NEWUSER | Sched.CLONE_NEWPID)) != 0) return -Errno.EINVAL;
         if ((f & Sched.CLONE_PIDFD) != 0 && (f & Sched.CLONE_DETACHED) != 0) return -Errno.EINVAL;
-        // What kava does not have yet: namespaces, cgroups, chosen pids.
-        if ((f & NAMESPACES) != 0 || (f & Sched.CLONE_INTO_CGROUP) != 0 || a.setTid != 0) {
+        // What kava does not have yet: namespaces other than UTS, cgroups, chosen pids.
+        if ((f & NsProxy.UNSUPPORTED) != 0 || (f & Sched.CLONE_INTO_CGROUP) != 0 || a.setTid != 0) {
             t.kernel.log().once("clone-unsupported", t.describe() + ": clone flags 0x" + Long.toHexString(f)
-                    + " (namespaces, cgroup or set_tid) are not implemented: -ENOSYS");
+                    + " (namespaces other than UTS, cgroup or set_tid) are not implemented: -ENOSYS");
             return -Errno.ENOSYS;
         }
         if (t.exiting()) return -Errno.ERESTARTNOINTR;
@@ -106,6 +105,8 @@ public final class ForkSyscalls {
         // RLIMIT_NPROC: root (CAP_SYS_RESOURCE) is exempt, as in Linux; max_threads binds everyone.
         if (t.group.cred.uid() != 0 && k.nrThreads() >= t.group.rlimits.cur(Resource.RLIMIT_NPROC)) return -Errno.EAGAIN;
         if (k.nrThreads() >= k.maxThreads()) return -Errno.EAGAIN;
+        // copy_namespaces: a new namespace needs CAP_SYS_ADMIN.
+        if ((f & NsProxy.NEW_NAMESPACES) != 0 && !NsProxy.capableSysAdmin(t)) return -Errno.EPERM;
 
         boolean thread = (f & Sched.CLONE_THREAD) != 0;
         boolean shareVm = (f & Sched.CLONE_VM) != 0;
@@ -164,6 +165,7 @@ public final class ForkSyscalls {
         c.ioContext = dev.kava.block.IoContext.forClone(t.ioContext, f); // copy_io
         c.semUndo = dev.kava.ipc.SemUndoList.forClone(t, (f & Sched.CLONE_SYSVSEM) != 0); // copy_semundo
         c.personality = t.personality; // dup_task_struct
+        c.nsproxy = t.nsproxy.copy(k, f); // copy_namespaces: the creator's, or new ones for CLONE_NEWUTS
         // copy_process: the signal stack (sas_ss_*) and rseq registration (rseq_fork).
         c.signals.copyForFork(t.signals, shareVm && (f & Sched.CLONE_VFORK) == 0);
         dev.kava.kernel.rseq.Rseq.fork(t, c, shareVm);

@@ -6,29 +6,33 @@ import dev.kava.abi.Resource;
 import dev.kava.abi.SyscallNr;
 import dev.kava.abi.Utsname;
 import dev.kava.fs.FdTable;
+import dev.kava.kernel.NsProxy;
 import dev.kava.kernel.Rlimits;
 import dev.kava.kernel.SyscallTable;
 import dev.kava.kernel.Task;
 import dev.kava.kernel.TaskGroup;
 import dev.kava.kernel.Uaccess;
+import dev.kava.kernel.UtsNamespace;
 
 import java.nio.charset.StandardCharsets;
 
 /**
- * Identity and limits: uname, the get*id calls, prlimit64/getrlimit/setrlimit, umask
- * (kernel/sys.c), set_tid_address (kernel/fork.c) and set_robust_list (kernel/futex).
+ * Identity and limits: uname, sethostname and setdomainname, the get*id calls,
+ * prlimit64/getrlimit/setrlimit, umask (kernel/sys.c), set_tid_address (kernel/fork.c) and set_robust_list (kernel/futex).
  */
 public final class SysSyscalls {
     private SysSyscalls() {}
 
-    public static final String SYSNAME = "Linux", NODENAME = "kava", RELEASE = "7.0.0",
-            VERSION = "#1 SMP PREEMPT kava", MACHINE = "riscv64", DOMAINNAME = "(none)";
+    /** The new_utsname fields every UTS namespace shares; nodename and domainname are the namespace's ({@link UtsNamespace}). */
+    public static final String SYSNAME = "Linux", RELEASE = "7.0.0", VERSION = "#1 SMP PREEMPT kava", MACHINE = "riscv64";
 
     /** sizeof(struct robust_list_head) on 64-bit. */
     private static final long ROBUST_LIST_HEAD_SIZE = 24;
 
     public static void register(SyscallTable t) {
         t.register(SyscallNr.UNAME, (task, a) -> uname(task, a[0]));
+        t.register(SyscallNr.SETHOSTNAME, (task, a) -> sethostname(task, a[0], (int) a[1]));
+        t.register(SyscallNr.SETDOMAINNAME, (task, a) -> setdomainname(task, a[0], (int) a[1]));
         t.register(SyscallNr.GETPID, (task, a) -> task.group.tgid);
         t.register(SyscallNr.GETTID, (task, a) -> task.tid);
         t.register(SyscallNr.GETPPID, (task, a) -> task.group.ppid());
@@ -53,17 +57,45 @@ public final class SysSyscalls {
     /** COMPAT_UTS_MACHINE (arch/riscv/include/asm/compat.h): what uname says under PER_LINUX32. */
     static final String COMPAT_MACHINE = "riscv32";
 
-    /** newuname, with override_release (UNAME26) and override_architecture (PER_LINUX32). */
+    /**
+     * newuname, with override_release (UNAME26) and override_architecture (PER_LINUX32): the
+     * host and domain names are the caller's UTS namespace's, copied whole.
+     */
     private static long uname(Task t, long addr) {
         int personality = t.personality;
+        UtsNamespace uts = t.nsproxy.uts();
         byte[] b = new byte[Utsname.SIZE];
         put(b, Utsname.SYSNAME, SYSNAME);
-        put(b, Utsname.NODENAME, NODENAME);
+        System.arraycopy(uts.nodename(), 0, b, Utsname.NODENAME, Utsname.FIELD_LEN);
         put(b, Utsname.RELEASE, (personality & Personality.UNAME26) != 0 ? uname26Release() : RELEASE);
         put(b, Utsname.VERSION, VERSION);
         put(b, Utsname.MACHINE, (personality & Personality.PER_MASK) == Personality.PER_LINUX32 ? COMPAT_MACHINE : MACHINE);
-        put(b, Utsname.DOMAINNAME, DOMAINNAME);
+        System.arraycopy(uts.domainname(), 0, b, Utsname.DOMAINNAME, Utsname.FIELD_LEN);
         t.mem.write(addr, b);
+        return 0;
+    }
+
+    /**
+     * sethostname (kernel/sys.c): CAP_SYS_ADMIN first (EPERM), then len
+     * (an int) from 0 to __NEW_UTS_LEN (EINVAL), then the copy (EFAULT); the field becomes the
+     * len bytes, NUL-padded, in the caller's UTS namespace. A bad pointer throws EFAULT.
+     */
+    public static long sethostname(Task t, long name, int len) {
+        return setUtsName(t, name, len, true);
+    }
+
+    /** setdomainname: as {@link #sethostname}, for the NIS domain name. */
+    public static long setdomainname(Task t, long name, int len) {
+        return setUtsName(t, name, len, false);
+    }
+
+    private static long setUtsName(Task t, long name, int len, boolean host) {
+        if (!NsProxy.capableSysAdmin(t)) return -Errno.EPERM;
+        if (len < 0 || len > Utsname.NEW_UTS_LEN) return -Errno.EINVAL;
+        byte[] v = t.mem.read(name, len);
+        UtsNamespace uts = t.nsproxy.uts();
+        if (host) uts.setNodename(v);
+        else uts.setDomainname(v);
         return 0;
     }
 
