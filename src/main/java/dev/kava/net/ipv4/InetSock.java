@@ -14,6 +14,7 @@ import dev.kava.net.Scm;
 import dev.kava.net.Sock;
 import dev.kava.net.core.Net;
 import dev.kava.net.core.SkBuff;
+import dev.kava.net.ipv6.Ip6Addr;
 
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -600,5 +601,41 @@ public abstract class InetSock extends Sock {
         }
         wq.wakeAll(Poll.POLLIN | Poll.POLLOUT | Poll.POLLHUP | Poll.POLLRDHUP);
         if (notConn) throw ErrnoException.of(Errno.ENOTCONN);
+    }
+
+    /**
+     * __ip4_datagram_connect: a sockaddr_in (EINVAL if shorter, EAFNOSUPPORT for another
+     * family); the route decides the source address if none is bound; a broadcast needs
+     * SO_BROADCAST (EACCES).
+     */
+    public final void datagramConnect4(Task t, byte[] a, int len) {
+        if (len < In.SOCKADDR_IN_SIZE) throw ErrnoException.of(Errno.EINVAL);
+        if (family(a) != Socket.AF_INET) throw ErrnoException.of(Errno.EAFNOSUPPORT);
+        int addr = SkBuff.get32(a, In.SIN_ADDR), port = SkBuff.get16(a, In.SIN_PORT);
+        synchronized (this) {
+            Flow4 fl = new Flow4(addr, saddr, boundDevIf, tos, protocol);
+            fl.flags = flowFlags();
+            Rtable rt;
+            try {
+                rt = Route.output(net, fl);
+            } catch (ErrnoException e) {
+                if (e.errno == Errno.ENETUNREACH) net.ipv4.mib.ip(IpMib.OUT_NO_ROUTES);
+                throw e;
+            }
+            if (rt.isBroadcast() && !broadcast) throw ErrnoException.of(Errno.EACCES);
+            if (saddr == 0) saddr = fl.saddr;
+            if (rcvSaddr == 0) {
+                rcvSaddr = fl.saddr;
+                if (v6 != null) {
+                    v6.rcvSaddr = Ip6Addr.mapped(fl.saddr);
+                    v6.saddr = Ip6Addr.mapped(fl.saddr);
+                }
+            }
+            daddr = fl.daddr;
+            dport = port;
+            if (v6 != null) v6.daddr = Ip6Addr.mapped(fl.daddr);
+            state = TCP_ESTABLISHED;
+            inetId.set(net.ipv4.out.nextId());
+        }
     }
 }

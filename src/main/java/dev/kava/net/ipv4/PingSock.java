@@ -173,19 +173,7 @@ public final class PingSock extends InetDatagramSock {
             connect6(t, a, len);
             return;
         }
-        if (len < In.SOCKADDR_IN_SIZE) throw ErrnoException.of(Errno.EINVAL);
-        if (family(a) != Socket.AF_INET) throw ErrnoException.of(Errno.EAFNOSUPPORT);
-        synchronized (this) {
-            Flow4 fl = new Flow4(SkBuff.get32(a, In.SIN_ADDR), saddr, boundDevIf, tos, protocol);
-            fl.flags = flowFlags();
-            Rtable rt = Route.output(net, fl);
-            if (rt.isBroadcast() && !broadcast) throw ErrnoException.of(Errno.EACCES);
-            if (saddr == 0) saddr = fl.saddr;
-            if (rcvSaddr == 0) rcvSaddr = fl.saddr;
-            daddr = fl.daddr;
-            dport = SkBuff.get16(a, In.SIN_PORT);
-            state = TCP_ESTABLISHED;
-        }
+        datagramConnect4(t, a, len);
     }
 
     private void connect6(Task t, byte[] a, int len) {
