@@ -60,6 +60,10 @@ class ConsoleGuestTest {
                 assertEquals("hello wo\b \brld\r\nline 11 [hello wrld]\r\nwait> ", pty.readUntil("wait> ", STEP_MS));
                 pty.type("ab");
                 assertEquals("ab", pty.readUntil("ab", STEP_MS));
+                // The echo comes from the line discipline, not from read(): wait until the
+                // program sleeps in read(), or a ^C that came first would be handled before the
+                // read, flush "ab", and leave the read waiting forever (as on Linux).
+                awaitSleeping(kernel, 1);
                 pty.type("\u0003");
                 assertEquals("^Cread -1 errno 4 signal 2\r\nkey> ", pty.readUntil("key> ", STEP_MS));
                 pty.type("q");
@@ -74,5 +78,16 @@ class ConsoleGuestTest {
             }
             assertEquals(cookedLflag, pty.slaveLflag(), "the host terminal got its settings back");
         }
+    }
+
+    /** Waits (up to STEP_MS) until task tid is blocked, not runnable. */
+    private static void awaitSleeping(Kernel kernel, int tid) throws InterruptedException {
+        long deadline = System.nanoTime() + STEP_MS * 1_000_000L;
+        while (System.nanoTime() < deadline) {
+            dev.kava.kernel.Task t = kernel.findTask(tid);
+            if (t != null && !t.se.isRunnable()) return;
+            Thread.sleep(5);
+        }
+        throw new AssertionError("task " + tid + " never blocked in read()");
     }
 }
