@@ -273,11 +273,13 @@ public final class Tmpfs extends SuperBlock {
             usedPages.decrementAndGet();
             throw ErrnoException.of(Errno.ENOSPC); // shmem_alloc_and_add_folio fails; the write sees ENOSPC
         }
+        memory.addShmem(1);
     }
 
     void unchargePages(long n) {
         if (n == 0) return;
         usedPages.addAndGet(-n);
+        memory.addShmem(-n);
         for (long i = 0; i < n; i++) memory.free();
     }
 
