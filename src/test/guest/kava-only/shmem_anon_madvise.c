@@ -3,7 +3,8 @@
    MADV_REMOVE punches a hole in the mapping's tmpfs file, so every mapping of it, a child's
    included, reads zeros afterwards; it is EINVAL without a file (private anonymous memory);
    MADV_FREE is EINVAL for anything but anonymous memory; MADV_DONTNEED is EINVAL on a locked area.
-   Also /proc/meminfo's Shmem (NR_SHMEM), exact in kava; Linux folds its per-cpu deltas lazily
+   mremap with old_len 0 (qemu-user refuses it) maps a shared area a second time and is EINVAL
+   for a private one. Also /proc/meminfo's Shmem (NR_SHMEM), exact in kava; Linux folds its per-cpu deltas lazily
    and other processes move it, so there it only tends to the same figure. */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -64,6 +65,17 @@ int main(void) {
     l[0] = 5;
     r = madvise(l, PG, MADV_DONTNEED);
     printf("MADV_DONTNEED locked: %s, reads %d\n", ERR(r), l[0]);
+
+    char *dup = mremap(m, 0, 2 * PG, MREMAP_MAYMOVE);
+    if (dup == MAP_FAILED) {
+        printf("mremap old_len 0 of shared: %s\n", strerrorname_np(errno));
+    } else {
+        dup[PG] = 33;
+        printf("mremap old_len 0 of shared: %s, reads %d, writes through %d\n", dup != m ? "a second mapping" : "same",
+               dup[0], m[PG]);
+    }
+    char *pdup = mremap(p, 0, PG, MREMAP_MAYMOVE);
+    printf("mremap old_len 0 of private: %s\n", pdup == MAP_FAILED ? strerrorname_np(errno) : "ok");
 
     long before = meminfo_shmem();
     char *t = mmap(NULL, 16 * PG, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);

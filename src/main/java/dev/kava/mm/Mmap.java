@@ -787,8 +787,13 @@ public final class Mmap {
         oldLen = pageAlign(oldLen);
         newLen = pageAlign(newLen);
         if (newLen == 0) return -Errno.EINVAL;
-        // A zero old_len duplicates a shared mapping; kava has no shared-object backing to duplicate yet.
-        if (oldLen == 0) return -Errno.EINVAL;
+        // A zero old_len asks for a second mapping of a shared area's pages ("duplicate shm
+        // area"); check_prep_vma refuses it for a private one, whose copy would share nothing.
+        if (oldLen == 0) {
+            Vma v = vmaToResize(addr, 0, newLen);
+            if (v == null) return -Errno.EFAULT;
+            if (!v.shared) return -Errno.EINVAL;
+        }
         if ((flags & (MREMAP_FIXED | MREMAP_DONTUNMAP)) != 0) return mremapTo(addr, oldLen, newLen, flags, newAddr);
         if (Long.compareUnsigned(oldLen, newLen) >= 0) {
             long r = oldLen == newLen ? 0 : munmap(addr + newLen, oldLen - newLen);
@@ -853,7 +858,8 @@ public final class Mmap {
     /**
      * move_vma: the pages of [from, from+oldLen) move to [to, to+oldLen), keeping their frames
      * (no copy), and the area continues up to newLen. The old range is unmapped, or with
-     * MREMAP_DONTUNMAP left mapped and empty.
+     * MREMAP_DONTUNMAP left mapped and empty. A zero oldLen moves nothing and unmaps nothing:
+     * the new area is a second mapping of a shared area's file.
      */
     private long moveVma(Vma v, long from, long oldLen, long newLen, long to, boolean dontUnmap) {
         Vma moved = new Vma(to, to + newLen, v.prot, v.shared, v.growsDown, v.file,

@@ -101,6 +101,24 @@ class SharedAnonymousTest {
         assertEquals(2, parent.vmas().size(), "separate shared anonymous areas stay apart");
     }
 
+    @Test
+    void mremapOfZeroLengthMapsASharedAreaAgain() {
+        long a = parent.mmap(0, 2 * PG, RW, SHARED_ANON, null, 0);
+        poke(parent, a + PG, 3);
+        long b = parent.mremap(a, 0, 2 * PG, 1 /* MREMAP_MAYMOVE */, 0);
+        assertTrue(b > 0 && b != a, "a second mapping: " + b);
+        assertEquals(3, peek(parent, b + PG));
+        poke(parent, b, 4);
+        assertEquals(4, peek(parent, a), "both map the same file");
+        assertEquals(0, parent.munmap(a, 2 * PG));
+        assertEquals(2, memory.usedPages(), "the second mapping keeps the file");
+        long p = parent.mmap(0, PG, RW, Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS, null, 0);
+        assertEquals(-dev.kava.abi.Errno.EINVAL, parent.mremap(p, 0, PG, 1, 0), "no duplicate of a private area");
+        assertEquals(-dev.kava.abi.Errno.ENOMEM, parent.mremap(b, 0, PG, 0, 0), "nowhere to put it without MREMAP_MAYMOVE");
+        parent.exitMmap();
+        assertEquals(0, memory.usedPages());
+    }
+
     static byte[] read(Mmap mm, long addr) {
         byte[] b = new byte[1];
         assertTrue(mm.as.copyFromUser(addr, b, 0, 1));
