@@ -74,11 +74,16 @@ static void share_with_child(const char *what, char *m) {
         _exit(ok ? 0 : 1);
     }
     read(to_parent[0], &c, 1);
+    /* mincore asks the file: the page only the child touched is resident for the parent too. */
+    unsigned char vec[3];
+    int r = mincore(m, 3 * PG, vec);
+    printf("%s: mincore %s: %d %d %d\n", what, ERR(r), vec[0] & 1, vec[1] & 1, vec[2] & 1);
     printf("%s: parent sees child's write %s, child's first touch %s\n", what,
            strcmp(m + 100, "from child") == 0 ? "yes" : "no", strcmp(m + 2 * PG, "fresh in child") == 0 ? "yes" : "no");
     strcpy(m + PG, "parent after fork");
     write(to_child[1], "x", 1);
     printf("%s: child sees parent's writes: %s\n", what, child_status(pid) == 0 ? "yes" : "no");
+
     close(to_child[0]); close(to_child[1]); close(to_parent[0]); close(to_parent[1]);
 }
 
@@ -120,6 +125,12 @@ int main(void) {
         _exit(m[5] == 42 && strcmp(m + 2 * PG, "fresh in child") == 0 ? 0 : 1);
     }
     printf("child's DONTNEED keeps the data: %s, parent still reads %d\n", child_status(pid) == 0 ? "yes" : "no", m[5]);
+    /* mincore asks the file: a page whose entry MADV_DONTNEED dropped is still resident. */
+    m[PG] = 1;
+    madvise(m, 3 * PG, MADV_DONTNEED);
+    unsigned char vec[3];
+    r = mincore(m, 3 * PG, vec);
+    printf("mincore after MADV_DONTNEED: %s: %d %d %d\n", ERR(r), vec[0] & 1, vec[1] & 1, vec[2] & 1);
 
     /* RssShmem counts the touched pages of shared anonymous memory. */
     char *t = mmap(NULL, 8 * PG, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);

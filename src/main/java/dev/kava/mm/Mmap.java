@@ -79,6 +79,11 @@ public final class Mmap {
             return null;
         }
 
+        /** Whether page index is in the page cache now, without allocating it. */
+        default boolean pageCached(long index) {
+            return false;
+        }
+
         String name();
     }
 
@@ -477,6 +482,11 @@ public final class Mmap {
         @Override
         public Page pageCacheFrame(long index) {
             return file.pageCacheFrame(index);
+        }
+
+        @Override
+        public boolean pageCached(long index) {
+            return file.pageCached(index);
         }
 
         @Override
@@ -887,7 +897,9 @@ public final class Mmap {
     /** madvise (mm/madvise.c), for the advice an anonymous-memory kernel can act on. */
     /**
      * mincore (mm/mincore.c): one byte per page of [start, start+len), bit 0 set when the page is
-     * resident. Anonymous pages are resident once touched; file pages once read in.
+     * resident. Anonymous pages are resident once touched; file pages once read in, and a page of
+     * a page-cache file (tmpfs, shared anonymous memory) while the file has it, whoever touched it
+     * (mincore_page), also after MADV_DONTNEED dropped this mapping's entry.
      */
     public long mincore(long start, long len, long vec) {
         if ((start & Page.MASK) != 0) return -Errno.EINVAL;
@@ -902,12 +914,19 @@ public final class Mmap {
                 long va = start + ((done + k) << Page.SHIFT);
                 Vma v = findVma(va);
                 if (v == null || v.start > va) return -Errno.ENOMEM;
-                out[k] = (byte) (as.isResident(va) ? 1 : 0);
+                out[k] = (byte) (as.isResident(va) || inPageCache(v, va) ? 1 : 0);
             }
             if (!as.copyToUser(vec + done, out, 0, n)) return -Errno.EFAULT;
             done += n;
         }
         return 0;
+    }
+
+    /** __mincore_unmapped_range: a page with no entry of a file mapping is resident if the file's page cache has it. */
+    private static boolean inPageCache(Vma v, long va) {
+        if (v.file == null || !v.file.hasPageCache()) return false;
+        long off = v.fileOffset + (va - v.start);
+        return off >= 0 && v.file.pageCached(off >>> Page.SHIFT);
     }
 
     public long madvise(long start, long lenIn, int behavior) {
