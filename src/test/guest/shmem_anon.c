@@ -110,6 +110,17 @@ int main(void) {
     int r = mprotect(ro, PG, PROT_READ | PROT_WRITE);
     printf("mprotect read-only shared anonymous to read-write: %s\n", ERR(r));
     close(zfd);
+    /* A private /dev/zero mapping, and a shared one of /dev/zero open read-only (do_mmap drops its
+       VM_SHARED and VM_MAYWRITE), are anonymous memory that keeps the device's name. */
+    char *zp = mmap(NULL, PG, PROT_READ | PROT_WRITE, MAP_PRIVATE, open("/dev/zero", O_RDWR), 0);
+    zp[0] = 1;
+    maps_line("/dev/zero MAP_PRIVATE", zp);
+    int rofd = open("/dev/zero", O_RDONLY);
+    char *zr = mmap(NULL, PG, PROT_READ, MAP_SHARED, rofd, 0);
+    maps_line("read-only /dev/zero MAP_SHARED", zr);
+    r = mprotect(zr, PG, PROT_READ | PROT_WRITE);
+    printf("mprotect it read-write: %s; a writable shared map of it: %s\n", ERR(r),
+           mmap(NULL, PG, PROT_READ | PROT_WRITE, MAP_SHARED, rofd, 0) == MAP_FAILED ? strerrorname_np(errno) : "ok");
 
     /* MADV_DONTNEED: shared pages come back from the file, private ones as zeros. */
     m[5] = 42;

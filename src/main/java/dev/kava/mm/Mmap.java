@@ -390,15 +390,20 @@ public final class Mmap {
     public interface AnonymousFile {}
 
     /**
-     * mmap_zero: after do_mmap's checks of the file's access mode, a private mapping becomes
-     * anonymous memory (vma_set_anonymous) and a shared one shared anonymous memory (shmem_zero_setup).
+     * mmap_zero: after do_mmap's checks of the file's access mode, a shared mapping of a file open
+     * for writing becomes shared anonymous memory (shmem_zero_setup); anything else anonymous
+     * memory (vma_set_anonymous) that keeps the device's name in /proc/PID/maps. A shared one of a
+     * file open read-only is such: do_mmap took its VM_SHARED and VM_MAYWRITE (it still shows 's'
+     * for VM_MAYSHARE, and mprotect can never make it writable).
      */
     private static long mmapAnonymousFile(Task t, File f, long addr, long len, int prot, int flags, long offset) {
         int type = flags & Mman.MAP_TYPE;
         if (!f.readable()) return -Errno.EACCES;
         if (type == Mman.MAP_SHARED_VALIDATE) type = Mman.MAP_SHARED;
         if (type == Mman.MAP_SHARED && (prot & Mman.PROT_WRITE) != 0 && !f.writable()) return -Errno.EACCES;
-        return limited(t).mmap(addr, len, prot, (flags & ~Mman.MAP_TYPE) | type, null, offset >>> Page.SHIFT);
+        boolean shmem = type == Mman.MAP_SHARED && f.writable();
+        return limited(t).mmap(addr, len, prot, (flags & ~Mman.MAP_TYPE) | type, null, offset >>> Page.SHIFT,
+                shmem ? null : f.guestPath());
     }
 
     /**
@@ -506,7 +511,16 @@ public final class Mmap {
     }
 
     /** do_mmap (mm/mmap.c). pgoff is the file offset in pages. Returns the address or -errno. */
-    public synchronized long mmap(long addr, long len, int prot, int flags, Backing file, long pgoff) {
+    public long mmap(long addr, long len, int prot, int flags, Backing file, long pgoff) {
+        return mmap(addr, len, prot, flags, file, pgoff, null);
+    }
+
+    /**
+     * do_mmap, where anonName (not null) names anonymous memory made through a device file
+     * (/dev/zero's vm_file): a shared such area is not shared anonymous memory but anonymous
+     * memory that may never be written (see mmapAnonymousFile).
+     */
+    private synchronized long mmap(long addr, long len, int prot, int flags, Backing file, long pgoff, String anonName) {
         if (len == 0) return -Errno.EINVAL;
         if ((flags & Mman.MAP_FIXED_NOREPLACE) != 0) flags |= Mman.MAP_FIXED;
         if ((flags & Mman.MAP_FIXED) == 0) addr = roundHintToMin(addr);
@@ -558,13 +572,13 @@ public final class Mmap {
         // do_mmap: mlockall(MCL_FUTURE)'s def_flags, MAP_LOCKED (calc_vm_flag_bits), then mlock_future_ok.
         int vmFlags = defFlags | ((flags & Mman.MAP_LOCKED) != 0 ? VM_LOCKED : 0);
         if ((vmFlags & VM_LOCKED) != 0 && !mlockFutureOk(len)) return -Errno.EAGAIN;
-        if (file == null && shared) {
+        if (file == null && shared && anonName == null) {
             // do_mmap: shared anonymous memory starts at offset 0 of its file (a /dev/zero mapping
             // keeps the offset it asked for); mmap_region then gives it the file (shmem_zero_setup).
             if ((flags & Mman.MAP_ANONYMOUS) != 0) pgoff = 0;
             file = ShmemZero.setup(shmMount(), len, caller);
         }
-        String name = file != null ? file.name() : null;
+        String name = file != null ? file.name() : anonName;
         mapRegion(new Vma(addr, addr + len, prot & (Mman.PROT_READ | Mman.PROT_WRITE | Mman.PROT_EXEC), shared,
                 growsDown, file, pgoff << Page.SHIFT, name, vmFlags));
         // MAP_POPULATE (without MAP_NONBLOCK), or a locked area: mm_populate prefaults the accessible pages.
@@ -771,8 +785,9 @@ public final class Mmap {
         while (at < end) {
             Vma v = findVma(at);
             if (v == null || v.start > at) return -Errno.ENOMEM;
-            // A shared mapping of a file not open for writing has no VM_MAYWRITE.
-            if (v.shared && v.file != null && (prot & Mman.PROT_WRITE) != 0
+            // A shared mapping of a file not open for writing has no VM_MAYWRITE; nor has a shared
+            // area without a file (a read-only /dev/zero's: shared anonymous memory has its file).
+            if (v.shared && (prot & Mman.PROT_WRITE) != 0
                     && !(v.file instanceof FileBacking fb && fb.mayWriteShared() && !fb.file().writeSealed())) return -Errno.EACCES;
             long s = at, e = Math.min(end, v.end);
             if (v.prot != prot) {
