@@ -909,7 +909,6 @@ public final class Mmap {
         return to;
     }
 
-    /** madvise (mm/madvise.c), for the advice an anonymous-memory kernel can act on. */
     /**
      * mincore (mm/mincore.c): one byte per page of [start, start+len), bit 0 set when the page is
      * resident. Anonymous pages are resident once touched; file pages once read in, and a page of
@@ -944,6 +943,7 @@ public final class Mmap {
         return off >= 0 && v.file.pageCached(off >>> Page.SHIFT);
     }
 
+    /** madvise with no calling task (tests, the kernel itself). */
     public long madvise(long start, long lenIn, int behavior) {
         return madvise(null, start, lenIn, behavior);
     }
@@ -967,10 +967,7 @@ public final class Mmap {
         boolean unmappedSeen = false;
         long at = start;
         while (at < end) {
-            Vma v;
-            synchronized (this) {
-                v = findVma(at);
-            }
+            Vma v = findVma(at);
             if (v == null || v.start >= end) {
                 unmappedSeen = true;
                 break;
