@@ -162,7 +162,7 @@ public final class Exec {
         }
         Mmap old = t.group.mm;
         AddressSpace as = new AddressSpace(k.pages());
-        Mmap mm = new Mmap(as);
+        Mmap mm = new Mmap(as, dev.kava.mm.Memfd.shmMount(k));
         mm.setStackSize(dev.kava.kernel.Rlimits.stackSize(t)); // RLIMIT_STACK sizes the new stack
         dev.kava.kernel.sched.Membarrier.execMmap(mm); // membarrier_exec_mmap: no registrations carry over
         dev.kava.kernel.rseq.Rseq.exec(t); // rseq_execve

@@ -35,4 +35,9 @@ public interface ExecFile {
     default dev.kava.mm.Page pageCacheFrame(long index) {
         return null;
     }
+
+    /** Whether page index of the file is in its page cache now (mincore's filemap_get_incore_folio); allocates nothing. */
+    default boolean pageCached(long index) {
+        return false;
+    }
 }

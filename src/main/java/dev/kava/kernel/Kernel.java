@@ -446,7 +446,7 @@ public final class Kernel {
         int pid = allocPid();
         AddressSpace as = new AddressSpace(pages);
         FdTable files = new FdTable();
-        Mmap mm = new Mmap(as);
+        Mmap mm = new Mmap(as, dev.kava.mm.Memfd.shmMount(this));
         TaskGroup g = new TaskGroup(this, pid, null, mm, files, new FsContext(mountNs.rootPath(), mountNs.rootPath()), new Rlimits(maxThreads()));
         g.exitSignal = Signal.SIGCHLD;
         Task t = new Task(this, g, pid, newHart(as));

@@ -18,7 +18,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * address (a lock-free lookup, so no lock is taken inside this one) and installs the page with the
  * area's protection: demand-zero for anonymous memory, the file's bytes for a file mapping read at
  * fault time (filemap_fault), and nothing for a page wholly past the end of the file (SIGBUS).
- * Shared anonymous areas keep eager entries, so that their frames are common to every mapping.
+ * Shared memory, shared anonymous memory included, is a mapping of a tmpfs file: every mapping of
+ * it finds the same frames in the file's page cache.
  *
  * <p>User space is the Sv48 range [0, 2^47) (riscv64 Linux's default mmap window is the Sv39
  * range below 2^38; hints may go higher).
@@ -71,6 +72,11 @@ public final class AddressSpace {
 
     public AddressSpace(PageAllocator allocator) {
         this.allocator = allocator;
+    }
+
+    /** The frame counter this address space charges. */
+    PageAllocator allocator() {
+        return allocator;
     }
 
     public void addTlbHolder(TlbHolder h) { tlbHolders.add(h); }
@@ -262,7 +268,7 @@ public final class AddressSpace {
         release(l, i);
         l.pages[i] = p;
         if (p != null) residentPages++;
-        l.flags[i] = (byte) (PTE_PRESENT | prot | ((v.shared() && v.file() == null) || sharedFrame ? SHARED : 0));
+        l.flags[i] = (byte) (PTE_PRESENT | prot | (sharedFrame ? SHARED : 0));
         l.present++;
         return true;
     }
@@ -293,8 +299,9 @@ public final class AddressSpace {
 
     /**
      * A copy of this address space for fork (dup_mmap's page-table half): private frames become
-     * copy-on-write in both, shared ones stay common. Shared demand-zero pages are allocated first,
-     * so that parent and child see the same frame. Returns null when memory runs out.
+     * copy-on-write in both, shared ones (a file's page-cache frames) stay common. No frame is
+     * allocated: a page neither has touched is found or made at its first fault, so a fork of a
+     * huge shared mapping costs no memory.
      */
     public synchronized AddressSpace forkCopy() {
         AddressSpace c = new AddressSpace(allocator);
@@ -309,14 +316,6 @@ public final class AddressSpace {
                     int f = l.flags[i];
                     if ((f & PTE_PRESENT) == 0) continue;
                     Page p = l.pages[i];
-                    if (p == null && (f & SHARED) != 0) {
-                        if (!allocator.allocate()) {
-                            c.releaseAll();
-                            return null;
-                        }
-                        p = l.pages[i] = new Page();
-                        residentPages++;
-                    }
                     if (cl == null) {
                         Leaf[] cmid = c.table[i1];
                         if (cmid == null) cmid = c.table[i1] = new Leaf[L2_SIZE];
@@ -455,13 +454,9 @@ public final class AddressSpace {
 
     /** Marks pages as a MAP_SHARED mapping: writes go to the common frame instead of copying. */
     public synchronized void markShared(long addr, long len) {
-        for (long va = addr; va < addr + len; va += Page.SIZE) {
-            long vpn = va >>> Page.SHIFT;
-            Leaf l = leaf(vpn, false);
-            if (l == null) continue;
-            int i = (int) vpn & (L3_SIZE - 1);
+        forEachEntry(addr, len, (l, i) -> {
             if ((l.flags[i] & PTE_PRESENT) != 0) l.flags[i] |= SHARED;
-        }
+        });
     }
 
     /** Kernel-side copy into user memory honouring PROT_WRITE (copy_to_user). */

@@ -44,7 +44,7 @@ public final class Memfd {
     public static Mount shmMount(Kernel k) {
         synchronized (SHM_MNT) {
             return SHM_MNT.computeIfAbsent(k, kk -> {
-                Tmpfs fs = Tmpfs.withDefaults("tmpfs", kk.clock()::realtimeNanos, kk.pages(), 01777);
+                Tmpfs fs = Tmpfs.kernMount(kk.clock()::realtimeNanos, kk.pages());
                 return MountNamespace.newMount(fs, fs.root(), 0);
             });
         }

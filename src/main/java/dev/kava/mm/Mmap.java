@@ -5,6 +5,11 @@ import dev.kava.abi.Mman;
 import dev.kava.abi.SyscallNr;
 import dev.kava.fs.ExecFile;
 import dev.kava.fs.File;
+import dev.kava.fs.Mount;
+import dev.kava.fs.MountNamespace;
+import dev.kava.fs.RegularFile;
+import dev.kava.fs.tmpfs.Tmpfs;
+import dev.kava.kernel.Cred;
 import dev.kava.kernel.SyscallTable;
 import dev.kava.kernel.Task;
 
@@ -74,6 +79,11 @@ public final class Mmap {
             return null;
         }
 
+        /** Whether page index is in the page cache now, without allocating it. */
+        default boolean pageCached(long index) {
+            return false;
+        }
+
         String name();
     }
 
@@ -133,8 +143,20 @@ public final class Mmap {
     private final long mmapBase;
     private long startBrk, brk;
 
+    /** shm_mnt, where the files behind shared anonymous mappings live ({@link ShmemZero}). */
+    private Mount shmMnt;
+    /** The credentials of the task now calling into this mm: a shared anonymous mapping's file is owned by them. */
+    private volatile Cred caller = Cred.ROOT;
+
+    /** An mm of its own, for tests: shared anonymous memory gets a private kernel tmpfs over as's allocator. */
     public Mmap(AddressSpace as) {
+        this(as, null);
+    }
+
+    /** An mm whose shared anonymous memory lives in shmMnt (the kernel's shm_mnt). */
+    public Mmap(AddressSpace as, Mount shmMnt) {
         this.as = as;
+        this.shmMnt = shmMnt;
         // mmap_base() in mm/util.c: the stack rlimit plus its guard gap, at least MIN_GAP.
         long gap = Math.max(STACK_SIZE + STACK_GUARD_GAP, MIN_GAP);
         this.mmapBase = pageAlign(STACK_TOP - gap);
@@ -147,13 +169,27 @@ public final class Mmap {
         return e != null && e.getValue().end > addr ? e.getValue() : null;
     }
 
-    /** A copy for fork (dup_mmap): the same areas, over a copy-on-write copy of the pages; null if out of memory. */
+    /** shm_mnt; a standalone mm makes its own the first time it needs one. */
+    private Mount shmMount() {
+        if (shmMnt == null) {
+            Tmpfs fs = Tmpfs.kernMount(() -> System.currentTimeMillis() * 1_000_000L, as.allocator());
+            shmMnt = MountNamespace.newMount(fs, fs.root(), 0);
+        }
+        return shmMnt;
+    }
+
+    /**
+     * A copy for fork (dup_mmap): the same areas, over a copy-on-write copy of the pages; null if
+     * out of memory. Shared mappings are file mappings (shared anonymous memory included), whose
+     * untouched pages the child finds in the file at its own first touch: no frame is made here.
+     */
     public synchronized Mmap fork() {
         AddressSpace childAs = as.forkCopy();
         if (childAs == null) return null;
-        Mmap c = new Mmap(childAs);
+        Mmap c = new Mmap(childAs, shmMount());
         // dup_mmap: a child's areas are not mlocked, and mm_init gives it no def_flags.
         for (Vma v : vmas.values()) c.vmas.put(v.start, v.vmFlags == 0 ? v : v.withVmFlags(v.vmFlags & ~VM_LOCKED_MASK));
+        for (FileBacking b : ownedBackings(c.vmas.values())) b.getMm(); // get_file of each vma's vm_file
         c.startBrk = startBrk;
         c.brk = brk;
         c.layout = layout;
@@ -201,7 +237,7 @@ public final class Mmap {
         t.register(SyscallNr.MMAP, Mmap::sysMmap);
         t.register(SyscallNr.MUNMAP, (task, a) -> task.group.mm.munmap(a[0], a[1]));
         t.register(SyscallNr.MPROTECT, (task, a) -> task.group.mm.mprotect(a[0], a[1], (int) a[2]));
-        t.register(SyscallNr.MADVISE, (task, a) -> task.group.mm.madvise(a[0], a[1], (int) a[2]));
+        t.register(SyscallNr.MADVISE, (task, a) -> task.group.mm.madvise(task, a[0], a[1], (int) a[2]));
         t.register(SyscallNr.MINCORE, (task, a) -> task.group.mm.mincore(a[0], a[1], a[2]));
         t.register(SyscallNr.MREMAP, (task, a) -> limited(task).mremap(a[0], a[1], a[2], (int) a[3], a[4]));
         t.register(SyscallNr.MSYNC, (task, a) -> task.group.mm.msync(a[0], a[1], (int) a[2]));
@@ -218,6 +254,7 @@ public final class Mmap {
         Mmap mm = t.group.mm;
         mm.asLimit = t.group.rlimits.cur(dev.kava.abi.Resource.RLIMIT_AS);
         mm.memlockLimit = Mlock.capIpcLock(t) ? -1L : t.group.rlimits.cur(dev.kava.abi.Resource.RLIMIT_MEMLOCK);
+        mm.caller = t.group.cred;
         return mm;
     }
 
@@ -353,15 +390,20 @@ public final class Mmap {
     public interface AnonymousFile {}
 
     /**
-     * mmap_zero: after do_mmap's checks of the file's access mode, a private mapping becomes
-     * anonymous memory (vma_set_anonymous) and a shared one shared anonymous memory (shmem_zero_setup).
+     * mmap_zero: after do_mmap's checks of the file's access mode, a shared mapping of a file open
+     * for writing becomes shared anonymous memory (shmem_zero_setup); anything else anonymous
+     * memory (vma_set_anonymous) that keeps the device's name in /proc/PID/maps. A shared one of a
+     * file open read-only is such: do_mmap took its VM_SHARED and VM_MAYWRITE (it still shows 's'
+     * for VM_MAYSHARE, and mprotect can never make it writable).
      */
     private static long mmapAnonymousFile(Task t, File f, long addr, long len, int prot, int flags, long offset) {
         int type = flags & Mman.MAP_TYPE;
         if (!f.readable()) return -Errno.EACCES;
         if (type == Mman.MAP_SHARED_VALIDATE) type = Mman.MAP_SHARED;
         if (type == Mman.MAP_SHARED && (prot & Mman.PROT_WRITE) != 0 && !f.writable()) return -Errno.EACCES;
-        return limited(t).mmap(addr, len, prot, (flags & ~Mman.MAP_TYPE) | type, null, offset >>> Page.SHIFT);
+        boolean shmem = type == Mman.MAP_SHARED && f.writable();
+        return limited(t).mmap(addr, len, prot, (flags & ~Mman.MAP_TYPE) | type, null, offset >>> Page.SHIFT,
+                shmem ? null : f.guestPath());
     }
 
     /**
@@ -377,6 +419,13 @@ public final class Mmap {
         private final boolean readable;
         /** FMODE_WRITE of the mapped file: a shared mapping of it may be written (VM_MAYWRITE). */
         private final boolean writable;
+        /**
+         * For a file the mm made itself (shared anonymous memory, {@link ShmemZero}): how many
+         * address spaces map it. The last one to drop it closes the file, whose pages then go back
+         * at once (the fput of the last vma's vm_file), instead of whenever the collector runs.
+         * Null for files mapped by descriptor, which the Cleaner unpins.
+         */
+        private final java.util.concurrent.atomic.AtomicInteger mmUsers;
 
         public FileBacking(ExecFile file, boolean readable) {
             this(file, readable, false);
@@ -386,7 +435,35 @@ public final class Mmap {
             this.file = file;
             this.readable = readable;
             this.writable = writable;
+            this.mmUsers = null;
             if (file.pin()) CLEANER.register(this, file::unpin);
+        }
+
+        /** A backing that owns file (opened for reading and writing) and is held by one address space. */
+        private FileBacking(ExecFile file) {
+            this.file = file;
+            this.readable = true;
+            this.writable = true;
+            this.mmUsers = new java.util.concurrent.atomic.AtomicInteger(1);
+        }
+
+        static FileBacking owning(ExecFile file) {
+            return new FileBacking(file);
+        }
+
+        /** Whether address spaces count their holds on this backing ({@link #getMm}, {@link #putMm}). */
+        boolean countsMms() {
+            return mmUsers != null;
+        }
+
+        /** One more address space maps the file (dup_mmap's get_file). */
+        void getMm() {
+            mmUsers.incrementAndGet();
+        }
+
+        /** An address space no longer maps the file; the last one closes it. */
+        void putMm() {
+            if (mmUsers.decrementAndGet() == 0 && file instanceof File f) f.fput();
         }
 
         public ExecFile file() {
@@ -413,6 +490,11 @@ public final class Mmap {
         }
 
         @Override
+        public boolean pageCached(long index) {
+            return file.pageCached(index);
+        }
+
+        @Override
         public int readAt(byte[] dst, int off, int len, long offset) {
             return file.readAt(dst, off, len, offset);
         }
@@ -429,7 +511,16 @@ public final class Mmap {
     }
 
     /** do_mmap (mm/mmap.c). pgoff is the file offset in pages. Returns the address or -errno. */
-    public synchronized long mmap(long addr, long len, int prot, int flags, Backing file, long pgoff) {
+    public long mmap(long addr, long len, int prot, int flags, Backing file, long pgoff) {
+        return mmap(addr, len, prot, flags, file, pgoff, null);
+    }
+
+    /**
+     * do_mmap, where anonName (not null) names anonymous memory made through a device file
+     * (/dev/zero's vm_file): a shared such area is not shared anonymous memory but anonymous
+     * memory that may never be written (see mmapAnonymousFile).
+     */
+    private synchronized long mmap(long addr, long len, int prot, int flags, Backing file, long pgoff, String anonName) {
         if (len == 0) return -Errno.EINVAL;
         if ((flags & Mman.MAP_FIXED_NOREPLACE) != 0) flags |= Mman.MAP_FIXED;
         if ((flags & Mman.MAP_FIXED) == 0) addr = roundHintToMin(addr);
@@ -481,7 +572,13 @@ public final class Mmap {
         // do_mmap: mlockall(MCL_FUTURE)'s def_flags, MAP_LOCKED (calc_vm_flag_bits), then mlock_future_ok.
         int vmFlags = defFlags | ((flags & Mman.MAP_LOCKED) != 0 ? VM_LOCKED : 0);
         if ((vmFlags & VM_LOCKED) != 0 && !mlockFutureOk(len)) return -Errno.EAGAIN;
-        String name = file != null ? file.name() : null;
+        if (file == null && shared && anonName == null) {
+            // do_mmap: shared anonymous memory starts at offset 0 of its file (a /dev/zero mapping
+            // keeps the offset it asked for); mmap_region then gives it the file (shmem_zero_setup).
+            if ((flags & Mman.MAP_ANONYMOUS) != 0) pgoff = 0;
+            file = ShmemZero.setup(shmMount(), len, caller);
+        }
+        String name = file != null ? file.name() : anonName;
         mapRegion(new Vma(addr, addr + len, prot & (Mman.PROT_READ | Mman.PROT_WRITE | Mman.PROT_EXEC), shared,
                 growsDown, file, pgoff << Page.SHIFT, name, vmFlags));
         // MAP_POPULATE (without MAP_NONBLOCK), or a locked area: mm_populate prefaults the accessible pages.
@@ -564,23 +661,11 @@ public final class Mmap {
         return high - start >= len ? start : -Errno.ENOMEM;
     }
 
-    /**
-     * mmap_region: replaces whatever was in the range with the new area. Its pages come at their
-     * first fault, except a shared anonymous area's, whose entries are made now so that every
-     * mapping of it (fork, mremap) shares one frame per page.
-     */
+    /** mmap_region: replaces whatever was in the range with the new area, whose pages come at their first fault. */
     private void mapRegion(Vma v) {
         removeRange(v.start, v.end);
         as.unmap(v.start, v.end - v.start);
-        mapShared(v, v.start, v.end);
         insert(v);
-    }
-
-    /** The eager, shared entries of [from, to) of a shared anonymous area (nothing for other areas). */
-    private void mapShared(Vma v, long from, long to) {
-        if (!v.shared || v.file != null || from >= to) return;
-        as.map(from, to - from, v.prot);
-        as.markShared(from, to - from);
     }
 
     /** The size of the stack area setupStack maps: RLIMIT_STACK, as exec sets it (STACK_SIZE by default). */
@@ -626,7 +711,6 @@ public final class Mmap {
         if (!mayExpandVm(v.start - addr)) return false;
         long fileOffset = v.file == null ? 0 : v.fileOffset - (v.start - addr);
         insert(new Vma(addr, v.end, v.prot, v.shared, true, v.file, fileOffset, v.name, v.vmFlags));
-        mapShared(v, addr, v.start);
         return true;
     }
 
@@ -701,8 +785,9 @@ public final class Mmap {
         while (at < end) {
             Vma v = findVma(at);
             if (v == null || v.start > at) return -Errno.ENOMEM;
-            // A shared mapping of a file not open for writing has no VM_MAYWRITE.
-            if (v.shared && v.file != null && (prot & Mman.PROT_WRITE) != 0
+            // A shared mapping of a file not open for writing has no VM_MAYWRITE; nor has a shared
+            // area without a file (a read-only /dev/zero's: shared anonymous memory has its file).
+            if (v.shared && (prot & Mman.PROT_WRITE) != 0
                     && !(v.file instanceof FileBacking fb && fb.mayWriteShared() && !fb.file().writeSealed())) return -Errno.EACCES;
             long s = at, e = Math.min(end, v.end);
             if (v.prot != prot) {
@@ -727,8 +812,13 @@ public final class Mmap {
         oldLen = pageAlign(oldLen);
         newLen = pageAlign(newLen);
         if (newLen == 0) return -Errno.EINVAL;
-        // A zero old_len duplicates a shared mapping; kava has no shared-object backing to duplicate yet.
-        if (oldLen == 0) return -Errno.EINVAL;
+        // A zero old_len asks for a second mapping of a shared area's pages ("duplicate shm
+        // area"); check_prep_vma refuses it for a private one, whose copy would share nothing.
+        if (oldLen == 0) {
+            Vma v = vmaToResize(addr, 0, newLen);
+            if (v == null) return -Errno.EFAULT;
+            if (!v.shared) return -Errno.EINVAL;
+        }
         if ((flags & (MREMAP_FIXED | MREMAP_DONTUNMAP)) != 0) return mremapTo(addr, oldLen, newLen, flags, newAddr);
         if (Long.compareUnsigned(oldLen, newLen) >= 0) {
             long r = oldLen == newLen ? 0 : munmap(addr + newLen, oldLen - newLen);
@@ -742,7 +832,6 @@ public final class Mmap {
         if (oldLen == v.end - addr && expandable(v, delta)) {
             long oldEnd = v.end;
             Vma grown = new Vma(v.start, v.end + delta, v.prot, v.shared, v.growsDown, v.file, v.fileOffset, v.name, v.vmFlags);
-            mapShared(grown, oldEnd, oldEnd + delta);
             insert(grown);
             populateLocked(oldEnd, oldEnd + delta); // a locked area's new pages come in at once
             return addr;
@@ -794,26 +883,25 @@ public final class Mmap {
     /**
      * move_vma: the pages of [from, from+oldLen) move to [to, to+oldLen), keeping their frames
      * (no copy), and the area continues up to newLen. The old range is unmapped, or with
-     * MREMAP_DONTUNMAP left mapped and empty.
+     * MREMAP_DONTUNMAP left mapped and empty. A zero oldLen moves nothing and unmaps nothing:
+     * the new area is a second mapping of a shared area's file.
      */
     private long moveVma(Vma v, long from, long oldLen, long newLen, long to, boolean dontUnmap) {
         Vma moved = new Vma(to, to + newLen, v.prot, v.shared, v.growsDown, v.file,
                 v.file == null ? 0 : v.fileOffset + (from - v.start), v.name, v.vmFlags);
         removeRange(to, to + newLen);
         as.unmap(to, newLen);
-        mapShared(moved, to, to + newLen);
         for (long off = 0; off < oldLen; off += Page.SIZE) {
             // Populated frames move; a page never touched stays absent and faults in at its new place.
             Page p = as.frameAt(from + off);
             if (p != null) as.mapPage(to + off, p, v.prot);
         }
-        if (v.shared && v.file == null) as.markShared(to, newLen);
+        if (v.shared) as.markShared(to, newLen); // the moved entries still write the file's frames
         insert(moved);
         populateLocked(to + oldLen, to + newLen);
         if (dontUnmap) {
             // The old range stays, emptied: its next touch sees zeros (or the file again).
             as.unmap(from, oldLen);
-            mapShared(v, from, from + oldLen);
         } else {
             removeRange(from, from + oldLen);
             as.unmap(from, oldLen);
@@ -821,10 +909,11 @@ public final class Mmap {
         return to;
     }
 
-    /** madvise (mm/madvise.c), for the advice an anonymous-memory kernel can act on. */
     /**
      * mincore (mm/mincore.c): one byte per page of [start, start+len), bit 0 set when the page is
-     * resident. Anonymous pages are resident once touched; file pages once read in.
+     * resident. Anonymous pages are resident once touched; file pages once read in, and a page of
+     * a page-cache file (tmpfs, shared anonymous memory) while the file has it, whoever touched it
+     * (mincore_page), also after MADV_DONTNEED dropped this mapping's entry.
      */
     public long mincore(long start, long len, long vec) {
         if ((start & Page.MASK) != 0) return -Errno.EINVAL;
@@ -839,7 +928,7 @@ public final class Mmap {
                 long va = start + ((done + k) << Page.SHIFT);
                 Vma v = findVma(va);
                 if (v == null || v.start > va) return -Errno.ENOMEM;
-                out[k] = (byte) (as.isResident(va) ? 1 : 0);
+                out[k] = (byte) (as.isResident(va) || inPageCache(v, va) ? 1 : 0);
             }
             if (!as.copyToUser(vec + done, out, 0, n)) return -Errno.EFAULT;
             done += n;
@@ -847,7 +936,27 @@ public final class Mmap {
         return 0;
     }
 
-    public synchronized long madvise(long start, long lenIn, int behavior) {
+    /** __mincore_unmapped_range: a page with no entry of a file mapping is resident if the file's page cache has it. */
+    private static boolean inPageCache(Vma v, long va) {
+        if (v.file == null || !v.file.hasPageCache()) return false;
+        long off = v.fileOffset + (va - v.start);
+        return off >= 0 && v.file.pageCached(off >>> Page.SHIFT);
+    }
+
+    /** madvise with no calling task (tests, the kernel itself). */
+    public long madvise(long start, long lenIn, int behavior) {
+        return madvise(null, start, lenIn, behavior);
+    }
+
+    /**
+     * madvise (mm/madvise.c) for the caller t (null: a kernel caller with no other process to
+     * reach). MADV_DONTNEED drops the page-table entries, so the next touch sees zeros in private
+     * anonymous memory and the file's page again in a file mapping (shared anonymous memory keeps
+     * its data in its file); MADV_FREE is for anonymous memory only; MADV_REMOVE punches a hole in
+     * a shared writable mapping's file. Each runs as Linux's walk does, area by area, stopping at
+     * the first error; a hole in the range is ENOMEM at the end.
+     */
+    public long madvise(Task t, long start, long lenIn, int behavior) {
         if (!validAdvice(behavior)) return -Errno.EINVAL;
         if ((start & Page.MASK) != 0) return -Errno.EINVAL;
         long len = pageAlign(lenIn);
@@ -865,17 +974,64 @@ public final class Mmap {
             }
             if (v.start > at) unmappedSeen = true;
             long s = Math.max(at, v.start), e = Math.min(end, v.end);
-            if (behavior == MADV_DONTNEED || behavior == MADV_FREE) {
-                if (!v.shared) {
-                    // Private pages are dropped: the next touch sees zeros, or the file again.
-                    as.unmap(s, e - s);
-                }
-            } else if (behavior == MADV_REMOVE && !v.shared) {
-                return -Errno.EINVAL;
-            }
+            long r = switch (behavior) {
+                case MADV_DONTNEED, MADV_FREE -> dontneedFree(v, s, e, behavior);
+                case MADV_REMOVE -> remove(t, v, s, e);
+                default -> 0;
+            };
+            if (r < 0) return r;
             at = e;
         }
         return unmappedSeen ? -Errno.ENOMEM : 0;
+    }
+
+    /**
+     * madvise_dontneed_free: not for locked areas (madvise_dontneed_free_valid_vma); MADV_FREE
+     * only for anonymous memory (madvise_free_single_vma), which shared anonymous memory is not.
+     */
+    private synchronized long dontneedFree(Vma v, long s, long e, int behavior) {
+        if (v.locked()) return -Errno.EINVAL;
+        if (behavior == MADV_FREE && v.file != null) return -Errno.EINVAL;
+        as.unmap(s, e - s); // zap_page_range_single
+        return 0;
+    }
+
+    /**
+     * madvise_remove: a hole punched in the mapped file (vfs_fallocate with PUNCH_HOLE|KEEP_SIZE),
+     * with the mmap lock dropped. EINVAL for a locked area or one without a file, EACCES unless
+     * the mapping is shared and may write.
+     */
+    private long remove(Task t, Vma v, long s, long e) {
+        if (v.locked()) return -Errno.EINVAL;
+        if (!(v.file instanceof FileBacking fb)) return -Errno.EINVAL;
+        if (!v.shared || !fb.mayWriteShared()) return -Errno.EACCES;
+        long offset = v.fileOffset + (s - v.start);
+        if (!(fb.file() instanceof File f)) return -Errno.EINVAL;
+        f.fallocate(t, RegularFile.FALLOC_FL_PUNCH_HOLE | RegularFile.FALLOC_FL_KEEP_SIZE, offset, e - s);
+        // shmem_fallocate's unmap_mapping_range: no mapping of the file keeps the punched frames.
+        unmapMappingRange(t, f.inode(), offset, e - s);
+        return 0;
+    }
+
+    /**
+     * unmap_mapping_range: drops the page-table entries of [offset, offset+len) of inode's file
+     * in every mapping of it, in this mm and (with a caller) every other process's, so that
+     * their next touch finds the file's page as it is now. Reads the areas lock-free, as faults
+     * do, so no two mms' locks are ever held together.
+     */
+    private void unmapMappingRange(Task t, dev.kava.fs.Inode inode, long offset, long len) {
+        java.util.Set<Mmap> mms = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        mms.add(this);
+        if (t != null) {
+            for (dev.kava.kernel.TaskGroup g : t.kernel.allGroups()) if (g.mm != null) mms.add(g.mm);
+        }
+        for (Mmap mm : mms) {
+            for (Vma v : mm.vmas.values()) {
+                if (!(v.file instanceof FileBacking fb) || !(fb.file() instanceof File f) || f.inode() != inode) continue;
+                long from = Math.max(offset, v.fileOffset), to = Math.min(offset + len, v.fileOffset + (v.end - v.start));
+                if (from < to) mm.as.unmap(v.start + (from - v.fileOffset), to - from);
+            }
+        }
     }
 
     private static final int MADV_DONTNEED = 4, MADV_FREE = 8, MADV_REMOVE = 9;
@@ -921,7 +1077,16 @@ public final class Mmap {
     /** exit_mmap: drops every area and its pages. */
     public synchronized void exitMmap() {
         for (Vma v : vmas.values()) as.unmap(v.start, v.end - v.start);
+        java.util.Set<FileBacking> owned = ownedBackings(vmas.values());
         vmas.clear();
+        for (FileBacking b : owned) b.putMm();
+    }
+
+    /** The distinct files this mm made for its areas (shared anonymous memory) among areas. */
+    private static java.util.Set<FileBacking> ownedBackings(java.util.Collection<Vma> areas) {
+        java.util.Set<FileBacking> out = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (Vma v : areas) if (v.file instanceof FileBacking fb && fb.countsMms()) out.add(fb);
+        return out;
     }
 
     // ---- the area list ----
@@ -955,7 +1120,13 @@ public final class Mmap {
     private void removeRange(long start, long end) {
         splitAt(start);
         splitAt(end);
-        vmas.subMap(start, true, end, false).clear();
+        Map<Long, Vma> gone = vmas.subMap(start, true, end, false);
+        java.util.Set<FileBacking> owned = ownedBackings(gone.values());
+        gone.clear();
+        if (owned.isEmpty()) return;
+        // The mm lets go of a file it made once no area of it is left (the vmas' fput).
+        for (Vma v : vmas.values()) if (v.file instanceof FileBacking fb) owned.remove(fb);
+        for (FileBacking b : owned) b.putMm();
     }
 
     /** Adds an area, merging it with neighbours it continues (vma_merge), so the list stays short. */

@@ -11,6 +11,8 @@ public final class PageAllocator {
 
     private final long limitPages;
     private final AtomicLong used = new AtomicLong();
+    /** Of the used frames, those holding tmpfs data (NR_SHMEM: tmpfs files, memfds, shared anonymous and SysV memory). */
+    private final AtomicLong shmem = new AtomicLong();
 
     public PageAllocator(long limitPages) {
         this.limitPages = limitPages;
@@ -34,6 +36,13 @@ public final class PageAllocator {
     }
 
     public long usedPages() { return used.get(); }
+
+    /** Counts frames that tmpfs took (positive) or gave back (negative) as shmem pages. */
+    public void addShmem(long pages) {
+        shmem.addAndGet(pages);
+    }
+
+    public long shmemPages() { return shmem.get(); }
 
     public long limitPages() { return limitPages; }
 }

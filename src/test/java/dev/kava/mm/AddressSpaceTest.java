@@ -71,16 +71,6 @@ class AddressSpaceTest {
     }
 
     @Test
-    void sharedPagesStaySharedAcrossFork() {
-        AddressSpace parent = new AddressSpace();
-        parent.map(0x10000, 0x1000, RW);
-        parent.markShared(0x10000, 0x1000);
-        AddressSpace child = parent.forkCopy();
-        assertTrue(child.copyToUser(0x10010, new byte[]{5}, 0, 1));
-        assertEquals(5, read(parent, 0x10010, 1)[0], "an untouched shared page was allocated before fork, so both see it");
-    }
-
-    @Test
     void memoryLimitRefusesFrames() {
         AddressSpace as = new AddressSpace(new PageAllocator(2));
         as.map(0x10000, 0x4000, RW);

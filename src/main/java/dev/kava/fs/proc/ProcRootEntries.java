@@ -2,6 +2,7 @@ package dev.kava.fs.proc;
 
 import dev.kava.arch.riscv.Isa;
 import dev.kava.kernel.Kernel;
+import dev.kava.mm.Page;
 import dev.kava.kernel.sched.LoadAvg;
 import dev.kava.kernel.sys.SysSyscalls;
 
@@ -51,17 +52,22 @@ final class ProcRootEntries {
         return bytes >> 10;
     }
 
-    /** meminfo_proc_show. kava's memory is its page frames: every one in use is anonymous or tmpfs memory. */
+    /**
+     * meminfo_proc_show. kava's memory is its page frames: every one in use is anonymous or tmpfs
+     * memory. Tmpfs pages are Shmem, which Linux counts in Cached and on the anon LRU lists but
+     * not in AnonPages.
+     */
     static byte[] meminfo(Kernel k) {
         long total = kb(k.memoryBytes());
         long used = kb(k.usedMemoryBytes());
+        long shmem = Math.min(used, k.pages().shmemPages() * (Page.SIZE >> 10));
         long free = Math.max(0, total - used);
         StringBuilder sb = new StringBuilder(1500);
         val(sb, "MemTotal:       ", total);
         val(sb, "MemFree:        ", free);
         val(sb, "MemAvailable:   ", free);
         val(sb, "Buffers:        ", 0);
-        val(sb, "Cached:         ", 0);
+        val(sb, "Cached:         ", shmem);
         val(sb, "SwapCached:     ", 0);
         val(sb, "Active:         ", used);
         val(sb, "Inactive:       ", 0);
@@ -77,9 +83,9 @@ final class ProcRootEntries {
         val(sb, "Zswapped:       ", 0);
         val(sb, "Dirty:          ", 0);
         val(sb, "Writeback:      ", 0);
-        val(sb, "AnonPages:      ", used);
+        val(sb, "AnonPages:      ", used - shmem);
         val(sb, "Mapped:         ", 0);
-        val(sb, "Shmem:          ", 0);
+        val(sb, "Shmem:          ", shmem);
         val(sb, "KReclaimable:   ", 0);
         val(sb, "Slab:           ", 0);
         val(sb, "SReclaimable:   ", 0);

@@ -28,6 +28,14 @@ final class TaskMmu {
         return v.file() instanceof Mmap.FileBacking fb && fb.file() instanceof File f ? f : null;
     }
 
+    /**
+     * Whether v maps a tmpfs file shared (shared anonymous memory, memfds, System V segments,
+     * /dev/shm): its resident pages count as MM_SHMEMPAGES (RssShmem, Pss_Shmem), not as file pages.
+     */
+    static boolean sharedShmem(Mmap.Vma v) {
+        return v.shared() && v.file() != null && v.file().hasPageCache();
+    }
+
     /** show_map_vma: "start-end perms offset major:minor inode", padded to 73 columns, then the name. */
     static String mapLine(Mmap.Vma v, Task reader) {
         StringBuilder sb = new StringBuilder(100);
@@ -96,7 +104,7 @@ final class TaskMmu {
             else if (write && !v.shared()) data += pages;
             else if ((v.prot() & Mman.PROT_EXEC) != 0 && !write) exec += pages;
             long resident = as.residency(v.start(), v.end()).pages();
-            if (v.shared() && mappedFile(v) == null) shmem += resident;
+            if (sharedShmem(v)) shmem += resident;
             else if (mappedFile(v) != null && !write) file += resident;
             else anon += resident; // private pages of a writable file mapping are anonymous once written (approximation)
         }
@@ -123,7 +131,7 @@ final class TaskMmu {
             rss += bytes;
             pss += r.pssBytes();
             if (v.locked()) locked += r.pssBytes(); // smap_gather_stats: a VM_LOCKED area's pss
-            boolean isFile = mappedFile(v) != null, isShmem = v.shared() && !isFile;
+            boolean isShmem = sharedShmem(v), isFile = mappedFile(v) != null && !isShmem;
             boolean anon = !isFile && !isShmem;
             if (isShmem) pssShmem += r.pssBytes();
             else if (isFile) pssFile += r.pssBytes();

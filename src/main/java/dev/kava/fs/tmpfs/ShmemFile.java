@@ -168,6 +168,11 @@ public final class ShmemFile extends File implements ExecFile {
     }
 
     @Override
+    public boolean pageCached(long index) {
+        return inode.data.page(index, false) != null;
+    }
+
+    @Override
     public boolean pin() {
         synchronized (inode) {
             inode.openCount++;

@@ -79,6 +79,15 @@ public final class Tmpfs extends SuperBlock {
         return new Tmpfs(type, type, clock, memory, defaultMaxBytes(memory), defaultMaxInodes(memory), rootMode);
     }
 
+    /**
+     * The kernel's own tmpfs (shm_mnt, kern_mount): shmem_fill_super gives an SB_KERNMOUNT instance
+     * no size or inode limit, so memfds, System V segments and shared anonymous memory are bounded
+     * by the kernel's memory alone.
+     */
+    public static Tmpfs kernMount(LongSupplier clock, PageAllocator memory) {
+        return new Tmpfs("tmpfs", "tmpfs", clock, memory, 0, 0, 01777, 0, 0, false);
+    }
+
     /** What mount(2) asks of tmpfs (shmem_init_fs_context, shmem_parse_one, shmem_fill_super). */
     private static final class Options {
         long pages = -1, inodes = -1;
@@ -264,11 +273,13 @@ public final class Tmpfs extends SuperBlock {
             usedPages.decrementAndGet();
             throw ErrnoException.of(Errno.ENOSPC); // shmem_alloc_and_add_folio fails; the write sees ENOSPC
         }
+        memory.addShmem(1);
     }
 
     void unchargePages(long n) {
         if (n == 0) return;
         usedPages.addAndGet(-n);
+        memory.addShmem(-n);
         for (long i = 0; i < n; i++) memory.free();
     }
 
