@@ -615,14 +615,7 @@ public abstract class InetSock extends Sock {
         synchronized (this) {
             Flow4 fl = new Flow4(addr, saddr, boundDevIf, tos, protocol);
             fl.flags = flowFlags();
-            Rtable rt;
-            try {
-                rt = Route.output(net, fl);
-            } catch (ErrnoException e) {
-                if (e.errno == Errno.ENETUNREACH) net.ipv4.mib.ip(IpMib.OUT_NO_ROUTES);
-                throw e;
-            }
-            if (rt.isBroadcast() && !broadcast) throw ErrnoException.of(Errno.EACCES);
+            Rtable rt = routeOutput(fl);
             if (saddr == 0) saddr = fl.saddr;
             if (rcvSaddr == 0) {
                 rcvSaddr = fl.saddr;
@@ -637,5 +630,22 @@ public abstract class InetSock extends Sock {
             state = TCP_ESTABLISHED;
             inetId.set(net.ipv4.out.nextId());
         }
+    }
+
+    /**
+     * The route of a datagram (ip_route_output_flow as udp_sendmsg and ip4_datagram_connect
+     * use it): no route counts OutNoRoutes and fails with ENETUNREACH; a broadcast route needs
+     * SO_BROADCAST (EACCES).
+     */
+    protected final Rtable routeOutput(Flow4 fl) {
+        Rtable rt;
+        try {
+            rt = Route.output(net, fl);
+        } catch (ErrnoException e) {
+            if (e.errno == Errno.ENETUNREACH) net.ipv4.mib.ip(IpMib.OUT_NO_ROUTES);
+            throw e;
+        }
+        if (rt.isBroadcast() && !broadcast) throw ErrnoException.of(Errno.EACCES);
+        return rt;
     }
 }

@@ -267,14 +267,7 @@ public final class PingSock extends InetDatagramSock {
         Flow4 fl = new Flow4(daddr, ipc.addr != 0 ? ipc.addr : saddr, oif, tos, protocol);
         fl.flags = flowFlags();
         if (dontroute || (msg.flags & Socket.MSG_DONTROUTE) != 0) fl.scope = dev.kava.abi.Rtnetlink.RT_SCOPE_LINK;
-        Rtable rt;
-        try {
-            rt = Route.output(net, fl);
-        } catch (ErrnoException e) {
-            if (e.errno == Errno.ENETUNREACH) net.ipv4.mib.ip(IpMib.OUT_NO_ROUTES);
-            throw e;
-        }
-        if (rt.isBroadcast() && !broadcast) throw ErrnoException.of(Errno.EACCES);
+        Rtable rt = routeOutput(fl);
         int e = sockError();
         if (e != 0) throw ErrnoException.of(e);
         SkBuff.put16(data, 4, sport);

@@ -286,14 +286,7 @@ public final class UdpSock extends InetSock {
         fl.sport = sport;
         fl.dport = dport;
         if (dontroute || (msg.flags & Socket.MSG_DONTROUTE) != 0) fl.scope = dev.kava.abi.Rtnetlink.RT_SCOPE_LINK;
-        Rtable rt;
-        try {
-            rt = Route.output(net, fl);
-        } catch (ErrnoException e) {
-            if (e.errno == Errno.ENETUNREACH) net.ipv4.mib.ip(IpMib.OUT_NO_ROUTES);
-            throw e;
-        }
-        if (rt.isBroadcast() && !broadcast) throw ErrnoException.of(Errno.EACCES);
+        Rtable rt = routeOutput(fl);
         int ttl = ipc.ttl >= 0 ? ipc.ttl : ttl();
         int prio = ipc.priority >= 0 ? ipc.priority : priority;
         int mk = ipc.mark >= 0 ? ipc.mark : mark;
