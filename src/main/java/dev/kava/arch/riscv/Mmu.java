@@ -35,7 +35,7 @@ public final class Mmu implements AddressSpace.TlbHolder {
     // The instruction TLB: recently executed pages' decoded code, so that calls between pages
     // (into the vDSO or a shared library, and back) skip the page-table walk. An entry holds only
     // while its page still holds that CodePage (stores to code drop page.icache).
-    private static final int ITLB_SIZE = 16, ITLB_MASK = ITLB_SIZE - 1;
+    private static final int ITLB_SIZE = 256, ITLB_MASK = ITLB_SIZE - 1;
     private final long[] xTag = new long[ITLB_SIZE];
     private final Page[] xPage = new Page[ITLB_SIZE];
     private final CodePage[] xData = new CodePage[ITLB_SIZE];
