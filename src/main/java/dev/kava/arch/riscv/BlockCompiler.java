@@ -39,8 +39,16 @@ import java.util.concurrent.atomic.LongAdder;
 final class BlockCompiler {
     private BlockCompiler() {}
 
-    /** {@code -Dkava.jit=off} keeps every block in the interpreter. */
-    static final boolean ENABLED = !"off".equals(System.getProperty("kava.jit"));
+    /**
+     * Off by default for now: hot loops run 2-3x faster translated, but a program with thousands
+     * of warm blocks (Python's json/re) ran 2-3x slower, because HotSpot must interpret, profile
+     * and compile each new hidden class before its code pays off (see the measurements in the
+     * jit branch's report). {@code -Dkava.jit=on}, or setting {@code kava.jit.threshold}, turns
+     * it on; {@code -Dkava.jit=off} wins over both.
+     */
+    static final boolean ENABLED = System.getProperty("kava.jit") == null
+            ? System.getProperty("kava.jit.threshold") != null
+            : System.getProperty("kava.jit").equals("on");
     /** Runs of a block before it is compiled; 0 compiles at its first run. */
     static final int THRESHOLD = Math.max(0, Integer.getInteger("kava.jit.threshold", 200));
     /**
@@ -65,7 +73,15 @@ final class BlockCompiler {
             MTD_J_IJJJ = MethodTypeDesc.of(CD_long, CD_int, CD_long, CD_long, CD_long);
 
     // Locals of exec: this, h, x, m, base (two slots), then x1..x31 (two slots each), then temporaries.
-    private static final int H = 1, X = 2, M = 3, BASE = 4, TMP_PC = 6 + 2 * 31, TMP_N = TMP_PC + 2;
+    private static final int H = 1, X = 2, M = 3, BASE = 4, TMP_PC = 6 + 2 * 31, TMP_N = TMP_PC + 2,
+            TMP_ADDR = TMP_N + 1, TMP_VPN = TMP_ADDR + 2, TMP_VAL = TMP_VPN + 2, TMP_TLB = TMP_VAL + 2;
+
+    /**
+     * Whether translated code may read guest memory as the long[] words behind a frame's segment
+     * (Mmu.rWords): a long's bytes are in guest (little-endian) order only on a little-endian host.
+     */
+    private static final boolean INLINE_MEMORY = java.nio.ByteOrder.nativeOrder() == java.nio.ByteOrder.LITTLE_ENDIAN;
+    private static final ClassDesc CD_WORDS = CD_LONGS.arrayType();
 
     private static int slot(int r) {
         return 6 + 2 * (r - 1);
@@ -75,7 +91,7 @@ final class BlockCompiler {
         return ClassDesc.ofDescriptor(c.descriptorString());
     }
 
-    /** Whether the interpreter must keep a block with this instruction (see the class comment). */
+    /** Whether the compiler translates this instruction; a block with any other stays interpreted (see the class comment). */
     static boolean translatable(int op) {
         return op >= LUI && op <= SRAW || op == FENCE || op >= MUL && op <= BSETI
                 || op == FLW || op == FLD || op == FSW || op == FSD;
@@ -95,17 +111,29 @@ final class BlockCompiler {
      */
     static CompiledBlock translate(CodePage.Block b) {
         long t0 = System.nanoTime();
-        CompiledBlock c = compile(b);
+        CompiledBlock c = LIVE.get() < MAX_LIVE ? compile(b) : null;
         if (c == null) {
             b.runs = Integer.MIN_VALUE;
             REFUSED.increment();
         } else {
             b.compiled = c;
             TRANSLATED.increment();
+            LIVE.incrementAndGet();
+            CLEANER.register(c, LIVE::decrementAndGet);
         }
         NANOS.add(System.nanoTime() - t0);
         return c;
     }
+
+    /**
+     * At most this many translated blocks alive at once ({@code kava.jit.maxBlocks}): each one
+     * costs metaspace and code cache, and a full code cache would stop HotSpot compiling kava
+     * itself. A block translated in excess stays with the interpreter.
+     */
+    private static final int MAX_LIVE = Integer.getInteger("kava.jit.maxBlocks", 30_000);
+    private static final java.util.concurrent.atomic.AtomicInteger LIVE = new java.util.concurrent.atomic.AtomicInteger();
+    /** Counts blocks whose code went away with their code page. */
+    private static final java.lang.ref.Cleaner CLEANER = java.lang.ref.Cleaner.create();
 
     // For --stats: blocks translated, blocks left to the interpreter, time spent deciding and translating.
     private static final LongAdder TRANSLATED = new LongAdder(), REFUSED = new LongAdder(), NANOS = new LongAdder();
@@ -117,9 +145,8 @@ final class BlockCompiler {
 
     /** One line about the translating tier's work so far in this JVM. */
     static String summary() {
-        if (!ENABLED) return "jit: off";
-        return String.format("jit: %d blocks translated, %d left to the interpreter, %.3f s translating",
-                TRANSLATED.sum(), REFUSED.sum(), NANOS.sum() / 1e9);
+        return String.format("jit: %s, %d blocks translated, %d left to the interpreter, %.3f s translating",
+                ENABLED ? "on (threshold " + THRESHOLD + ")" : "off", TRANSLATED.sum(), REFUSED.sum(), NANOS.sum() / 1e9);
     }
 
     /** The translated block, or null if it has an instruction the compiler leaves to the interpreter. */
@@ -284,16 +311,34 @@ final class BlockCompiler {
         private void load(Insn in, int k) {
             boolean fp = in.op == FLW || in.op == FLD;
             if (fp) c.aload(H).getfield(CD_HART, "f", CD_LONGS).loadConstant(in.rd);
+            int size = switch (in.op) {
+                case LB, LBU -> 1;
+                case LH, LHU -> 2;
+                case LW, LWU, FLW -> 4;
+                default -> 8;
+            };
             guarded(k, () -> {
-                c.aload(M);
                 address(in);
-                String name = switch (in.op) {
-                    case LB, LBU -> "load8";
-                    case LH, LHU -> "load16";
-                    case LW, LWU, FLW -> "load32";
-                    default -> "load64";
-                };
-                c.invokevirtual(CD_MMU, name, MTD_J_J);
+                c.lstore(TMP_ADDR);
+                Label slow = c.newLabel(), done = c.newLabel();
+                if (INLINE_MEMORY) {
+                    // Mmu.loadN's fast path, for naturally aligned accesses (which stay in one
+                    // word): the TLB entry's word, shifted to the access's bytes and sign-extended.
+                    tlbHit("rTag", size, slow);
+                    c.aload(M).getfield(CD_MMU, "rWords", CD_WORDS).iload(TMP_TLB).aaload();
+                    wordIndex();
+                    c.laload();
+                    if (size < 8) {
+                        c.lload(TMP_ADDR).l2i().loadConstant(7).iand().loadConstant(3).ishl().lushr().l2i();
+                        if (size == 1) c.i2b();
+                        else if (size == 2) c.i2s();
+                        c.i2l();
+                    }
+                    c.goto_(done);
+                }
+                c.labelBinding(slow);
+                c.aload(M).lload(TMP_ADDR).invokevirtual(CD_MMU, "load" + 8 * size, MTD_J_J);
+                c.labelBinding(done);
             });
             switch (in.op) {
                 case LBU -> c.loadConstant(0xffL).land();
@@ -308,18 +353,46 @@ final class BlockCompiler {
 
         private void store(Insn in, int k) {
             guarded(k, () -> {
-                c.aload(M);
                 address(in);
+                c.lstore(TMP_ADDR);
                 if (in.op == FSW || in.op == FSD) c.aload(H).getfield(CD_HART, "f", CD_LONGS).loadConstant(in.rs2).laload();
                 else get(in.rs2);
+                c.lstore(TMP_VAL);
                 String name = switch (in.op) {
                     case SB -> "store8";
                     case SH -> "store16";
                     case SW, FSW -> "store32";
                     default -> "store64";
                 };
-                c.invokevirtual(CD_MMU, name, MTD_V_JJ);
+                Label slow = c.newLabel(), done = c.newLabel();
+                // Only whole aligned words are stored inline: a narrower store done as a
+                // read-modify-write of its word could undo another hart's store to a neighbouring byte.
+                if (INLINE_MEMORY && name.equals("store64")) {
+                    tlbHit("wTag", 8, slow);
+                    c.aload(M).getfield(CD_MMU, "wWords", CD_WORDS).iload(TMP_TLB).aaload();
+                    wordIndex();
+                    c.lload(TMP_VAL).lastore().goto_(done);
+                }
+                c.labelBinding(slow);
+                c.aload(M).lload(TMP_ADDR).lload(TMP_VAL).invokevirtual(CD_MMU, name, MTD_V_JJ);
+                c.labelBinding(done);
             });
+        }
+
+        /**
+         * Branches to slow unless the TLB (tags: "rTag" or "wTag") holds the page of the address
+         * in TMP_ADDR and the access of size bytes is naturally aligned; sets TMP_VPN and TMP_TLB.
+         */
+        private void tlbHit(String tags, int size, Label slow) {
+            c.lload(TMP_ADDR).loadConstant(Mmu.TLB_SHIFT).lushr().lstore(TMP_VPN);
+            c.lload(TMP_VPN).l2i().loadConstant(Mmu.TLB_ENTRIES - 1).iand().istore(TMP_TLB);
+            c.aload(M).getfield(CD_MMU, tags, CD_LONGS).iload(TMP_TLB).laload().lload(TMP_VPN).lcmp().ifne(slow);
+            if (size > 1) c.lload(TMP_ADDR).l2i().loadConstant(size - 1).iand().ifne(slow);
+        }
+
+        /** Pushes the index in its frame's long[] of the word holding the address in TMP_ADDR. */
+        private void wordIndex() {
+            c.lload(TMP_ADDR).l2i().loadConstant((1 << Mmu.TLB_SHIFT) - 1).iand().loadConstant(3).iushr();
         }
 
         /** A conditional branch: the end of the block. */
