@@ -74,7 +74,7 @@ final class BlockCompiler {
 
     // Locals of exec: this, h, x, m, base (two slots), then x1..x31 (two slots each), then temporaries.
     private static final int H = 1, X = 2, M = 3, BASE = 4, TMP_PC = 6 + 2 * 31, TMP_N = TMP_PC + 2,
-            TMP_ADDR = TMP_N + 1, TMP_VPN = TMP_ADDR + 2, TMP_VAL = TMP_VPN + 2, TMP_TLB = TMP_VAL + 2;
+            TMP_ADDR = TMP_N + 1, TMP_VPN = TMP_ADDR + 2, TMP_VAL = TMP_VPN + 2, TMP_TLB = TMP_VAL + 2, TMP_WORDS = TMP_TLB + 1;
 
     /**
      * Whether translated code may read guest memory as the long[] words behind a frame's segment
@@ -111,7 +111,16 @@ final class BlockCompiler {
      */
     static CompiledBlock translate(CodePage.Block b) {
         long t0 = System.nanoTime();
-        CompiledBlock c = LIVE.get() < MAX_LIVE ? compile(b) : null;
+        CompiledBlock c = null;
+        if (LIVE.get() < MAX_LIVE) {
+            try {
+                c = compile(b);
+            } catch (RuntimeException | LinkageError e) {
+                // A bug here must not take the guest down: the block stays interpreted, and
+                // the failure shows in --stats (and fails the tests, which count on translation).
+                FAILED.increment();
+            }
+        }
         if (c == null) {
             b.runs = Integer.MIN_VALUE;
             REFUSED.increment();
@@ -136,17 +145,23 @@ final class BlockCompiler {
     private static final java.lang.ref.Cleaner CLEANER = java.lang.ref.Cleaner.create();
 
     // For --stats: blocks translated, blocks left to the interpreter, time spent deciding and translating.
-    private static final LongAdder TRANSLATED = new LongAdder(), REFUSED = new LongAdder(), NANOS = new LongAdder();
+    private static final LongAdder TRANSLATED = new LongAdder(), REFUSED = new LongAdder(), FAILED = new LongAdder(),
+            NANOS = new LongAdder();
 
     /** Blocks translated so far in this JVM. */
     static long translatedCount() {
         return TRANSLATED.sum();
     }
 
+    /** Blocks the compiler failed on (a bug) so far in this JVM. */
+    static long failedCount() {
+        return FAILED.sum();
+    }
+
     /** One line about the translating tier's work so far in this JVM. */
     static String summary() {
-        return String.format("jit: %s, %d blocks translated, %d left to the interpreter, %.3f s translating",
-                ENABLED ? "on (threshold " + THRESHOLD + ")" : "off", TRANSLATED.sum(), REFUSED.sum(), NANOS.sum() / 1e9);
+        return String.format("jit: %s, %d blocks translated, %d left to the interpreter (%d by a compiler failure), %.3f s translating",
+                ENABLED ? "on (threshold " + THRESHOLD + ")" : "off", TRANSLATED.sum(), REFUSED.sum(), FAILED.sum(), NANOS.sum() / 1e9);
     }
 
     /** The translated block, or null if it has an instruction the compiler leaves to the interpreter. */
@@ -324,8 +339,8 @@ final class BlockCompiler {
                 if (INLINE_MEMORY) {
                     // Mmu.loadN's fast path, for naturally aligned accesses (which stay in one
                     // word): the TLB entry's word, shifted to the access's bytes and sign-extended.
-                    tlbHit("rTag", size, slow);
-                    c.aload(M).getfield(CD_MMU, "rWords", CD_WORDS).iload(TMP_TLB).aaload();
+                    tlbHit("rTag", "rWords", size, slow);
+                    c.aload(TMP_WORDS);
                     wordIndex();
                     c.laload();
                     if (size < 8) {
@@ -368,8 +383,8 @@ final class BlockCompiler {
                 // Only whole aligned words are stored inline: a narrower store done as a
                 // read-modify-write of its word could undo another hart's store to a neighbouring byte.
                 if (INLINE_MEMORY && name.equals("store64")) {
-                    tlbHit("wTag", 8, slow);
-                    c.aload(M).getfield(CD_MMU, "wWords", CD_WORDS).iload(TMP_TLB).aaload();
+                    tlbHit("wTag", "wWords", 8, slow);
+                    c.aload(TMP_WORDS);
                     wordIndex();
                     c.lload(TMP_VAL).lastore().goto_(done);
                 }
@@ -381,13 +396,16 @@ final class BlockCompiler {
 
         /**
          * Branches to slow unless the TLB (tags: "rTag" or "wTag") holds the page of the address
-         * in TMP_ADDR and the access of size bytes is naturally aligned; sets TMP_VPN and TMP_TLB.
+         * in TMP_ADDR as a long[] (words: "rWords" or "wWords"), and the access of size bytes is
+         * naturally aligned; leaves that long[] in TMP_WORDS.
          */
-        private void tlbHit(String tags, int size, Label slow) {
+        private void tlbHit(String tags, String words, int size, Label slow) {
             c.lload(TMP_ADDR).loadConstant(Mmu.TLB_SHIFT).lushr().lstore(TMP_VPN);
             c.lload(TMP_VPN).l2i().loadConstant(Mmu.TLB_ENTRIES - 1).iand().istore(TMP_TLB);
             c.aload(M).getfield(CD_MMU, tags, CD_LONGS).iload(TMP_TLB).laload().lload(TMP_VPN).lcmp().ifne(slow);
             if (size > 1) c.lload(TMP_ADDR).l2i().loadConstant(size - 1).iand().ifne(slow);
+            c.aload(M).getfield(CD_MMU, words, CD_WORDS).iload(TMP_TLB).aaload().astore(TMP_WORDS);
+            c.aload(TMP_WORDS).ifnull(slow);
         }
 
         /** Pushes the index in its frame's long[] of the word holding the address in TMP_ADDR. */

@@ -157,9 +157,9 @@ public final class Mmu implements AddressSpace.TlbHolder {
         return p.mem;
     }
 
-    /** The array a page frame's segment is a view of (Page.mem is MemorySegment.ofArray(long[])). */
+    /** The array a page frame's segment is a view of (Page.mem is MemorySegment.ofArray(long[])); null if none. */
     private static long[] words(Page p) {
-        return (long[]) p.mem.heapBase().orElseThrow();
+        return p.mem.heapBase().orElse(null) instanceof long[] w && p.mem.byteSize() == 8L * w.length ? w : null;
     }
 
     // ---- stores ----

@@ -39,6 +39,7 @@ class BlockCompilerTest {
         long before = BlockCompiler.translatedCount();
         Stop translated = run(load.get(), 0);
         assertTrue(BlockCompiler.translatedCount() > before, "some block was translated");
+        assertEquals(0, BlockCompiler.failedCount(), "the compiler never failed");
         assertEquals(Trap.name(interpreted.cause), Trap.name(translated.cause), "trap");
         assertEquals(Long.toHexString(interpreted.pc), Long.toHexString(translated.pc), "pc");
         assertEquals(interpreted.tval, translated.tval, "tval");

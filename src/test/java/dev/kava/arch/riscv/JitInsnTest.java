@@ -1,5 +1,7 @@
 package dev.kava.arch.riscv;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
@@ -18,6 +20,7 @@ class JitInsnTest {
     @AfterAll
     static void backToDefault() {
         Asm.jitThreshold = null;
+        assertEquals(0, BlockCompiler.failedCount(), "the compiler failed on some block");
     }
 
     @Nested

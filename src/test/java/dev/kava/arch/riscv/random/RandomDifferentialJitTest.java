@@ -1,5 +1,7 @@
 package dev.kava.arch.riscv.random;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,8 +19,10 @@ class RandomDifferentialJitTest {
         try {
             RandomDifferentialTest.matchesQemu(Integer.getInteger("kava.random.count", DEFAULT_COUNT));
         } finally {
-            System.out.println("RandomDifferentialJitTest: " + dev.kava.arch.riscv.Hart.jitSummary());
             RandomDifferentialTest.jitThreshold = null;
         }
+        String summary = dev.kava.arch.riscv.Hart.jitSummary();
+        System.out.println("RandomDifferentialJitTest: " + summary);
+        assertTrue(summary.contains("(0 by a compiler failure)"), "the compiler failed on some block: " + summary);
     }
 }
