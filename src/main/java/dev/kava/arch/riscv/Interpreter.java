@@ -12,6 +12,10 @@ import java.lang.invoke.VarHandle;
  * <p>Code runs in straight-line blocks ({@link CodePage.Block}) that end at control flow, so pc is
  * only computed where it is needed (auipc, jumps, traps). Budget and attention are checked
  * before every block; a block is at most one page of instructions.
+ *
+ * <p>When the JIT is on, a block that has run often enough runs as JVM bytecode instead
+ * ({@link BlockCompiler}, {@link CompiledBlock}), with the same accounting of pc, instret and
+ * faults as the switch below.
  */
 final class Interpreter {
     private Interpreter() {}
