@@ -251,6 +251,7 @@ public final class RunCommand implements Callable<Integer> {
             long insns = kernel.instructionsRetired();
             err.printf("kava: stats: %d guest instructions retired, %.3f s wall, %.1f MIPS%n",
                     insns, secs, insns / secs / 1e6);
+            err.println("kava: stats: " + dev.kava.arch.riscv.Hart.jitSummary());
         }
         return status.shellStatus();
     }

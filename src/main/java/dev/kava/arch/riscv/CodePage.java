@@ -25,6 +25,10 @@ final class CodePage {
         final int[] offs;
         /** Page offset right after the last instruction: where execution falls through to. */
         final int endOff;
+        /** Times the interpreter ran this block, until it is translated (racy between harts: only a hint). */
+        int runs;
+        /** The block translated to JVM bytecode, once hot; it lives and dies with this block. */
+        CompiledBlock compiled;
 
         Block(Insn[] insns, int[] offs, int endOff) {
             this.insns = insns;

@@ -37,6 +37,13 @@ public final class Hart {
 
     public final Mmu mmu;
 
+    // Side exits of a CompiledBlock (see there): the instruction that faulted, and how many
+    // instructions of the block a store to decoded code cut off (0: none).
+    int jitFaultIndex, jitStoreExit;
+
+    /** Runs after which a block is translated to bytecode (0: at once); negative: never. */
+    int jitThreshold = BlockCompiler.ENABLED ? BlockCompiler.THRESHOLD : -1;
+
     /** The time CSR: ticks of {@link Isa#TIMEBASE_HZ}. Replaceable for deterministic runs. */
     public interface TimeSource {
         long ticks();
@@ -91,6 +98,20 @@ public final class Hart {
     /** Clears and returns the attention bits. */
     int takeAttention() {
         return (int) ATTENTION.getAndSet(this, 0);
+    }
+
+    /**
+     * Sets when this hart translates hot blocks to JVM bytecode: after {@code runs} runs of a
+     * block, 0 at its first run, never if negative. For tests and benchmarks that compare the
+     * two tiers; the default comes from {@code kava.jit} and {@code kava.jit.threshold}.
+     */
+    public void setJitThreshold(int runs) {
+        jitThreshold = runs;
+    }
+
+    /** One line on the translating tier's work in this JVM (blocks translated, time spent), for --stats. */
+    public static String jitSummary() {
+        return BlockCompiler.summary();
     }
 
     /** Guest instructions retired so far. */

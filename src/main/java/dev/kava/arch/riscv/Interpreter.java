@@ -12,6 +12,10 @@ import java.lang.invoke.VarHandle;
  * <p>Code runs in straight-line blocks ({@link CodePage.Block}) that end at control flow, so pc is
  * only computed where it is needed (auipc, jumps, traps). Budget and attention are checked
  * before every block; a block is at most one page of instructions.
+ *
+ * <p>When the JIT is on, a block that has run often enough runs as JVM bytecode instead
+ * ({@link BlockCompiler}, {@link CompiledBlock}), with the same accounting of pc, instret and
+ * faults as the switch below.
  */
 final class Interpreter {
     private Interpreter() {}
@@ -21,6 +25,7 @@ final class Interpreter {
     static int run(Hart h, long budget) {
         final long[] x = h.x;
         final Mmu m = h.mmu;
+        final int jitThreshold = h.jitThreshold;
         long pc = h.pc;
         long n = 0;
         CodePage cp = null;
@@ -51,6 +56,20 @@ final class Interpreter {
                 final int[] offs = b.offs;
                 final int cnt = ins.length;
                 n += cnt;
+                CompiledBlock jitted = b.compiled;
+                if (jitted == null && jitThreshold >= 0 && b.runs++ >= jitThreshold) jitted = BlockCompiler.translate(b);
+                if (jitted != null) {
+                    i = -1; // a fault's index is in h.jitFaultIndex
+                    pc = jitted.exec(h, x, m, base);
+                    int notRun = h.jitStoreExit;
+                    if (notRun != 0) {
+                        // A store hit decoded code (see the store case below).
+                        h.jitStoreExit = 0;
+                        n -= notRun - 1;
+                        base = -1;
+                    }
+                    continue;
+                }
                 for (i = 0; i < cnt; i++) {
                     final Insn in = ins[i];
                     switch (in.op) {
@@ -166,6 +185,7 @@ final class Interpreter {
                 h.pc = pc;
                 h.instret += n;
             } else {
+                if (i < 0) i = h.jitFaultIndex;
                 // The faulting instruction and the rest of its block did not retire.
                 h.pc = base + b.offs[i];
                 h.instret += n - (b.insns.length - i);
@@ -200,6 +220,26 @@ final class Interpreter {
         if (b == 0) return -1;
         if (a == Long.MIN_VALUE && b == -1) return a;
         return a / b;
+    }
+
+    static long divu(long a, long b) {
+        return b == 0 ? -1L : Long.divideUnsigned(a, b);
+    }
+
+    static long remu(long a, long b) {
+        return b == 0 ? a : Long.remainderUnsigned(a, b);
+    }
+
+    static long divuw(int a, int b) {
+        return b == 0 ? -1L : Integer.divideUnsigned(a, b);
+    }
+
+    static long remuw(int a, int b) {
+        return b == 0 ? a : Integer.remainderUnsigned(a, b);
+    }
+
+    static long mulhsu(long a, long b) {
+        return Math.multiplyHigh(a, b) + (b < 0 ? a : 0);
     }
 
     static long rem(long a, long b) {

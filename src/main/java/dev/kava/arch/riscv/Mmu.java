@@ -28,14 +28,19 @@ public final class Mmu implements AddressSpace.TlbHolder {
     private static final int OFF_MASK = Page.SIZE - 1;
 
     final AddressSpace as;
-    private final long[] rTag = new long[TLB_SIZE], wTag = new long[TLB_SIZE];
+    // Package-private for BlockCompiler, whose code repeats the fast paths below (see words()).
+    static final int TLB_SHIFT = Page.SHIFT;
+    static final int TLB_ENTRIES = TLB_SIZE;
+    final long[] rTag = new long[TLB_SIZE], wTag = new long[TLB_SIZE];
     private final MemorySegment[] rData = new MemorySegment[TLB_SIZE], wData = new MemorySegment[TLB_SIZE];
+    /** The long[] behind rData/wData's segments: translated code reads and writes whole words in it. */
+    final long[][] rWords = new long[TLB_SIZE][], wWords = new long[TLB_SIZE][];
     private final MemoryFault fault = new MemoryFault();
 
     // The instruction TLB: recently executed pages' decoded code, so that calls between pages
     // (into the vDSO or a shared library, and back) skip the page-table walk. An entry holds only
     // while its page still holds that CodePage (stores to code drop page.icache).
-    private static final int ITLB_SIZE = 16, ITLB_MASK = ITLB_SIZE - 1;
+    private static final int ITLB_SIZE = 256, ITLB_MASK = ITLB_SIZE - 1;
     private final long[] xTag = new long[ITLB_SIZE];
     private final Page[] xPage = new Page[ITLB_SIZE];
     private final CodePage[] xData = new CodePage[ITLB_SIZE];
@@ -73,6 +78,8 @@ public final class Mmu implements AddressSpace.TlbHolder {
         java.util.Arrays.fill(wTag, -1L);
         java.util.Arrays.fill(rData, null);
         java.util.Arrays.fill(wData, null);
+        java.util.Arrays.fill(rWords, null);
+        java.util.Arrays.fill(wWords, null);
         java.util.Arrays.fill(xTag, -1L);
         java.util.Arrays.fill(xPage, null);
         java.util.Arrays.fill(xData, null);
@@ -146,7 +153,13 @@ public final class Mmu implements AddressSpace.TlbHolder {
         int i = (int) vpn & TLB_MASK;
         rTag[i] = vpn;
         rData[i] = p.mem;
+        rWords[i] = words(p);
         return p.mem;
+    }
+
+    /** The array a page frame's segment is a view of (Page.mem is MemorySegment.ofArray(long[])); null if none. */
+    private static long[] words(Page p) {
+        return p.mem.heapBase().orElse(null) instanceof long[] w && p.mem.byteSize() == 8L * w.length ? w : null;
     }
 
     // ---- stores ----
@@ -214,9 +227,11 @@ public final class Mmu implements AddressSpace.TlbHolder {
         int i = (int) vpn & TLB_MASK;
         wTag[i] = vpn;
         wData[i] = p.mem;
+        wWords[i] = words(p);
         // A write translation implies a read one.
         rTag[i] = vpn;
         rData[i] = p.mem;
+        rWords[i] = wWords[i];
         return p.mem;
     }
 
@@ -327,7 +342,7 @@ public final class Mmu implements AddressSpace.TlbHolder {
         CodePage cp = new CodePage();
         p.icache = cp;
         for (int i = 0; i < TLB_SIZE; i++) {
-            if (wData[i] == p.mem) { wTag[i] = -1; wData[i] = null; }
+            if (wData[i] == p.mem) { wTag[i] = -1; wData[i] = null; wWords[i] = null; }
         }
         as.flushTlbsExcept(this);
         return cp;

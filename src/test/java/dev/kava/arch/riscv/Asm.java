@@ -70,6 +70,12 @@ final class Asm {
         }
     }
 
+    /**
+     * The JIT threshold of the harts {@link #load} makes (see {@link Hart#setJitThreshold});
+     * null: the default. {@link JitInsnTest} sets it to 0 to run the instruction tests translated.
+     */
+    static volatile Integer jitThreshold;
+
     /** A hart with the snippet at CODE (r-x), a zeroed r/w data page at DATA and a stack. */
     static Hart load(String src) {
         byte[] code = assemble(src, true);
@@ -82,6 +88,8 @@ final class Asm {
         Hart h = new Hart(as);
         h.pc = CODE;
         h.x[2] = STACK_TOP;
+        Integer t = jitThreshold;
+        if (t != null) h.setJitThreshold(t);
         return h;
     }
 

@@ -124,6 +124,9 @@ class RandomDifferentialTest {
         }
     }
 
+    /** The harts' JIT threshold (see {@link Hart#setJitThreshold}); null: the default. */
+    static volatile Integer jitThreshold;
+
     /** Runs the image on a fresh kava hart: a tiny "kernel" that only knows write and exit_group. */
     static Outcome runKava(Image img) {
         AddressSpace as = new AddressSpace();
@@ -132,6 +135,8 @@ class RandomDifferentialTest {
         as.map(RandomProgram.BASE, len, Mman.PROT_READ | Mman.PROT_WRITE | Mman.PROT_EXEC);
         if (!as.copyToUser(RandomProgram.BASE, elf, 0, elf.length)) return new Outcome(null, "copyToUser failed");
         Hart h = new Hart(as);
+        Integer t = jitThreshold;
+        if (t != null) h.setJitThreshold(t);
         try {
             h.pc = img.entry();
             ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -241,17 +246,22 @@ class RandomDifferentialTest {
 
     @Test
     void kavaMatchesQemu() throws Exception {
+        matchesQemu(Integer.getInteger("kava.random.count", DEFAULT_COUNT));
+    }
+
+    /** Runs about count random instructions under qemu and kava and compares. */
+    static void matchesQemu(int count) throws Exception {
         String qemu = qemuBinary();
         Assumptions.assumeTrue(qemu != null, "qemu-riscv64-static not found: skipping the random differential test");
         long seed = Long.getLong("kava.random.seed", System.nanoTime() ^ 0x5DEECE66DL);
-        int count = Integer.getInteger("kava.random.count", DEFAULT_COUNT);
         int perProgram = Math.max(1, Integer.getInteger("kava.random.perProgram", DEFAULT_PER_PROGRAM));
         int programs = Math.max(1, (count + perProgram - 1) / perProgram);
         boolean qemuOnly = Boolean.getBoolean("kava.random.qemuOnly");
         Integer only = Integer.getInteger("kava.random.program");
-        System.out.printf("RandomDifferentialTest: seed=%d programs=%d x %d instructions%s%s (replay: -Dkava.random.seed=%d)%n",
+        System.out.printf("RandomDifferentialTest: seed=%d programs=%d x %d instructions%s%s%s (replay: -Dkava.random.seed=%d)%n",
                 seed, programs, perProgram, only != null ? " (only program " + only + ")" : "",
-                excluded().isEmpty() ? "" : " excluding " + excluded(), seed);
+                excluded().isEmpty() ? "" : " excluding " + excluded(),
+                jitThreshold == null ? "" : " with JIT threshold " + jitThreshold, seed);
 
         Path dir = Files.createTempDirectory("kava-random");
         Qemu q = new Qemu(qemu, dir);
