@@ -132,15 +132,15 @@ final class Interpreter {
                         case MULW: x[in.rd] = (int) x[in.rs1] * (int) x[in.rs2]; continue;
                         case MULH: x[in.rd] = Math.multiplyHigh(x[in.rs1], x[in.rs2]); continue;
                         case MULHU: x[in.rd] = Math.unsignedMultiplyHigh(x[in.rs1], x[in.rs2]); continue;
-                        case MULHSU: { long a = x[in.rs1], c = x[in.rs2]; x[in.rd] = Math.multiplyHigh(a, c) + (c < 0 ? a : 0); continue; }
+                        case MULHSU: x[in.rd] = mulhsu(x[in.rs1], x[in.rs2]); continue;
                         case DIV: x[in.rd] = div(x[in.rs1], x[in.rs2]); continue;
-                        case DIVU: { long c = x[in.rs2]; x[in.rd] = c == 0 ? -1L : Long.divideUnsigned(x[in.rs1], c); continue; }
+                        case DIVU: x[in.rd] = divu(x[in.rs1], x[in.rs2]); continue;
                         case REM: x[in.rd] = rem(x[in.rs1], x[in.rs2]); continue;
-                        case REMU: { long c = x[in.rs2]; x[in.rd] = c == 0 ? x[in.rs1] : Long.remainderUnsigned(x[in.rs1], c); continue; }
+                        case REMU: x[in.rd] = remu(x[in.rs1], x[in.rs2]); continue;
                         case DIVW: x[in.rd] = divw((int) x[in.rs1], (int) x[in.rs2]); continue;
-                        case DIVUW: { int c = (int) x[in.rs2]; x[in.rd] = c == 0 ? -1L : Integer.divideUnsigned((int) x[in.rs1], c); continue; }
+                        case DIVUW: x[in.rd] = divuw((int) x[in.rs1], (int) x[in.rs2]); continue;
                         case REMW: x[in.rd] = remw((int) x[in.rs1], (int) x[in.rs2]); continue;
-                        case REMUW: { int c = (int) x[in.rs2]; x[in.rd] = c == 0 ? (int) x[in.rs1] : Integer.remainderUnsigned((int) x[in.rs1], c); continue; }
+                        case REMUW: x[in.rd] = remuw((int) x[in.rs1], (int) x[in.rs2]); continue;
 
                         case ECALL: h.pc = base + offs[i]; h.instret += n - 1; return Trap.ECALL_U;
                         case EBREAK: h.pc = base + offs[i]; h.trapValue = h.pc; h.instret += n - 1; return Trap.BREAKPOINT;
