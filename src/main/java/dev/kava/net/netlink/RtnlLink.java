@@ -173,6 +173,24 @@ final class RtnlLink {
     }
 
     /** rtnl_dev_get: by IFLA_IFNAME (IFLA_ALT_IFNAME: kava devices have no alternative names). */
+    /**
+     * The device a link request names, as rtnl_getlink/setlink/dellink find it: by ifi_index when
+     * positive, else by IFLA_IFNAME or IFLA_ALT_IFNAME; EINVAL when it names none, ENODEV when
+     * there is no such device. Holds RTNL.
+     */
+    private static NetDevice namedDev(RouteNetlink rn, RouteNetlink.Request r, NlAttrs a, int index) {
+        NetDevice dev;
+        if (index > 0) dev = rn.net.devByIndex(index);
+        else if (hasName(a)) dev = byName(rn, r, a);
+        else throw ErrnoException.of(Errno.EINVAL);
+        if (dev == null) throw ErrnoException.of(Errno.ENODEV);
+        return dev;
+    }
+
+    private static boolean hasName(NlAttrs a) {
+        return a.has(IfLink.IFLA_IFNAME) || a.has(IfLink.IFLA_ALT_IFNAME);
+    }
+
     private static NetDevice byName(RouteNetlink rn, RouteNetlink.Request r, NlAttrs a) {
         if (a.has(IfLink.IFLA_IFNAME)) {
             checkName(r, a, IfLink.IFLA_IFNAME);
@@ -209,11 +227,7 @@ final class RtnlLink {
         byte[] msg;
         rn.net.rtnl.lock();
         try {
-            NetDevice dev;
-            if (index > 0) dev = rn.net.devByIndex(index);
-            else if (a.has(IfLink.IFLA_IFNAME) || a.has(IfLink.IFLA_ALT_IFNAME)) dev = byName(rn, r, a);
-            else throw ErrnoException.of(Errno.EINVAL);
-            if (dev == null) throw ErrnoException.of(Errno.ENODEV);
+            NetDevice dev = namedDev(rn, r, a, index);
             msg = fill(dev, Rtnetlink.RTM_NEWLINK, r.src.portid, r.seq, 0, 0, extMask);
         } finally {
             rn.net.rtnl.unlock();
@@ -235,7 +249,7 @@ final class RtnlLink {
                 dev = rn.net.devByIndex(index);
             } else if (index < 0) {
                 throw r.fail(Errno.EINVAL, "ifindex can't be negative");
-            } else if (a.has(IfLink.IFLA_IFNAME) || a.has(IfLink.IFLA_ALT_IFNAME)) {
+            } else if (hasName(a)) {
                 specified = true;
                 dev = byName(rn, r, a);
             }
@@ -266,11 +280,7 @@ final class RtnlLink {
         int index = r.u32(IFI_INDEX);
         rn.net.rtnl.lock();
         try {
-            NetDevice dev;
-            if (index > 0) dev = rn.net.devByIndex(index);
-            else if (a.has(IfLink.IFLA_IFNAME) || a.has(IfLink.IFLA_ALT_IFNAME)) dev = byName(rn, r, a);
-            else throw ErrnoException.of(Errno.EINVAL);
-            if (dev == null) throw ErrnoException.of(Errno.ENODEV);
+            NetDevice dev = namedDev(rn, r, a, index);
             doSetlink(r, dev, a);
         } finally {
             rn.net.rtnl.unlock();
@@ -284,12 +294,9 @@ final class RtnlLink {
         int index = r.u32(IFI_INDEX);
         rn.net.rtnl.lock();
         try {
-            NetDevice dev;
-            if (index > 0) dev = rn.net.devByIndex(index);
-            else if (a.has(IfLink.IFLA_IFNAME) || a.has(IfLink.IFLA_ALT_IFNAME)) dev = byName(rn, r, a);
-            else if (a.has(IfLink.IFLA_GROUP)) throw ErrnoException.of(Errno.EOPNOTSUPP);
-            else throw ErrnoException.of(Errno.EINVAL);
-            if (dev == null) throw ErrnoException.of(Errno.ENODEV);
+            // rtnl_group_dellink: a group names no single device; kava's devices have no dellink.
+            if (index <= 0 && !hasName(a) && a.has(IfLink.IFLA_GROUP)) throw ErrnoException.of(Errno.EOPNOTSUPP);
+            namedDev(rn, r, a, index);
             throw ErrnoException.of(Errno.EOPNOTSUPP);
         } finally {
             rn.net.rtnl.unlock();
