@@ -224,18 +224,8 @@ public final class TcpIpv6 implements NetProtocol6 {
     /** tcp_v6_send_response: a RST or a TIME_WAIT ACK from no socket, sent at once. */
     static void sendBare(TcpNet tn, byte[] saddr, byte[] daddr, int oif, int sport, int dport, int seq, int ack, int flags,
                          int window, boolean ts, int tsval, int tsecr) {
-        int olen = ts ? Tcp.TCPOLEN_TSTAMP_ALIGNED : 0;
-        int hlen = Tcp.HDR_LEN + olen;
-        SkBuff skb = SkBuff.alloc(SkBuff.MAX_HEADER, hlen);
-        int th = skb.put(hlen);
-        skb.put16(th + Tcp.SOURCE, sport);
-        skb.put16(th + Tcp.DEST, dport);
-        skb.put32(th + Tcp.SEQ, seq);
-        skb.put32(th + Tcp.ACK_SEQ, ack);
-        skb.put8(th + Tcp.DOFF, (hlen / 4) << 4);
-        skb.put8(th + Tcp.FLAGS, flags);
-        skb.put16(th + Tcp.WINDOW, window);
-        if (ts) TcpOptions.write(skb.buf, th + Tcp.HDR_LEN, 0, false, true, tsval, tsecr, -1, null, 0);
+        SkBuff skb = TcpOutput.bareSegment(sport, dport, seq, ack, flags, window, ts, tsval, tsecr);
+        int th = skb.data, hlen = skb.len();
         long sum = Checksum.partial(skb.buf, th, hlen, 0);
         skb.put16(th + Tcp.CHECK, Checksum.ipv6Magic(saddr, daddr, hlen, In.IPPROTO_TCP, sum));
         Net net = tn.net;

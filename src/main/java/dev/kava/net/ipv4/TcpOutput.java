@@ -528,9 +528,13 @@ final class TcpOutput {
                 tw.tsOk, tsval, tsecr);
     }
 
-    /** A segment from no socket (ip_send_unicast_reply): RSTs and TIME_WAIT ACKs, sent at once. */
-    static void sendBare(TcpNet tn, int saddr, int daddr, int sport, int dport, int seq, int ack, int flags, int window,
-                         boolean ts, int tsval, int tsecr) {
+    /**
+     * The TCP header (and timestamp option) of a segment sent from no socket, RST or TIME_WAIT
+     * ACK, for either family (tcp_v4_send_reset/tcp_v4_send_ack and tcp_v6_send_response build
+     * the same header); the checksum is left 0 for the caller's pseudo-header.
+     */
+    static SkBuff bareSegment(int sport, int dport, int seq, int ack, int flags, int window, boolean ts, int tsval,
+                              int tsecr) {
         int olen = ts ? Tcp.TCPOLEN_TSTAMP_ALIGNED : 0;
         int hlen = Tcp.HDR_LEN + olen;
         SkBuff skb = SkBuff.alloc(SkBuff.MAX_HEADER, hlen);
@@ -543,6 +547,14 @@ final class TcpOutput {
         skb.put8(th + Tcp.FLAGS, flags);
         skb.put16(th + Tcp.WINDOW, window);
         if (ts) TcpOptions.write(skb.buf, th + Tcp.HDR_LEN, 0, false, true, tsval, tsecr, -1, null, 0);
+        return skb;
+    }
+
+    /** A segment from no socket (ip_send_unicast_reply): RSTs and TIME_WAIT ACKs, sent at once. */
+    static void sendBare(TcpNet tn, int saddr, int daddr, int sport, int dport, int seq, int ack, int flags, int window,
+                         boolean ts, int tsval, int tsecr) {
+        SkBuff skb = bareSegment(sport, dport, seq, ack, flags, window, ts, tsval, tsecr);
+        int th = skb.data, hlen = skb.len();
         long sum = Checksum.partial(skb.buf, th, hlen, 0);
         skb.put16(th + Tcp.CHECK, Checksum.tcpudpMagic(saddr, daddr, hlen, In.IPPROTO_TCP, sum));
         Flow4 fl = new Flow4(daddr, saddr, 0, 0, In.IPPROTO_TCP);
