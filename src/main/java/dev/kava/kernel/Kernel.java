@@ -183,7 +183,7 @@ public final class Kernel {
         log.setClock(clock::monotonicNanos);
         this.scheduler = new Scheduler(ncpus, new SchedPolicy.Fifo(), clock, config.deterministic);
         registerSyscalls();
-        dev.kava.kernel.time.TimerSoftirqs.init();
+        dev.kava.kernel.time.TimerSoftirqs.init(this);
     }
 
     private void registerSyscalls() {

@@ -12,7 +12,6 @@ import dev.kava.kernel.signal.Signals;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -38,7 +37,7 @@ public final class PosixTimers {
         final TaskGroup group;
         /** Expiry in the timer's clock (ns), 0 when disarmed; the interval, 0 for one-shot. */
         long expiry, interval;
-        ScheduledFuture<?> future;
+        TimerBase.Pending future;
         /** Deterministic mode: the virtual-clock callback instead of the host timer thread. */
         dev.kava.kernel.sched.Scheduler.VirtualTimer vtimer;
         /** For a CPU-time clock: the thread whose time counts (CLOCK_THREAD_CPUTIME_ID), else null (the process). */
@@ -95,7 +94,7 @@ public final class PosixTimers {
     /** Arms t to expire at the absolute time expiry of its clock, or disarms it when expiry is 0. Holds this. */
     private void arm(KTimer t, long expiry, long interval) {
         if (t.future != null) {
-            t.future.cancel(false);
+            t.future.cancel();
             t.future = null;
         }
         if (t.vtimer != null) {
@@ -133,7 +132,7 @@ public final class PosixTimers {
             long deadline = k.clock().monotonicNanos() + delay;
             t.vtimer = k.scheduler().addVirtualTimer(deadline, () -> expire(t));
         } else {
-            t.future = TimerSoftirqs.HRTIMER.schedule(new Expire(t), delay, TimeUnit.NANOSECONDS);
+            t.future = TimerSoftirqs.HRTIMER.schedule(new Expire(t), delay);
         }
     }
 

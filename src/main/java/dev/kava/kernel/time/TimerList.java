@@ -2,8 +2,6 @@ package dev.kava.kernel.time;
 
 import dev.kava.kernel.Kernel;
 
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A kernel timer (struct timer_list, kernel/time/timer.c) on the kernel's clock: armed for an
@@ -21,7 +19,7 @@ public final class TimerList {
     private long expires;
     private long generation;
     private boolean pending;
-    private ScheduledFuture<?> future;
+    private TimerBase.Pending future;
     private dev.kava.kernel.sched.Scheduler.VirtualTimer vtimer;
 
     /** A timer on kernel's clock (null: the host's monotonic clock, for a stack without a kernel). */
@@ -49,7 +47,7 @@ public final class TimerList {
         if (kernel != null && kernel.deterministic()) {
             vtimer = kernel.scheduler().addVirtualTimer(now() + delay, () -> fire(gen));
         } else {
-            future = TimerSoftirqs.TIMER.schedule(() -> fire(gen), delay, TimeUnit.NANOSECONDS);
+            future = TimerSoftirqs.TIMER.schedule(() -> fire(gen), delay);
         }
     }
 
@@ -79,7 +77,7 @@ public final class TimerList {
 
     private void cancelLocked() {
         if (future != null) {
-            future.cancel(false);
+            future.cancel();
             future = null;
         }
         if (vtimer != null) {
@@ -93,7 +91,7 @@ public final class TimerList {
             if (gen != generation || !pending) return;
             if (now() < expires) { // the host woke us a little early: wait for the real deadline
                 long g = ++generation;
-                future = TimerSoftirqs.TIMER.schedule(() -> fire(g), expires - now(), TimeUnit.NANOSECONDS);
+                future = TimerSoftirqs.TIMER.schedule(() -> fire(g), expires - now());
                 return;
             }
             pending = false;

@@ -1,38 +1,41 @@
 package dev.kava.kernel.time;
 
-import java.util.concurrent.ScheduledThreadPoolExecutor;
+import dev.kava.kernel.Kernel;
 
 /**
  * The host threads that run expiring timers, kava's HRTIMER_SOFTIRQ and TIMER_SOFTIRQ: one for
  * high-resolution timers ({@link HrTimer}, {@link PosixTimers}), one for kernel timers
  * ({@link TimerList}, the network stack's), so that a long network timer never delays a
- * process's timer signal.
+ * process's timer signal. Each is a {@link TimerBase}.
  *
- * <p>{@link #init} starts both at boot, as start_kernel calls init_timers() and hrtimers_init():
- * the first timer a program arms then costs what every later one does, instead of a thread
- * start and the executor's first run (milliseconds on a cold JVM, which a program measuring
- * its timer's remaining time sees).
+ * <p>Both run from the first use of this class; {@link #init} is called at boot, as start_kernel
+ * calls init_timers() and hrtimers_init(), so that the first timer a program arms costs what
+ * every later one does, instead of a thread start and the JVM's loading of the arming code
+ * (milliseconds on a cold JVM, which a program measuring its timer's remaining time sees).
  */
 public final class TimerSoftirqs {
     private TimerSoftirqs() {}
 
-    static final ScheduledThreadPoolExecutor HRTIMER = executor("kava-timers");
-    static final ScheduledThreadPoolExecutor TIMER = executor("kava-timer-list");
+    static final TimerBase HRTIMER = new TimerBase("kava-timers");
+    static final TimerBase TIMER = new TimerBase("kava-timer-list");
 
-    private static ScheduledThreadPoolExecutor executor(String name) {
-        ScheduledThreadPoolExecutor e = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread th = new Thread(r, name);
-            th.setDaemon(true);
-            return th;
-        });
-        // A cancelled timer leaves the queue at once: programs re-arm timers far more often than they expire.
-        e.setRemoveOnCancelPolicy(true);
-        return e;
+    static {
+        HRTIMER.start();
+        TIMER.start();
     }
 
-    /** init_timers and hrtimers_init: the timer threads run from boot on. */
-    public static void init() {
-        HRTIMER.prestartAllCoreThreads();
-        TIMER.prestartAllCoreThreads();
+    /**
+     * init_timers and hrtimers_init: the timer threads run, and the high-resolution one arms and
+     * cancels a timer first ({@link HrTimer#warmUp}) while the boot goes on.
+     */
+    public static void init(Kernel kernel) {
+        if (!kernel.deterministic()) HRTIMER.schedule(new WarmUp(kernel), 0);
+    }
+
+    private record WarmUp(Kernel kernel) implements Runnable {
+        @Override
+        public void run() {
+            HrTimer.warmUp(kernel);
+        }
     }
 }
