@@ -20,7 +20,14 @@ public final class Page {
      * atomics on the same memory that plain loads and stores use, and the JDK only offers
      * them on heap memory that is known to be aligned.
      */
-    public final MemorySegment mem = MemorySegment.ofArray(new long[SIZE / 8]);
+    public final MemorySegment mem;
+
+    /**
+     * The same bytes as the long[] behind {@link #mem}: on a little-endian host, word k holds
+     * bytes 8k..8k+7 in guest order, so the CPU's naturally aligned loads and its 8-byte stores
+     * reach them without the segment's checks (see Mmu).
+     */
+    public final long[] words;
 
     /** How many page-table entries map this frame; above 1, a private writable mapping must copy before writing. */
     final AtomicInteger mapCount = new AtomicInteger(1);
@@ -31,7 +38,10 @@ public final class Page {
      */
     public volatile Object icache;
 
-    Page() {}
+    Page() {
+        words = new long[SIZE / 8];
+        mem = MemorySegment.ofArray(words);
+    }
 
     /** A zeroed frame not (yet) mapped anywhere: page cache and tmpfs data pages. The caller accounts for it. */
     public static Page newFrame() {

@@ -37,6 +37,27 @@ class MemoryInsnTest {
         assertEquals(0x8586878887880000L | (0x88L << 8), h.x[A7]);
     }
 
+    /** Every naturally aligned load position in a word (the fast paths shift it out of a long). */
+    @Test
+    void alignedLoadsAtEveryPositionOfAWord() {
+        long word = 0xf8e7d6c5b4a39281L;
+        StringBuilder asm = new StringBuilder("li t0, 0x20000\nli t1, " + word + "\nsd t1, 0(t0)\n");
+        for (String[] kind : new String[][]{{"lb", "1"}, {"lbu", "1"}, {"lh", "2"}, {"lhu", "2"}, {"lw", "4"}, {"lwu", "4"}}) {
+            int size = Integer.parseInt(kind[1]);
+            StringBuilder a = new StringBuilder(asm);
+            int[] regs = {10, 11, 12, 13, 14, 15, 16, 17};
+            int n = 0;
+            for (int off = 0; off < 8; off += size) a.append(kind[0]).append(" x").append(regs[n++]).append(", ").append(off).append("(t0)\n");
+            Hart h = Asm.run(a.toString());
+            n = 0;
+            for (int off = 0; off < 8; off += size) {
+                long bits = (word >>> (8 * off)) & (size == 8 ? -1L : (1L << (8 * size)) - 1);
+                long expected = kind[0].endsWith("u") ? bits : (bits << (64 - 8 * size)) >> (64 - 8 * size);
+                assertEquals(expected, h.x[regs[n++]], kind[0] + " at offset " + off);
+            }
+        }
+    }
+
     @Test
     void misalignedAndPageCrossingAccessesWork() {
         // Linux emulates misaligned user accesses, so they must succeed, including across pages.
