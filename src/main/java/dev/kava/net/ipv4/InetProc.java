@@ -23,8 +23,10 @@ public final class InetProc {
     static final String HEADER6 = "  sl  local_address                         remote_address                        st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode ref pointer drops\n";
 
     static void register() {
-        ProcNet.register("udp", (net, t) -> udp4(net));
+        ProcNet.register("udp", (net, t) -> udp4(net.ipv4.udp));
         ProcNet.register("udp6", (net, t) -> sock6(net, net.ipv4.udp.all(), true));
+        ProcNet.register("udplite", (net, t) -> udp4(net.ipv4.udplite));
+        ProcNet.register("udplite6", (net, t) -> sock6(net, net.ipv4.udplite.all(), true));
         ProcNet.register("raw", (net, t) -> raw4(net));
         ProcNet.register("raw6", (net, t) -> sock6(net, raw(net, Socket.AF_INET6), false));
         ProcNet.register("icmp", (net, t) -> ping4(net));
@@ -63,13 +65,13 @@ public final class InetProc {
                 ptr(s), drops(s));
     }
 
-    /** udp4_seq_show: IPv4 sockets (and dual-stack ones are udp6's), each line padded to 127 columns. */
-    static String udp4(Net net) {
+    /** udp4_seq_show for udp and udplite: IPv4 sockets (and dual-stack ones are udp6's), each line padded to 127 columns. */
+    static String udp4(UdpTable table) {
         StringBuilder sb = new StringBuilder();
         int at = sb.length();
         sb.append("   sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode ref pointer drops");
         ProcNet.padLine(sb, at, 128);
-        for (UdpSock s : net.ipv4.udp.all()) {
+        for (UdpSock s : table.all()) {
             if (s.family != Socket.AF_INET) continue;
             at = sb.length();
             sb.append(row4(s.num & 0xff, s, s.sport, s.dport));

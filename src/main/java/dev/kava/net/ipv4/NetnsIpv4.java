@@ -16,6 +16,8 @@ public final class NetnsIpv4 {
     public final IpOutput out = new IpOutput(this);
     /** The UDP sockets of the namespace, IPv4 and IPv6 (udp_table). */
     public final UdpTable udp = new UdpTable();
+    /** The UDP-Lite sockets, IPv4 and IPv6 (udplite_table): ports of their own. */
+    public final UdpTable udplite = new UdpTable();
     /** The ping sockets (ping_table) and raw sockets (raw_v4_hashinfo and raw_v6_hashinfo). */
     public final PingTable ping = new PingTable();
     public final RawTable raw = new RawTable();

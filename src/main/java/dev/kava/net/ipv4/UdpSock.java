@@ -30,11 +30,17 @@ import java.util.ArrayDeque;
  * dropped and counted. A connected socket hears of ICMP port unreachable as ECONNREFUSED on
  * its next call; with IP_RECVERR, errors also queue for MSG_ERRQUEUE. UDP_CORK and MSG_MORE
  * gather several sends into one datagram; UDP_SEGMENT splits a send into several.
+ * <p>The same class is the UDP-Lite socket (RFC 3828, net/ipv4/udplite.c, the pcflag of
+ * udp.c): its own port table, the header's length field carries the checksum coverage
+ * (UDPLITE_SEND_CSCOV), the checksum is mandatory, and datagrams covered less than
+ * UDPLITE_RECV_CSCOV asks are dropped.
  */
 public final class UdpSock extends InetSock {
     /** SOL_UDP options (include/uapi/linux/udp.h). */
     public static final int UDP_CORK = 1, UDP_ENCAP = 100, UDP_NO_CHECK6_TX = 101, UDP_NO_CHECK6_RX = 102,
             UDP_SEGMENT = 103, UDP_GRO = 104;
+    /** UDP-Lite's coverage options, at level SOL_UDP or SOL_UDPLITE (include/uapi/linux/udp.h). */
+    public static final int UDPLITE_SEND_CSCOV = 10, UDPLITE_RECV_CSCOV = 11;
     /** UDP_MAX_SEGMENTS */
     static final int UDP_MAX_SEGMENTS = 1 << 7;
     /** sizeof(struct udphdr) */
@@ -43,6 +49,11 @@ public final class UdpSock extends InetSock {
     static final int CSUM_MANGLED_0 = 0xffff;
 
     private final UdpTable table;
+    /** UDP-Lite (up->pcflag): IPPROTO_UDPLITE sockets. */
+    final boolean lite;
+    /** UDPLITE_SEND_CSCOV / UDPLITE_RECV_CSCOV (pcslen, pcrlen) and whether each was set (UDPLITE_SEND_CC, UDPLITE_RECV_CC). */
+    private volatile int pcslen, pcrlen;
+    private volatile boolean sendCc, recvCc;
     private final ArrayDeque<SkBuff> rq = new ArrayDeque<>();
     /** sk_rmem_alloc */
     private long rmem;
@@ -63,7 +74,8 @@ public final class UdpSock extends InetSock {
 
     private UdpSock(Net net, int family, int type, int protocol) {
         super(net, family, type, protocol);
-        this.table = net.ipv4.udp;
+        this.lite = protocol == In.IPPROTO_UDPLITE;
+        this.table = lite ? net.ipv4.udplite : net.ipv4.udp;
     }
 
     /** udp_init_sock via inetsw. */
@@ -81,10 +93,12 @@ public final class UdpSock extends InetSock {
         return noCheck6Rx;
     }
 
-    /** udp_init: SOCK_DGRAM/IPPROTO_UDP in inetsw, the handler in inet_protos, /proc/net/udp. */
+    /** udp_init and udplite4_register: SOCK_DGRAM/IPPROTO_UDP and IPPROTO_UDPLITE in inetsw, their handlers in inet_protos. */
     static void init() {
         AfInet.register(new InetProtosw(Socket.SOCK_DGRAM, In.IPPROTO_UDP, UdpSock::create, InetProtosw.PERMANENT));
         InetProtos.add(In.IPPROTO_UDP, Udp.INSTANCE);
+        AfInet.register(new InetProtosw(Socket.SOCK_DGRAM, In.IPPROTO_UDPLITE, UdpSock::create, InetProtosw.PERMANENT));
+        InetProtos.add(In.IPPROTO_UDPLITE, Udp.LITE);
     }
 
     @Override
@@ -206,8 +220,24 @@ public final class UdpSock extends InetSock {
                 gsoSize = val;
             }
             case UDP_GRO -> gro = val != 0;
+            case UDPLITE_SEND_CSCOV -> {
+                if (!lite) throw ErrnoException.of(Errno.ENOPROTOOPT);
+                pcslen = cscovOpt(val);
+                sendCc = true;
+            }
+            case UDPLITE_RECV_CSCOV -> {
+                if (!lite) throw ErrnoException.of(Errno.ENOPROTOOPT);
+                pcrlen = cscovOpt(val);
+                recvCc = true;
+            }
             default -> throw ErrnoException.of(Errno.ENOPROTOOPT);
         }
+    }
+
+    /** A coverage below 8 (but 0, the whole datagram) is the header's 8; above USHRT_MAX, USHRT_MAX. */
+    private static int cscovOpt(int val) {
+        if (val != 0 && val < UDP_HDR_LEN) return UDP_HDR_LEN;
+        return Math.min(val, 0xffff);
     }
 
     private void udpGetsockopt(Task t, int optname, long optval, long optlenAddr) {
@@ -221,6 +251,9 @@ public final class UdpSock extends InetSock {
             case UDP_SEGMENT -> gsoSize;
             case UDP_GRO -> gro ? 1 : 0;
             case UDP_ENCAP -> 0;
+            // udp_lib_getsockopt answers these for plain UDP sockets too (0).
+            case UDPLITE_SEND_CSCOV -> pcslen;
+            case UDPLITE_RECV_CSCOV -> pcrlen;
             default -> throw ErrnoException.of(Errno.ENOPROTOOPT);
         };
         t.mem.write32(optlenAddr, len);
@@ -314,6 +347,7 @@ public final class UdpSock extends InetSock {
                               int prio, int mk, boolean connected) {
         if (data.length > gso * UDP_MAX_SEGMENTS) throw ErrnoException.of(Errno.EINVAL);
         if (gso + UDP_HDR_LEN + Ip.HDR_LEN > rt.mtu()) throw ErrnoException.of(Errno.EINVAL);
+        if (lite) throw ErrnoException.of(Errno.EIO); // udp_send_skb: no segmentation offload for UDP-Lite
         for (int off = 0; off < data.length; off += gso) {
             int err = send4(data, off, Math.min(gso, data.length - off), saddr, daddr, dport, rt, tos, ttl, prio, mk, connected);
             if (err < 0) throw ErrnoException.of(-err);
@@ -361,8 +395,9 @@ public final class UdpSock extends InetSock {
         skb.put16(uh + 2, dport);
         skb.put16(uh + 4, ulen);
         skb.put16(uh + 6, 0);
-        if (!noCheck) {
-            int c = Checksum.tcpudpMagic(saddr, daddr, ulen, In.IPPROTO_UDP, Checksum.partial(skb.buf, uh, ulen, 0));
+        if (lite || !noCheck) {
+            int cov = liteCoverage(skb, uh, ulen);
+            int c = Checksum.tcpudpMagic(saddr, daddr, ulen, protocol, Checksum.partial(skb.buf, uh, cov, 0));
             skb.put16(uh + 6, c == 0 ? CSUM_MANGLED_0 : c);
         }
         // The stack made the checksum itself: the receiver need not check it again (lo's CHECKSUM_PARTIAL).
@@ -379,10 +414,10 @@ public final class UdpSock extends InetSock {
         if (connected || this.daddr != 0) p.id = inetId.getAndIncrement();
         int err = net.ipv4.out.buildAndSend(skb, rt, p);
         if (err == -Errno.ENOBUFS && !recverr) {
-            net.ipv4.mib.udp(IpMib.UDP_SNDBUF_ERRORS);
+            net.ipv4.mib.udp(lite, IpMib.UDP_SNDBUF_ERRORS);
             err = 0;
         } else if (err == 0) {
-            net.ipv4.mib.udp(IpMib.UDP_OUT_DATAGRAMS);
+            net.ipv4.mib.udp(lite, IpMib.UDP_OUT_DATAGRAMS);
         }
         return err;
     }
@@ -454,6 +489,7 @@ public final class UdpSock extends InetSock {
         if (gso > 0 && len > gso) {
             byte[] data = copyIn(msg, (int) len);
             if (data.length > gso * UDP_MAX_SEGMENTS) throw ErrnoException.of(Errno.EINVAL);
+            if (lite) throw ErrnoException.of(Errno.EIO);
             for (int off = 0; off < data.length; off += gso) {
                 int err = send6(data, off, Math.min(gso, data.length - off), saddr6, daddr6, dport, rt, tclass, hlim);
                 if (err < 0) throw ErrnoException.of(-err);
@@ -477,23 +513,37 @@ public final class UdpSock extends InetSock {
         skb.put16(uh + 2, dport);
         skb.put16(uh + 4, ulen);
         skb.put16(uh + 6, 0);
-        if (!noCheck6Tx) {
-            int c = Checksum.ipv6Magic(saddr6, daddr6, ulen, In.IPPROTO_UDP, Checksum.partial(skb.buf, uh, ulen, 0));
+        if (lite || !noCheck6Tx) {
+            int cov = liteCoverage(skb, uh, ulen);
+            int c = Checksum.ipv6Magic(saddr6, daddr6, ulen, protocol, Checksum.partial(skb.buf, uh, cov, 0));
             skb.put16(uh + 6, c == 0 ? CSUM_MANGLED_0 : c);
         }
         skb.ipSummed = SkBuff.CHECKSUM_UNNECESSARY;
         skb.ignoreDf = v6.pmtudisc < In6.IPV6_PMTUDISC_DO && !v6.dontfrag;
-        Ip6Output.Params p = new Ip6Output.Params(saddr6, daddr6, In.IPPROTO_UDP, tclass, hlim);
+        Ip6Output.Params p = new Ip6Output.Params(saddr6, daddr6, protocol, tclass, hlim);
         p.priority = priority;
         p.mark = mark;
         int err = net.ipv6.out.buildAndSend(skb, rt, p);
         if (err == -Errno.ENOBUFS && !v6.recverr) {
-            net.ipv6.mib.udp(IpMib.UDP_SNDBUF_ERRORS);
+            net.ipv6.mib.udp(lite, IpMib.UDP_SNDBUF_ERRORS);
             err = 0;
         } else if (err == 0) {
-            net.ipv6.mib.udp(IpMib.UDP_OUT_DATAGRAMS);
+            net.ipv6.mib.udp(lite, IpMib.UDP_OUT_DATAGRAMS);
         }
         return err;
+    }
+
+    /**
+     * udplite_csum: how many bytes from the UDP header the checksum covers. UDP covers the
+     * whole datagram; UDP-Lite with UDPLITE_SEND_CSCOV shorter than the datagram writes the
+     * coverage (0: all of it) into the length field and covers that much.
+     */
+    private int liteCoverage(SkBuff skb, int uh, int ulen) {
+        if (!lite || !sendCc) return ulen;
+        int pcs = pcslen;
+        if (pcs >= ulen) return ulen;
+        skb.put16(uh + 4, pcs);
+        return pcs > 0 ? pcs : ulen;
     }
 
     /** ip_append_data of a corked socket: the data joins the pending datagram; without more to come it goes. */
@@ -534,8 +584,8 @@ public final class UdpSock extends InetSock {
             long rcv = rcvbuf;
             if (rmem + size > rcv && (rcv > (Integer.MAX_VALUE >> 1) || rmem > rcv)) {
                 drops++;
-                mib.udp(IpMib.UDP_RCVBUF_ERRORS);
-                mib.udp(IpMib.UDP_IN_ERRORS);
+                mib.udp(lite, IpMib.UDP_RCVBUF_ERRORS);
+                mib.udp(lite, IpMib.UDP_IN_ERRORS);
                 return false;
             }
             rmem += size;
@@ -545,6 +595,40 @@ public final class UdpSock extends InetSock {
         }
         wq.wakeAll(Poll.POLLIN | Poll.POLLRDNORM | Poll.POLLRDBAND);
         return true;
+    }
+
+    /**
+     * udp_queue_rcv_one_skb's UDP-Lite check, then the queue: a partially covered datagram
+     * (cscov &gt; 0, below its length) is dropped when the receiver asked for full coverage
+     * (UDPLITE_RECV_CSCOV 0) or for more than it has.
+     */
+    public void deliver(SkBuff skb, IpMib mib, int partialCov) {
+        if (lite && partialCov > 0 && recvCc) {
+            int pcr = pcrlen;
+            if (pcr == 0 || partialCov < pcr) {
+                mib.udp(lite, IpMib.UDP_IN_ERRORS);
+                synchronized (this) {
+                    drops++;
+                }
+                return;
+            }
+        }
+        enqueue(skb, mib);
+    }
+
+    /**
+     * The checksum coverage of a received datagram whose UDP header is at uh and whose length
+     * is len (udplite_checksum_init): len for UDP and for a UDP-Lite coverage of 0, the
+     * coverage field when it is shorter, -1 when it is invalid (a zero checksum, or a coverage
+     * under 8 or beyond the datagram: dropped as a checksum error).
+     */
+    public static int rcvCoverage(boolean lite, SkBuff skb, int uh, int len) {
+        if (!lite) return len;
+        if (skb.get16(uh + 6) == 0) return -1;
+        int cscov = skb.get16(uh + 4);
+        if (cscov == 0) return len;
+        if (cscov < UDP_HDR_LEN || cscov > len) return -1;
+        return cscov;
     }
 
     /** What the receive path leaves with a queued datagram: the IP layer's control block and the drop count when it was queued (SO_RXQ_OVFL). */
@@ -629,11 +713,11 @@ public final class UdpSock extends InetSock {
         if (msg.iter.copyTo(skb.buf, payload + off, (int) copied) != copied) {
             if (!peek) {
                 drops++;
-                mibOf(skb).udp(IpMib.UDP_IN_ERRORS);
+                mibOf(skb).udp(lite, IpMib.UDP_IN_ERRORS);
             }
             throw ErrnoException.of(Errno.EFAULT);
         }
-        if (!peek) mibOf(skb).udp(IpMib.UDP_IN_DATAGRAMS);
+        if (!peek) mibOf(skb).udp(lite, IpMib.UDP_IN_DATAGRAMS);
         RxCb rx = (RxCb) skb.cb;
         Object ipcb = rx.ipcb();
         SkBuff view = skb.clone();
@@ -765,9 +849,21 @@ public final class UdpSock extends InetSock {
 
     // ---- the protocol handler
 
-    /** udp_rcv and the UDP error handler for IPv4 (udp_protocol). */
+    /** udp_rcv and the UDP error handler for IPv4 (udp_protocol), and UDP-Lite's (udplite_protocol). */
     static final class Udp implements NetProtocol {
-        static final Udp INSTANCE = new Udp();
+        static final Udp INSTANCE = new Udp(false), LITE = new Udp(true);
+
+        private final boolean lite;
+        private final int proto;
+
+        private Udp(boolean lite) {
+            this.lite = lite;
+            this.proto = lite ? In.IPPROTO_UDPLITE : In.IPPROTO_UDP;
+        }
+
+        private UdpTable table(Net net) {
+            return lite ? net.ipv4.udplite : net.ipv4.udp;
+        }
 
         /** __udp4_lib_rcv */
         @Override
@@ -776,44 +872,47 @@ public final class UdpSock extends InetSock {
             Net net = rt.dev.net;
             IpMib mib = net.ipv4.mib;
             if (!skb.mayPull(UDP_HDR_LEN)) {
-                mib.udp(IpMib.UDP_IN_ERRORS);
+                mib.udp(lite, IpMib.UDP_IN_ERRORS);
                 return 0;
             }
             int uh = skb.data;
             int ulen = skb.get16(uh + 4);
             int nh = skb.networkHeader;
             int saddr = skb.get32(nh + Ip.SADDR), daddr = skb.get32(nh + Ip.DADDR);
-            if (ulen > skb.len() || ulen < UDP_HDR_LEN) {
-                mib.udp(IpMib.UDP_IN_ERRORS);
+            // For UDP-Lite the length field is the coverage: the datagram is the whole IP payload.
+            if (ulen > skb.len() || (!lite && ulen < UDP_HDR_LEN)) {
+                mib.udp(lite, IpMib.UDP_IN_ERRORS);
                 return 0;
             }
-            skb.trim(ulen);
+            if (!lite) skb.trim(ulen);
+            ulen = skb.len();
             int check = skb.get16(uh + 6);
-            if (check != 0 && skb.ipSummed != SkBuff.CHECKSUM_UNNECESSARY
-                    && Checksum.tcpudpMagic(saddr, daddr, ulen, In.IPPROTO_UDP, Checksum.partial(skb.buf, uh, ulen, 0)) != 0) {
-                mib.udp(IpMib.UDP_IN_CSUM_ERRORS);
-                mib.udp(IpMib.UDP_IN_ERRORS);
+            int cov = rcvCoverage(lite, skb, uh, ulen);
+            if (cov < 0 || check != 0 && skb.ipSummed != SkBuff.CHECKSUM_UNNECESSARY
+                    && Checksum.tcpudpMagic(saddr, daddr, ulen, proto, Checksum.partial(skb.buf, uh, cov, 0)) != 0) {
+                mib.udp(lite, IpMib.UDP_IN_CSUM_ERRORS);
+                mib.udp(lite, IpMib.UDP_IN_ERRORS);
                 return 0;
             }
             int sport = skb.get16(uh), dport = skb.get16(uh + 2);
             int dif = ((IpCb) skb.cb).iif;
             if (rt.isBroadcast()) {
-                java.util.List<UdpSock> socks = net.ipv4.udp.mcast4(saddr, sport, daddr, dport, dif);
+                java.util.List<UdpSock> socks = table(net).mcast4(saddr, sport, daddr, dport, dif);
                 if (socks.isEmpty()) {
-                    mib.udp(IpMib.UDP_NO_PORTS);
+                    mib.udp(lite, IpMib.UDP_NO_PORTS);
                     return 0;
                 }
-                for (UdpSock sk : socks) sk.enqueue(skb.clone(), mib);
+                for (UdpSock sk : socks) sk.deliver(skb.clone(), mib, cov < ulen ? cov : 0);
                 return 0;
             }
-            UdpSock sk = net.ipv4.udp.lookup4(saddr, sport, daddr, dport, dif);
+            UdpSock sk = table(net).lookup4(saddr, sport, daddr, dport, dif);
             if (sk == null) {
-                mib.udp(IpMib.UDP_NO_PORTS);
+                mib.udp(lite, IpMib.UDP_NO_PORTS);
                 IcmpProto.send(net, skb, Icmp.ICMP_DEST_UNREACH, Icmp.ICMP_PORT_UNREACH, 0);
                 return 0;
             }
             if (sk.minTtl != 0 && skb.get8(nh + Ip.TTL) < sk.minTtl) return 0;
-            sk.enqueue(skb, mib);
+            sk.deliver(skb, mib, cov < ulen ? cov : 0);
             return 0;
         }
 
@@ -833,7 +932,7 @@ public final class UdpSock extends InetSock {
             int uh = iph + ihl;
             Net net = ((Rtable) skb.dst).dev.net;
             // The quoted packet went from saddr:source to daddr:dest; this host was its sender.
-            UdpSock sk = net.ipv4.udp.lookup4(skb.get32(iph + Ip.DADDR), skb.get16(uh + 2), skb.get32(iph + Ip.SADDR),
+            UdpSock sk = table(net).lookup4(skb.get32(iph + Ip.DADDR), skb.get16(uh + 2), skb.get32(iph + Ip.SADDR),
                     skb.get16(uh), ((IpCb) skb.cb).iif);
             if (sk == null) return 0;
             int err;

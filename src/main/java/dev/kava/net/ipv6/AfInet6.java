@@ -39,6 +39,9 @@ public final class AfInet6 implements NetProto {
         Udp6.init();
         register(new InetProtosw(Socket.SOCK_DGRAM, dev.kava.abi.In.IPPROTO_UDP, dev.kava.net.ipv4.UdpSock::create6,
                 InetProtosw.PERMANENT));
+        // udplitev6_init: udplite6_protosw
+        register(new InetProtosw(Socket.SOCK_DGRAM, dev.kava.abi.In.IPPROTO_UDPLITE, dev.kava.net.ipv4.UdpSock::create6,
+                InetProtosw.PERMANENT));
         dev.kava.net.ipv4.TcpIpv6.init();
         NetProto.Registry.register(INSTANCE);
     }

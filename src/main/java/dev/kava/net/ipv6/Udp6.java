@@ -7,12 +7,23 @@ import dev.kava.net.core.Net;
 import dev.kava.net.core.SkBuff;
 import dev.kava.net.ipv4.IpMib;
 import dev.kava.net.ipv4.UdpSock;
+import dev.kava.net.ipv4.UdpTable;
 
-/** UDP over IPv6, the receive side (udpv6_rcv and __udp6_lib_err, net/ipv6/udp.c). */
+/** UDP and UDP-Lite over IPv6, the receive side (udpv6_rcv, udplitev6_rcv and __udp6_lib_err, net/ipv6/udp.c). */
 public final class Udp6 implements NetProtocol6 {
-    static final Udp6 INSTANCE = new Udp6();
+    static final Udp6 INSTANCE = new Udp6(false), LITE = new Udp6(true);
 
-    private Udp6() {}
+    private final boolean lite;
+    private final int proto;
+
+    private Udp6(boolean lite) {
+        this.lite = lite;
+        this.proto = lite ? In.IPPROTO_UDPLITE : In.IPPROTO_UDP;
+    }
+
+    private UdpTable table(Net net) {
+        return lite ? net.ipv4.udplite : net.ipv4.udp;
+    }
 
     /**
      * __udp6_lib_rcv: the length and the checksum (mandatory over IPv6: a zero checksum is an
@@ -23,38 +34,52 @@ public final class Udp6 implements NetProtocol6 {
         Net net = skb.dst.dev.net;
         IpMib mib = net.ipv6.mib;
         if (!skb.mayPull(UdpSock.UDP_HDR_LEN)) {
-            mib.udp(IpMib.UDP_IN_ERRORS);
+            mib.udp(lite, IpMib.UDP_IN_ERRORS);
             return 0;
         }
         int uh = skb.data, nh = skb.networkHeader;
         int ulen = skb.get16(uh + 4);
-        if (ulen == 0) ulen = skb.len(); // a jumbogram's length is the payload's
-        if (ulen < UdpSock.UDP_HDR_LEN || ulen > skb.len()) {
-            mib.udp(IpMib.UDP_IN_ERRORS);
+        if (ulen > skb.len()) {
+            mib.udp(lite, IpMib.UDP_IN_ERRORS);
             return 0;
         }
-        skb.trim(ulen);
+        // UDP-Lite's length field is the checksum coverage: the datagram is the whole payload.
+        if (!lite) {
+            if (ulen == 0) ulen = skb.len(); // a jumbogram's length is the payload's
+            if (ulen < UdpSock.UDP_HDR_LEN) {
+                mib.udp(lite, IpMib.UDP_IN_ERRORS);
+                return 0;
+            }
+            skb.trim(ulen);
+        }
+        ulen = skb.len();
+        int cov = UdpSock.rcvCoverage(lite, skb, uh, ulen);
         byte[] saddr = Ip6Addr.read(skb.buf, nh + Ip6Hdr.SADDR), daddr = Ip6Addr.read(skb.buf, nh + Ip6Hdr.DADDR);
         int sport = skb.get16(uh), dport = skb.get16(uh + 2);
         int check = skb.get16(uh + 6);
-        UdpSock sk = net.ipv4.udp.lookup6(saddr, sport, daddr, dport, ((Ip6Cb) skb.cb).iif);
+        UdpSock sk = table(net).lookup6(saddr, sport, daddr, dport, ((Ip6Cb) skb.cb).iif);
+        if (cov < 0) {
+            mib.udp(lite, IpMib.UDP_IN_CSUM_ERRORS);
+            mib.udp(lite, IpMib.UDP_IN_ERRORS);
+            return 0;
+        }
         if (check == 0) {
             if (sk == null || !sk.noCheck6Rx()) {
-                mib.udp(IpMib.UDP_IN_ERRORS);
+                mib.udp(lite, IpMib.UDP_IN_ERRORS);
                 return 0;
             }
         } else if (skb.ipSummed != SkBuff.CHECKSUM_UNNECESSARY
-                && Checksum.ipv6Magic(saddr, daddr, ulen, In.IPPROTO_UDP, Checksum.partial(skb.buf, uh, ulen, 0)) != 0) {
-            mib.udp(IpMib.UDP_IN_CSUM_ERRORS);
-            mib.udp(IpMib.UDP_IN_ERRORS);
+                && Checksum.ipv6Magic(saddr, daddr, ulen, proto, Checksum.partial(skb.buf, uh, cov, 0)) != 0) {
+            mib.udp(lite, IpMib.UDP_IN_CSUM_ERRORS);
+            mib.udp(lite, IpMib.UDP_IN_ERRORS);
             return 0;
         }
         if (sk == null) {
-            mib.udp(IpMib.UDP_NO_PORTS);
+            mib.udp(lite, IpMib.UDP_NO_PORTS);
             Icmpv6Proto.send(net, skb, Icmpv6.ICMPV6_DEST_UNREACH, Icmpv6.ICMPV6_PORT_UNREACH, 0);
             return 0;
         }
-        sk.enqueue(skb, mib);
+        sk.deliver(skb, mib, cov < ulen ? cov : 0);
         return 0;
     }
 
@@ -66,7 +91,7 @@ public final class Udp6 implements NetProtocol6 {
         int uh = q + offset;
         byte[] saddr = Ip6Addr.read(skb.buf, q + Ip6Hdr.SADDR), daddr = Ip6Addr.read(skb.buf, q + Ip6Hdr.DADDR);
         int iif = skb.cb instanceof Ip6Cb c ? c.iif : 0;
-        UdpSock sk = net.ipv4.udp.lookup6(daddr, skb.get16(uh + 2), saddr, skb.get16(uh), iif);
+        UdpSock sk = table(net).lookup6(daddr, skb.get16(uh + 2), saddr, skb.get16(uh), iif);
         if (sk == null) return;
         if (type == Icmpv6.NDISC_REDIRECT) return;
         int[] ef = Icmpv6Proto.errConvert(type, code);
@@ -77,5 +102,6 @@ public final class Udp6 implements NetProtocol6 {
 
     static void init() {
         Inet6Protos.add(In.IPPROTO_UDP, INSTANCE);
+        Inet6Protos.add(In.IPPROTO_UDPLITE, LITE);
     }
 }
