@@ -18,6 +18,11 @@ public final class NetnsIpv4 {
     public final UdpTable udp = new UdpTable();
     /** The UDP-Lite sockets, IPv4 and IPv6 (udplite_table): ports of their own. */
     public final UdpTable udplite = new UdpTable();
+
+    /** The port table of UDP or of UDP-Lite (udp_table or udplite_table, by the socket's pcflag). */
+    public UdpTable udpTable(boolean lite) {
+        return lite ? udplite : udp;
+    }
     /** The ping sockets (ping_table) and raw sockets (raw_v4_hashinfo and raw_v6_hashinfo). */
     public final PingTable ping = new PingTable();
     public final RawTable raw = new RawTable();

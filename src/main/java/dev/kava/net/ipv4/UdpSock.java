@@ -75,7 +75,7 @@ public final class UdpSock extends InetSock {
     private UdpSock(Net net, int family, int type, int protocol) {
         super(net, family, type, protocol);
         this.lite = protocol == In.IPPROTO_UDPLITE;
-        this.table = lite ? net.ipv4.udplite : net.ipv4.udp;
+        this.table = net.ipv4.udpTable(lite);
     }
 
     /** udp_init_sock via inetsw. */
@@ -862,7 +862,7 @@ public final class UdpSock extends InetSock {
         }
 
         private UdpTable table(Net net) {
-            return lite ? net.ipv4.udplite : net.ipv4.udp;
+            return net.ipv4.udpTable(lite);
         }
 
         /** __udp4_lib_rcv */

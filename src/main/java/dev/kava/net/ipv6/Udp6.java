@@ -22,7 +22,7 @@ public final class Udp6 implements NetProtocol6 {
     }
 
     private UdpTable table(Net net) {
-        return lite ? net.ipv4.udplite : net.ipv4.udp;
+        return net.ipv4.udpTable(lite);
     }
 
     /**
