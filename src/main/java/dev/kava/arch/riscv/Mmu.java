@@ -30,7 +30,7 @@ public final class Mmu implements AddressSpace.TlbHolder {
     static final boolean WORDS = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
 
     final AddressSpace as;
-    // Package-private for BlockCompiler, whose code repeats the fast paths below (see words()).
+    // Package-private for BlockCompiler, whose code repeats the fast paths below (rWords/wWords hold Page.words).
     static final int TLB_SHIFT = Page.SHIFT;
     static final int TLB_ENTRIES = TLB_SIZE;
     final long[] rTag = new long[TLB_SIZE], wTag = new long[TLB_SIZE];
@@ -175,14 +175,10 @@ public final class Mmu implements AddressSpace.TlbHolder {
         int i = (int) vpn & TLB_MASK;
         rTag[i] = vpn;
         rData[i] = p.mem;
-        rWords[i] = words(p);
+        rWords[i] = p.words;
         return p.mem;
     }
 
-    /** The words of a frame, which the fast paths and translated code read in place of its segment. */
-    private static long[] words(Page p) {
-        return p.words;
-    }
 
     // ---- stores ----
 
@@ -254,7 +250,7 @@ public final class Mmu implements AddressSpace.TlbHolder {
         int i = (int) vpn & TLB_MASK;
         wTag[i] = vpn;
         wData[i] = p.mem;
-        wWords[i] = words(p);
+        wWords[i] = p.words;
         // A write translation implies a read one.
         rTag[i] = vpn;
         rData[i] = p.mem;

@@ -12,7 +12,6 @@ import dev.kava.kernel.signal.Signals;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A process's timers (signal_struct's real_timer and posix_timers; kernel/time/itimer.c and

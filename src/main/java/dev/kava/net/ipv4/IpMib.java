@@ -44,10 +44,6 @@ public final class IpMib {
         icmp.incrementAndGet(field);
     }
 
-    public void udp(int field) {
-        udp.incrementAndGet(field);
-    }
-
     /** __UDP_INC_STATS(net, field, is_udplite): UDP-Lite counts in its own line. */
     public void udp(boolean lite, int field) {
         (lite ? udpLite : udp).incrementAndGet(field);

@@ -53,16 +53,17 @@ public final class Udp6 implements NetProtocol6 {
             skb.trim(ulen);
         }
         ulen = skb.len();
+        // udplite_checksum_init, before the socket lookup as in udp6_csum_init.
         int cov = UdpSock.rcvCoverage(lite, skb, uh, ulen);
-        byte[] saddr = Ip6Addr.read(skb.buf, nh + Ip6Hdr.SADDR), daddr = Ip6Addr.read(skb.buf, nh + Ip6Hdr.DADDR);
-        int sport = skb.get16(uh), dport = skb.get16(uh + 2);
-        int check = skb.get16(uh + 6);
-        UdpSock sk = table(net).lookup6(saddr, sport, daddr, dport, ((Ip6Cb) skb.cb).iif);
         if (cov < 0) {
             mib.udp(lite, IpMib.UDP_IN_CSUM_ERRORS);
             mib.udp(lite, IpMib.UDP_IN_ERRORS);
             return 0;
         }
+        byte[] saddr = Ip6Addr.read(skb.buf, nh + Ip6Hdr.SADDR), daddr = Ip6Addr.read(skb.buf, nh + Ip6Hdr.DADDR);
+        int sport = skb.get16(uh), dport = skb.get16(uh + 2);
+        int check = skb.get16(uh + 6);
+        UdpSock sk = table(net).lookup6(saddr, sport, daddr, dport, ((Ip6Cb) skb.cb).iif);
         if (check == 0) {
             if (sk == null || !sk.noCheck6Rx()) {
                 mib.udp(lite, IpMib.UDP_IN_ERRORS);
