@@ -17,7 +17,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * nothing here. On a miss, translate asks the {@link FaultHandler} for the area covering the
  * address (a lock-free lookup, so no lock is taken inside this one) and installs the page with the
  * area's protection: demand-zero for anonymous memory, the file's bytes for a file mapping read at
- * fault time (filemap_fault), and nothing for a page wholly past the end of the file (SIGBUS).
+ * fault time (filemap_fault; a read fault of a private mapping also maps the absent pages of the
+ * 64 KiB window around it, as do_fault_around does), and nothing for a page wholly past the end
+ * of the file (SIGBUS).
  * Shared memory, shared anonymous memory included, is a mapping of a tmpfs file: every mapping of
  * it finds the same frames in the file's page cache.
  *
@@ -249,19 +251,27 @@ public final class AddressSpace {
             sharedFrame = v.shared();
         } else if (v.file() != null) {
             long off = v.fileOffset() + (pageAddr - v.start());
-            byte[] buf = new byte[Page.SIZE];
-            int n;
+            FileWindow w;
             try {
                 // filemap_fault: a page wholly beyond EOF is VM_FAULT_SIGBUS, and so is a read error.
-                if (Long.compareUnsigned(off, v.file().size()) >= 0) return false;
-                n = v.file().readAt(buf, 0, Page.SIZE, off);
+                long size = v.file().size();
+                if (Long.compareUnsigned(off, size) >= 0) return false;
+                w = readWindow(v, pageAddr, access, size);
             } catch (RuntimeException e) {
                 return false;
             }
             if (!allocator.allocate()) return false;
             p = new Page();
-            if (n > 0) p.write(0, buf, 0, n);
+            w.fill(p, pageAddr);
+            install(pageAddr, p, prot, false);
+            w.mapAround(pageAddr, prot);
+            return true;
         }
+        install(pageAddr, p, prot, sharedFrame);
+        return true;
+    }
+
+    private void install(long pageAddr, Page p, int prot, boolean sharedFrame) {
         long vpn = pageAddr >>> Page.SHIFT;
         Leaf l = leaf(vpn, true);
         int i = (int) vpn & (L3_SIZE - 1);
@@ -270,7 +280,85 @@ public final class AddressSpace {
         if (p != null) residentPages++;
         l.flags[i] = (byte) (PTE_PRESENT | prot | (sharedFrame ? SHARED : 0));
         l.present++;
-        return true;
+    }
+
+    /** fault_around_bytes (mm/memory.c): the aligned window a read fault of a file mapping maps at once. */
+    static final int FAULT_AROUND_BYTES = 64 * 1024;
+
+    /**
+     * The file bytes a fault reads: the faulting page alone, or for a read or exec fault of a
+     * private mapping (do_read_fault, then do_fault_around) the aligned 64 KiB window around it,
+     * clipped to the area and to the pages that hold file data, in one read. Code and data are
+     * mostly touched in order, so a program then takes one fault per window instead of one per
+     * page (python3 -c pass: 961 file faults before). Linux maps the window's pages that are in
+     * the page cache, which its readahead has filled; kava reads them with the faulting page.
+     * A write fault copies one page (do_cow_fault), and shared mappings keep one page per fault.
+     */
+    private FileWindow readWindow(Mmap.Vma v, long pageAddr, int access, long size) {
+        long start = pageAddr, end = pageAddr + Page.SIZE;
+        if (!v.shared() && (access == ACCESS_READ || access == ACCESS_EXEC)) {
+            long aligned = pageAddr & -FAULT_AROUND_BYTES;
+            start = Math.max(v.start(), aligned);
+            // Only pages that hold file data: a page wholly past EOF stays absent (it faults with SIGBUS).
+            long fileBytes = size - v.fileOffset(); // > 0: the faulting page starts before EOF
+            long dataEnd = fileBytes >= v.end() - v.start() ? v.end() : (v.start() + fileBytes + Page.MASK) & ~Page.MASK;
+            end = Math.max(end, Math.min(Math.min(v.end(), aligned + FAULT_AROUND_BYTES), dataEnd));
+        }
+        if (end - start > Page.SIZE) {
+            try {
+                return read(v, start, end);
+            } catch (RuntimeException e) {
+                // The neighbours are optional: an error reading them must not fail this page's fault.
+            }
+        }
+        return read(v, pageAddr, pageAddr + Page.SIZE);
+    }
+
+    private FileWindow read(Mmap.Vma v, long start, long end) {
+        byte[] buf = new byte[(int) (end - start)];
+        long off = v.fileOffset() + (start - v.start());
+        int got = 0;
+        while (got < buf.length) {
+            int n = v.file().readAt(buf, got, buf.length - got, off + got);
+            if (n <= 0) break;
+            got += n;
+        }
+        return new FileWindow(start, end, buf, got);
+    }
+
+    /** File bytes read for [start, end): got of them (the rest is past EOF). */
+    private final class FileWindow {
+        final long start, end;
+        final byte[] buf;
+        final int got;
+
+        FileWindow(long start, long end, byte[] buf, int got) {
+            this.start = start;
+            this.end = end;
+            this.buf = buf;
+            this.got = got;
+        }
+
+        /** Copies the window's bytes for the page at pageAddr into p; bytes past EOF stay zero. */
+        void fill(Page p, long pageAddr) {
+            int at = (int) (pageAddr - start);
+            int n = Math.min(Page.SIZE, got - at);
+            if (n > 0) p.write(0, buf, at, n);
+        }
+
+        /** Maps the window's other absent pages that hold file data, while frames are left (do_fault_around). */
+        void mapAround(long faulted, int prot) {
+            for (long va = start; va < end && va - start < got; va += Page.SIZE) {
+                if (va == faulted) continue;
+                long vpn = va >>> Page.SHIFT;
+                Leaf l = leaf(vpn, true);
+                if ((l.flags[(int) vpn & (L3_SIZE - 1)] & PTE_PRESENT) != 0) continue;
+                if (!allocator.allocate()) return;
+                Page p = new Page();
+                fill(p, va);
+                install(va, p, prot, false);
+            }
+        }
     }
 
     /** RISC-V has no write-only pages: W without R is reserved, so Linux maps PROT_WRITE as read-write. */

@@ -212,6 +212,66 @@ class MmapTest {
         assertEquals(0, b[1]);
     }
 
+    /** A file of n pages whose byte at offset o is (o / PG) + 1, counting its reads. */
+    static final class PagedFile implements Mmap.Backing {
+        final long size;
+        int reads;
+
+        PagedFile(long size) {
+            this.size = size;
+        }
+
+        public int readAt(byte[] dst, int off, int len, long offset) {
+            reads++;
+            int n = (int) Math.max(0, Math.min(len, size - offset));
+            for (int k = 0; k < n; k++) dst[off + k] = (byte) ((offset + k) / PG + 1);
+            return n;
+        }
+
+        public long size() { return size; }
+
+        public String name() { return "/paged"; }
+    }
+
+    byte readByte(long addr) {
+        byte[] b = new byte[1];
+        assertTrue(as.copyFromUser(addr, b, 0, 1));
+        return b[0];
+    }
+
+    @Test
+    void readFaultsMapTheAlignedWindowAroundThePage() {
+        PagedFile file = new PagedFile(40 * PG + 10);
+        long a = mm.mmap(0, 48 * PG, Mman.PROT_READ | Mman.PROT_EXEC, Mman.MAP_PRIVATE, file, 0);
+        long window = AddressSpace.FAULT_AROUND_BYTES / PG;
+        long first = (a & -AddressSpace.FAULT_AROUND_BYTES) == a ? 0 : window - (a % AddressSpace.FAULT_AROUND_BYTES) / PG;
+        // A page in the middle of a window: the whole window, in one read.
+        long page = first + window + 5;
+        assertEquals(page + 1, readByte(a + page * PG));
+        assertEquals(window, as.residentPages());
+        assertEquals(1, file.reads);
+        assertEquals(page - 5 + 1, readByte(a + (page - 5) * PG), "the window's first page holds its own bytes");
+        assertEquals(1, file.reads, "and was mapped by the first fault");
+        // The window holding EOF: pages past EOF stay absent (they fault with SIGBUS).
+        long before = as.residentPages();
+        assertEquals(41, readByte(a + 40 * PG + 9));
+        assertEquals(0, readByte(a + 40 * PG + 10), "the tail of the last file page reads as zeros");
+        assertEquals(null, as.translate(a + 41 * PG, AddressSpace.ACCESS_READ));
+        assertTrue(as.residentPages() - before <= window && as.frameAt(a + 41 * PG) == null);
+        assertEquals(39 + 1, readByte(a + 39 * PG), "the EOF window's pages before EOF came with it");
+    }
+
+    @Test
+    void writeFaultsAndSharedMappingsMapOnePage() {
+        PagedFile file = new PagedFile(32 * PG);
+        long a = mm.mmap(0, 32 * PG, RW, Mman.MAP_PRIVATE, file, 0);
+        assertTrue(as.copyToUser(a + 20 * PG, new byte[]{9}, 0, 1));
+        assertEquals(1, as.residentPages(), "a write fault copies one page (do_cow_fault)");
+        assertEquals(9, readByte(a + 20 * PG));
+        assertEquals(20 + 2, readByte(a + 21 * PG), "the page written keeps its copy when a neighbour faults the window in");
+        assertEquals(9, readByte(a + 20 * PG));
+    }
+
     @Test
     void populatePrefaults() {
         long a = map(0, 4 * PG, RW, ANON | Mman.MAP_POPULATE);
