@@ -323,18 +323,17 @@ public final class AddressSpace {
             if (n <= 0) break;
             got += n;
         }
-        return new FileWindow(start, end, buf, got);
+        return new FileWindow(start, buf, got);
     }
 
-    /** File bytes read for [start, end): got of them (the rest is past EOF). */
+    /** File bytes read from the page at start on: got of them (the rest of the window is past EOF). */
     private final class FileWindow {
-        final long start, end;
+        final long start;
         final byte[] buf;
         final int got;
 
-        FileWindow(long start, long end, byte[] buf, int got) {
+        FileWindow(long start, byte[] buf, int got) {
             this.start = start;
-            this.end = end;
             this.buf = buf;
             this.got = got;
         }
@@ -348,7 +347,7 @@ public final class AddressSpace {
 
         /** Maps the window's other absent pages that hold file data, while frames are left (do_fault_around). */
         void mapAround(long faulted, int prot) {
-            for (long va = start; va < end && va - start < got; va += Page.SIZE) {
+            for (long va = start; va - start < got; va += Page.SIZE) {
                 if (va == faulted) continue;
                 long vpn = va >>> Page.SHIFT;
                 Leaf l = leaf(vpn, true);

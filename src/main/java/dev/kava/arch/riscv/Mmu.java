@@ -179,7 +179,6 @@ public final class Mmu implements AddressSpace.TlbHolder {
         return p.mem;
     }
 
-
     // ---- stores ----
 
     void store8(long a, long v) {
